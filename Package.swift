@@ -1,0 +1,36 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Layers, each depending only on the ones before it:
+// CLibXML2 (system library) → ISConfXML (XML core) → ISConfDomain (models, rules) → isconf (CLI).
+let package = Package(
+    name: "isconf",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "isconf", targets: ["isconf"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLibXML2",
+            path: "Sources/CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]
+        ),
+        .target(name: "ISConfXML", dependencies: ["CLibXML2"], path: "Sources/ISConfXML"),
+        .target(name: "ISConfDomain", dependencies: ["ISConfXML"], path: "Sources/ISConfDomain"),
+        .executableTarget(
+            name: "isconf",
+            dependencies: [
+                "ISConfDomain",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Sources/isconf"
+        ),
+        .testTarget(name: "ISConfXMLTests", dependencies: ["ISConfXML", "CLibXML2"], path: "Tests/ISConfXMLTests"),
+        .testTarget(name: "ISConfDomainTests", dependencies: ["ISConfDomain"], path: "Tests/ISConfDomainTests"),
+        .testTarget(name: "ISConfCLITests", dependencies: ["ISConfDomain"], path: "Tests/ISConfCLITests"),
+    ]
+)

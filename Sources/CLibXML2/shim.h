@@ -1,0 +1,131 @@
+// The only place isconf includes libxml2. The parser hooks below record byte offsets and
+// capture errors per parse, so the XML core never has to hand C callbacks across from Swift.
+#ifndef ISCONF_LIBXML2_SHIM_H
+#define ISCONF_LIBXML2_SHIM_H
+
+#include <libxml/parser.h>
+#include <libxml/parserInternals.h>
+#include <libxml/SAX2.h>
+#include <libxml/tree.h>
+#include <libxml/xmlerror.h>
+#include <libxml/xmlmemory.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/// Per-parse state, hung on ctxt->_private.
+typedef struct {
+    int sawDoctype;
+    int sawNestedInput;
+    int hasError;
+    int errorLine;
+    int errorColumn;
+    int errorCode;
+    char errorMessage[512];
+} isconf_parse_state;
+
+static inline isconf_parse_state *isconf_state(void *ctx) {
+    xmlParserCtxtPtr ctxt = (xmlParserCtxtPtr)ctx;
+    return (isconf_parse_state *)ctxt->_private;
+}
+
+/// Keeps only the first error: the one that names the real problem.
+static inline void isconf_structured_error(void *userData, xmlErrorPtr error) {
+    if (userData == NULL || error == NULL) return;
+    isconf_parse_state *state = isconf_state(userData);
+    if (state == NULL || state->hasError) return;
+    if (error->level == XML_ERR_WARNING) return;
+    state->hasError = 1;
+    state->errorLine = error->line;
+    state->errorColumn = error->int2;
+    state->errorCode = error->code;
+    const char *message = error->message != NULL ? error->message : "unknown error";
+    strncpy(state->errorMessage, message, sizeof(state->errorMessage) - 1);
+    state->errorMessage[sizeof(state->errorMessage) - 1] = '\0';
+}
+
+static inline void isconf_reject_subset(void *ctx, const xmlChar *name,
+                                        const xmlChar *externalID, const xmlChar *systemID) {
+    (void)name; (void)externalID; (void)systemID;
+    isconf_parse_state *state = isconf_state(ctx);
+    if (state != NULL) state->sawDoctype = 1;
+    xmlStopParser((xmlParserCtxtPtr)ctx);
+}
+
+/// Offsets are stored +1 so that 0 means "not recorded".
+static inline void isconf_start_element(void *ctx, const xmlChar *localname, const xmlChar *prefix,
+                                        const xmlChar *URI, int nb_namespaces,
+                                        const xmlChar **namespaces, int nb_attributes,
+                                        int nb_defaulted, const xmlChar **attributes) {
+    xmlParserCtxtPtr ctxt = (xmlParserCtxtPtr)ctx;
+    long consumed = xmlByteConsumed(ctxt);
+    if (ctxt->inputNr != 1) {
+        isconf_parse_state *state = isconf_state(ctx);
+        if (state != NULL) state->sawNestedInput = 1;
+    }
+    xmlSAX2StartElementNs(ctx, localname, prefix, URI, nb_namespaces, namespaces, nb_attributes,
+                          nb_defaulted, attributes);
+    if (ctxt->node != NULL && consumed >= 0) ctxt->node->_private = (void *)(intptr_t)(consumed + 1);
+}
+
+static inline void isconf_end_element(void *ctx, const xmlChar *localname, const xmlChar *prefix,
+                                      const xmlChar *URI) {
+    xmlParserCtxtPtr ctxt = (xmlParserCtxtPtr)ctx;
+    long consumed = xmlByteConsumed(ctxt);
+    if (ctxt->node != NULL && consumed >= 0) ctxt->node->psvi = (void *)(intptr_t)(consumed + 1);
+    xmlSAX2EndElementNs(ctx, localname, prefix, URI);
+}
+
+static inline void isconf_comment(void *ctx, const xmlChar *value) {
+    xmlParserCtxtPtr ctxt = (xmlParserCtxtPtr)ctx;
+    long consumed = xmlByteConsumed(ctxt);
+    xmlSAX2Comment(ctx, value);
+    xmlNodePtr added = NULL;
+    if (ctxt->node != NULL) added = ctxt->node->last;
+    else if (ctxt->myDoc != NULL) added = ctxt->myDoc->last;
+    if (added != NULL && added->type == XML_COMMENT_NODE && consumed >= 0)
+        added->_private = (void *)(intptr_t)(consumed + 1);
+}
+
+/// A parser context wired with the hooks above. Free it with isconf_free_context.
+static inline xmlParserCtxtPtr isconf_new_context(void) {
+    xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
+    if (ctxt == NULL) return NULL;
+    isconf_parse_state *state = (isconf_parse_state *)calloc(1, sizeof(isconf_parse_state));
+    if (state == NULL) { xmlFreeParserCtxt(ctxt); return NULL; }
+    ctxt->_private = state;
+    ctxt->sax->serror = isconf_structured_error;
+    ctxt->sax->internalSubset = isconf_reject_subset;
+    ctxt->sax->externalSubset = isconf_reject_subset;
+    ctxt->sax->startElementNs = isconf_start_element;
+    ctxt->sax->endElementNs = isconf_end_element;
+    ctxt->sax->comment = isconf_comment;
+    ctxt->vctxt.error = NULL;
+    ctxt->vctxt.warning = NULL;
+    return ctxt;
+}
+
+static inline isconf_parse_state *isconf_context_state(xmlParserCtxtPtr ctxt) {
+    return (isconf_parse_state *)ctxt->_private;
+}
+
+static inline void isconf_free_context(xmlParserCtxtPtr ctxt) {
+    if (ctxt == NULL) return;
+    free(ctxt->_private);
+    ctxt->_private = NULL;
+    xmlFreeParserCtxt(ctxt);
+}
+
+static inline long isconf_node_start(xmlNodePtr node) { return (long)(intptr_t)node->_private - 1; }
+static inline long isconf_node_end(xmlNodePtr node) { return (long)(intptr_t)node->psvi - 1; }
+
+/// Swift 6 cannot call the global xmlFree function pointer directly.
+static inline void isconf_xml_free(void *pointer) { xmlFree(pointer); }
+
+/// The options DOMAIN.md §6 calls safe: no network, no entity substitution, no DTD loading,
+/// nothing printed.
+static inline int isconf_safe_options(void) {
+    return XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING;
+}
+
+#endif
