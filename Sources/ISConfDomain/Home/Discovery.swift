@@ -1,0 +1,198 @@
+import ISConfXML
+
+/// The two files isconf reads, by their role rather than their name.
+public enum ConfigRole: String, Sendable, CaseIterable {
+    case catalinaServer = "catalina-server.xml"
+    case authenticators = "authenticators.xml"
+
+    /// Where the file sits below IS_HOME.
+    public var relativePath: String {
+        switch self {
+        case .catalinaServer: "repository/conf/tomcat/catalina-server.xml"
+        case .authenticators: "repository/conf/security/authenticators.xml"
+        }
+    }
+
+    var rootElement: String {
+        switch self {
+        case .catalinaServer: "Server"
+        case .authenticators: "Authenticators"
+        }
+    }
+}
+
+/// What an IS_HOME tells about the server beyond the two files.
+public struct HomeFacts: Sendable {
+    /// The IS_HOME folder; nil when files were given one by one.
+    public var root: String?
+    /// `repository/conf/deployment.toml`, present from IS 5.9: the XML files are generated from it.
+    public var deploymentToml: String?
+    /// From `org.wso2.carbon.core_<version>.jar` in the plugins folder.
+    public var kernelVersion: String?
+    /// The plugins folder, when there is one.
+    public var pluginsDirectory: String?
+    /// Whether the plugins folder holds the MutualSSLAuthenticator bundle; nil without a plugins folder.
+    public var hasMutualSSLComponent: Bool?
+
+    public init(root: String? = nil, deploymentToml: String? = nil, kernelVersion: String? = nil,
+                pluginsDirectory: String? = nil, hasMutualSSLComponent: Bool? = nil) {
+        self.root = root
+        self.deploymentToml = deploymentToml
+        self.kernelVersion = kernelVersion
+        self.pluginsDirectory = pluginsDirectory
+        self.hasMutualSSLComponent = hasMutualSSLComponent
+    }
+
+    /// Tomcat 9 from kernel 4.5 (IS 5.9) on; nil when the kernel version is unknown.
+    public var tomcatGeneration: TomcatGeneration? {
+        if let kernelVersion {
+            let parts = kernelVersion.split(separator: ".").map { Int($0.prefix(while: \.isNumber)) ?? 0 }
+            let (major, minor) = (parts.first ?? 0, parts.count > 1 ? parts[1] : 0)
+            return (major, minor) >= (4, 5) ? .tomcat9 : .tomcat7
+        }
+        return deploymentToml != nil ? .tomcat9 : nil
+    }
+}
+
+/// One unit of linting: an IS_HOME, or a single file given directly.
+public struct LintTarget: Sendable {
+    public var facts: HomeFacts
+    public var files: [(role: ConfigRole, path: String)]
+
+    public init(facts: HomeFacts, files: [(role: ConfigRole, path: String)]) {
+        self.facts = facts
+        self.files = files
+    }
+}
+
+public struct DiscoveryResult: Sendable {
+    public var targets: [LintTarget] = []
+    public var errors: [InputError] = []
+    /// Inputs passed over on purpose, with why (templates are not XML).
+    public var skipped: [InputError] = []
+}
+
+public enum Discovery {
+    public static let mutualSSLBundlePrefix = "org.wso2.carbon.identity.authenticator.mutualssl_"
+    static let kernelBundlePrefix = "org.wso2.carbon.core_"
+
+    /// Turns command-line paths into lint targets: IS_HOMEs, folders holding IS_HOMEs (two levels
+    /// deep), or single files recognised by their root element. Order follows the arguments, then names.
+    public static func discover(_ paths: [String]) -> DiscoveryResult {
+        var result = DiscoveryResult()
+        for path in paths {
+            switch FileSystem.kind(path) {
+            case .failure(let error):
+                result.errors.append(InputError(path: path, message: describeErrno(error.code)))
+            case .success(.directory):
+                if isHome(path) {
+                    result.targets.append(home(path))
+                } else {
+                    let found = homes(below: path, depth: 2)
+                    if found.isEmpty {
+                        result.errors.append(InputError(
+                            path: path,
+                            message: "no IS_HOME here or in its subfolders (expected \(ConfigRole.catalinaServer.relativePath))"))
+                    }
+                    result.targets.append(contentsOf: found.map(home))
+                }
+            case .success(.file), .success(.other):
+                if path.hasSuffix(".j2") || path.hasSuffix(".erb") {
+                    result.skipped.append(InputError(path: path, message: "a template (Jinja2/ERB), not XML: skipped; lint the rendered file"))
+                    continue
+                }
+                switch singleFileRole(path) {
+                case .success(let role):
+                    result.targets.append(LintTarget(facts: HomeFacts(), files: [(role, path)]))
+                case .failure(let error):
+                    result.errors.append(error)
+                }
+            }
+        }
+        return result
+    }
+
+    static func isHome(_ path: String) -> Bool {
+        FileSystem.isDirectory(FileSystem.join(path, "repository/conf"))
+    }
+
+    private static func homes(below path: String, depth: Int) -> [String] {
+        guard depth > 0, let entries = FileSystem.entries(path) else { return [] }
+        var found: [String] = []
+        for name in entries {
+            let child = FileSystem.join(path, name)
+            guard FileSystem.isDirectory(child) else { continue }
+            if isHome(child) { found.append(child) } else { found.append(contentsOf: homes(below: child, depth: depth - 1)) }
+        }
+        return found
+    }
+
+    /// Reads what the IS_HOME's layout says: generated files, kernel version, the authenticator bundle.
+    public static func home(_ root: String) -> LintTarget {
+        var facts = HomeFacts(root: root)
+        let toml = FileSystem.join(root, "repository/conf/deployment.toml")
+        if FileSystem.exists(toml) { facts.deploymentToml = toml }
+        let plugins = FileSystem.join(root, "repository/components/plugins")
+        if let entries = FileSystem.entries(plugins) {
+            facts.pluginsDirectory = plugins
+            facts.hasMutualSSLComponent = entries.contains { $0.hasPrefix(mutualSSLBundlePrefix) && $0.hasSuffix(".jar") }
+            if let kernel = entries.first(where: { $0.hasPrefix(kernelBundlePrefix) && $0.hasSuffix(".jar") }) {
+                facts.kernelVersion = String(kernel.dropFirst(kernelBundlePrefix.count).dropLast(4))
+            }
+        }
+        let files = ConfigRole.allCases.map { ($0, FileSystem.join(root, $0.relativePath)) }
+        return LintTarget(facts: facts, files: files)
+    }
+
+    /// Recognises a file by its root element, falling back to its name when it is not readable XML
+    /// (so that a broken catalina-server.xml is still linted and reported as malformed).
+    private static func singleFileRole(_ path: String) -> Result<ConfigRole, InputError> {
+        let source: SourceFile
+        do { source = try SourceFile.read(path: path) } catch { return .failure(error) }
+        if let root = peekRootElement(source.bytes) {
+            let local = root.split(separator: ":").last.map(String.init) ?? root
+            if let role = ConfigRole.allCases.first(where: { $0.rootElement == local }) { return .success(role) }
+            return .failure(InputError(path: path, message: "not a catalina-server.xml or authenticators.xml (root element <\(root)>)"))
+        }
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        if let role = ConfigRole.allCases.first(where: { $0.rawValue == name }) { return .success(role) }
+        return .failure(InputError(path: path, message: "not a catalina-server.xml or authenticators.xml (no root element found)"))
+    }
+
+    /// The name of the first element, skipping the declaration, comments and processing instructions.
+    static func peekRootElement(_ bytes: [UInt8]) -> String? {
+        var index = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        let count = bytes.count
+        while index < count {
+            guard bytes[index] == UInt8(ascii: "<") else {
+                guard bytes[index] == 0x20 || bytes[index] == 0x09 || bytes[index] == 0x0A || bytes[index] == 0x0D else { return nil }
+                index += 1
+                continue
+            }
+            let next = index + 1 < count ? bytes[index + 1] : 0
+            if next == UInt8(ascii: "?") {
+                guard let end = firstIndex(of: [0x3F, 0x3E], in: bytes, from: index) else { return nil }
+                index = end + 2
+            } else if next == UInt8(ascii: "!") {
+                guard bytes[index...].starts(with: Array("<!--".utf8)),
+                      let end = firstIndex(of: [0x2D, 0x2D, 0x3E], in: bytes, from: index + 4) else { return nil }
+                index = end + 3
+            } else {
+                var end = index + 1
+                while end < count, !(bytes[end] == 0x20 || bytes[end] == 0x09 || bytes[end] == 0x0A || bytes[end] == 0x0D
+                                      || bytes[end] == UInt8(ascii: ">") || bytes[end] == UInt8(ascii: "/")) { end += 1 }
+                return end > index + 1 ? String(decoding: bytes[(index + 1)..<end], as: UTF8.self) : nil
+            }
+        }
+        return nil
+    }
+
+    private static func firstIndex(of needle: [UInt8], in bytes: [UInt8], from start: Int) -> Int? {
+        var index = start
+        while index + needle.count <= bytes.count {
+            if bytes[index..<index + needle.count].elementsEqual(needle) { return index }
+            index += 1
+        }
+        return nil
+    }
+}

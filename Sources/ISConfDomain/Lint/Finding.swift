@@ -1,0 +1,44 @@
+import ISConfXML
+
+public enum Severity: String, Sendable, Comparable, CaseIterable {
+    case note, warning, error
+
+    private var rank: Int {
+        switch self {
+        case .note: 0
+        case .warning: 1
+        case .error: 2
+        }
+    }
+
+    public static func < (a: Severity, b: Severity) -> Bool { a.rank < b.rank }
+}
+
+/// One problem, located in a file. Messages never contain secret values.
+public struct Finding: Sendable {
+    public var rule: String
+    public var severity: Severity
+    public var message: String
+    public var file: String
+    /// Nil when the finding is about a file or folder as a whole.
+    public var position: SourcePosition?
+    /// What to do about it.
+    public var hint: String?
+    /// Whether `isconf enable` fixes it.
+    public var fixable: Bool
+    /// Names the thing the finding is about independently of its line, for stable fingerprints
+    /// (e.g. `Connector[port=9443]`).
+    public var subject: String
+
+    public init(rule: String, severity: Severity, message: String, file: String, position: SourcePosition?,
+                hint: String? = nil, fixable: Bool = false, subject: String) {
+        self.rule = rule
+        self.severity = severity
+        self.message = message
+        self.file = file
+        self.position = position
+        self.hint = hint
+        self.fixable = fixable
+        self.subject = subject
+    }
+}

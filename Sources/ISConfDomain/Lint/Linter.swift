@@ -1,0 +1,106 @@
+import Dispatch
+import ISConfXML
+
+public struct LintReport: Sendable {
+    public var findings: [Finding] = []
+    /// Inputs that could not be read at all.
+    public var errors: [InputError] = []
+
+    public init(findings: [Finding] = [], errors: [InputError] = []) {
+        self.findings = findings
+        self.errors = errors
+    }
+
+    /// Some input could not be read or parsed: exit status 2.
+    public var hasInputFailures: Bool {
+        !errors.isEmpty || findings.contains { $0.rule == Rule.xmlMalformed.id }
+    }
+}
+
+public enum Linter {
+    /// Every rule, in catalogue order.
+    public static let rules: [Rule] = [
+        .clientAuthWant, .mutualSSLAuthenticator, .whitelist, .parameterOutsideConfig, .priorityFormat,
+        .duplicateAuthenticator, .attributeTypo, .noHTTPSConnector, .xmlMalformed, .generatedByDeploymentToml,
+        .mutualSSLComponent,
+    ]
+
+    public static func rule(id: String) -> Rule? { rules.first { $0.id == id } }
+
+    /// Lints many targets in parallel across cores; the report keeps the targets' order.
+    public static func lint(_ targets: [LintTarget], tomcat: TomcatGeneration? = nil) -> LintReport {
+        if targets.count == 1 { return lint(targets[0], tomcat: tomcat) }
+        let reports = UnsafeMutableBufferPointer<LintReport>.allocate(capacity: targets.count)
+        reports.initialize(repeating: LintReport())
+        defer { reports.deallocate() }
+        nonisolated(unsafe) let shared = reports
+        DispatchQueue.concurrentPerform(iterations: targets.count) { index in
+            shared[index] = lint(targets[index], tomcat: tomcat)
+        }
+        var merged = LintReport()
+        for report in reports {
+            merged.findings.append(contentsOf: report.findings)
+            merged.errors.append(contentsOf: report.errors)
+        }
+        return merged
+    }
+
+    public static func lint(_ target: LintTarget, tomcat: TomcatGeneration? = nil) -> LintReport {
+        var sources: [(ConfigRole, SourceFile)] = []
+        var errors: [InputError] = []
+        for (role, path) in target.files {
+            do { sources.append((role, try SourceFile.read(path: path))) } catch { errors.append(error) }
+        }
+        var report = lint(sources: sources, facts: target.facts, tomcat: tomcat)
+        report.errors.insert(contentsOf: errors, at: 0)
+        return report
+    }
+
+    /// Lints files already in memory; what the examples and `enable`'s verification use.
+    public static func lint(sources: [(ConfigRole, SourceFile)], facts: HomeFacts, tomcat: TomcatGeneration? = nil,
+                            only: [Rule]? = nil) -> LintReport {
+        let context = makeContext(sources: sources, facts: facts, tomcat: tomcat)
+        var findings: [Finding] = []
+        for rule in only ?? rules { findings.append(contentsOf: rule.run(context)) }
+        let order = Dictionary(uniqueKeysWithValues: sources.enumerated().map { ($1.1.path, $0) })
+        findings.sort { a, b in
+            let (fileA, fileB) = (order[a.file] ?? Int.max, order[b.file] ?? Int.max)
+            if fileA != fileB { return fileA < fileB }
+            if a.file != b.file { return a.file < b.file }
+            let (positionA, positionB) = (a.position ?? SourcePosition(line: 0, column: 0),
+                                          b.position ?? SourcePosition(line: 0, column: 0))
+            if positionA != positionB { return positionA < positionB }
+            return a.rule < b.rule
+        }
+        return LintReport(findings: findings)
+    }
+
+    public static func makeContext(sources: [(ConfigRole, SourceFile)], facts: HomeFacts,
+                                   tomcat: TomcatGeneration? = nil) -> LintContext {
+        var catalina: CatalinaServer?
+        var authenticators: AuthenticatorsConfig?
+        var malformed: [InputError] = []
+        for (role, source) in sources {
+            do {
+                let document = try XMLDocument.parse(source)
+                guard document.root.localName == role.rootElement else {
+                    malformed.append(InputError(
+                        path: source.path,
+                        message: "root element is <\(document.root.qualifiedName)>, expected <\(role.rootElement)> in \(role.rawValue)",
+                        position: document.root.position))
+                    continue
+                }
+                switch role {
+                case .catalinaServer: catalina = CatalinaServer(document: document)
+                case .authenticators: authenticators = AuthenticatorsConfig(document: document)
+                }
+            } catch {
+                malformed.append(error)
+            }
+        }
+        let generation = tomcat ?? facts.tomcatGeneration
+            ?? ((catalina?.connectors.contains { !$0.sslHostConfigs.isEmpty } ?? false) ? .tomcat9 : .tomcat7)
+        return LintContext(facts: facts, tomcat: generation, catalina: catalina, authenticators: authenticators,
+                           malformed: malformed)
+    }
+}

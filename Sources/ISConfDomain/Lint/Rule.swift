@@ -1,0 +1,86 @@
+import ISConfXML
+
+/// A lint rule: its identity, its documentation, its examples (which are also its tests) and its check.
+public struct Rule: Sendable {
+    public let id: String
+    /// The highest severity the rule reports; some findings of a rule may be milder (e.g. a note).
+    public let severity: Severity
+    /// One line, for the catalogue.
+    public let summary: String
+    /// Why it matters, in a few sentences.
+    public let rationale: String
+    /// What `isconf enable` does about it, or what the user must do; nil when nothing can be done automatically.
+    public let fix: String?
+    public let examples: [RuleExample]
+    let check: @Sendable (LintContext) -> [Finding]
+
+    public init(id: String, severity: Severity, summary: String, rationale: String, fix: String?,
+                examples: [RuleExample], check: @escaping @Sendable (LintContext) -> [Finding]) {
+        self.id = id
+        self.severity = severity
+        self.summary = summary
+        self.rationale = rationale
+        self.fix = fix
+        self.examples = examples
+        self.check = check
+    }
+
+    public func run(_ context: LintContext) -> [Finding] { check(context) }
+}
+
+/// A small input and whether the rule must fire on it.
+public struct RuleExample: Sendable {
+    public var catalina: String?
+    public var authenticators: String?
+    public var facts: HomeFacts
+    public var tomcat: TomcatGeneration?
+    public var triggers: Bool
+    /// What the example shows.
+    public var title: String
+
+    public static func triggering(_ title: String, catalina: String? = nil, authenticators: String? = nil,
+                                  facts: HomeFacts = HomeFacts(), tomcat: TomcatGeneration? = nil) -> RuleExample {
+        RuleExample(catalina: catalina, authenticators: authenticators, facts: facts, tomcat: tomcat, triggers: true, title: title)
+    }
+
+    public static func passing(_ title: String, catalina: String? = nil, authenticators: String? = nil,
+                               facts: HomeFacts = HomeFacts(), tomcat: TomcatGeneration? = nil) -> RuleExample {
+        RuleExample(catalina: catalina, authenticators: authenticators, facts: facts, tomcat: tomcat, triggers: false, title: title)
+    }
+
+    /// The example's files, with the paths they would have in an IS_HOME.
+    public var sources: [(ConfigRole, SourceFile)] {
+        var result: [(ConfigRole, SourceFile)] = []
+        if let catalina {
+            result.append((.catalinaServer, SourceFile(path: ConfigRole.catalinaServer.relativePath, bytes: Array(catalina.utf8))))
+        }
+        if let authenticators {
+            result.append((.authenticators, SourceFile(path: ConfigRole.authenticators.relativePath, bytes: Array(authenticators.utf8))))
+        }
+        return result
+    }
+}
+
+/// Everything a rule may look at for one target.
+public struct LintContext: Sendable {
+    public let facts: HomeFacts
+    public let tomcat: TomcatGeneration
+    public let catalina: CatalinaServer?
+    public let authenticators: AuthenticatorsConfig?
+    /// Files that could not be parsed, with where and why.
+    public let malformed: [InputError]
+
+    /// A finding located at an element's start tag.
+    func finding(_ rule: Rule, _ message: String, at element: XMLElement, in document: XMLDocument,
+                 severity: Severity? = nil, hint: String? = nil, fixable: Bool = false, subject: String) -> Finding {
+        Finding(rule: rule.id, severity: severity ?? rule.severity, message: message, file: document.path,
+                position: element.position, hint: hint, fixable: fixable, subject: subject)
+    }
+
+    /// A finding located at an attribute's name.
+    func finding(_ rule: Rule, _ message: String, at attribute: XMLAttribute, in document: XMLDocument,
+                 severity: Severity? = nil, hint: String? = nil, fixable: Bool = false, subject: String) -> Finding {
+        Finding(rule: rule.id, severity: severity ?? rule.severity, message: message, file: document.path,
+                position: document.position(of: attribute.nameSpan.start), hint: hint, fixable: fixable, subject: subject)
+    }
+}

@@ -1,0 +1,96 @@
+extension Rule {
+    public static let whitelist: Rule = Rule(
+        id: "whitelist",
+        severity: .error,
+        summary: "The MutualSSLAuthenticator whitelist must be on, present, non-empty and made of thumbprints.",
+        rationale: """
+            A client whose certificate the trust store accepts may log in as any user it names in the UserName \
+            header, without a password. WhiteListEnabled=true limits that to the certificates whose thumbprints are \
+            listed in WhiteList (comma-separated, lowercase hex without colons: 40 digits for SHA-1, 64 for \
+            SHA-256). With WhiteListEnabled=true and no WhiteList parameter the authenticator silently never \
+            starts; with an empty WhiteList every request is rejected. `*` is not a wildcard.
+            """,
+        fix: "Run isconf enable --whitelist with the client certificates' thumbprints (isconf truststore list prints them).",
+        examples: [
+            .triggering("whitelist off (a warning)", authenticators: Sample.authenticators(Sample.mutualSSL(parameters: """
+                <Parameter name="WhiteListEnabled">false</Parameter>
+                """))),
+            .triggering("enabled without a WhiteList parameter", authenticators: Sample.authenticators(Sample.mutualSSL(parameters: """
+                <Parameter name="WhiteListEnabled">true</Parameter>
+                """))),
+            .triggering("enabled with an empty WhiteList", authenticators: Sample.authenticators(Sample.mutualSSL(parameters: """
+                <Parameter name="WhiteListEnabled">true</Parameter>
+                <Parameter name="WhiteList"/>
+                """))),
+            .triggering("uppercase thumbprint with colons", authenticators: Sample.authenticators(Sample.mutualSSL(parameters: """
+                <Parameter name="WhiteListEnabled">true</Parameter>
+                <Parameter name="WhiteList">3B:8D:7F:0A:9C:1E:2D:4F:5A:6B:7C:8D:9E:0F:1A:2B:3C:4D:5E:6F</Parameter>
+                """))),
+            .triggering("`*` is not a wildcard", authenticators: Sample.authenticators(Sample.mutualSSL(parameters: """
+                <Parameter name="WhiteListEnabled">true</Parameter>
+                <Parameter name="WhiteList">*</Parameter>
+                """))),
+            .passing("SHA-1 and SHA-256 thumbprints", authenticators: Sample.authenticators(Sample.mutualSSL(parameters: """
+                <Parameter name="WhiteListEnabled">true</Parameter>
+                <Parameter name="WhiteList">\(Sample.thumbprint),9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08</Parameter>
+                """))),
+            .passing("authenticator disabled: the whitelist does not matter", authenticators: Sample.authenticators(
+                Sample.mutualSSL("disabled=\"true\"", parameters: "<Parameter name=\"WhiteListEnabled\">false</Parameter>"))),
+        ],
+        check: { context in
+            guard let config = context.authenticators, let authenticator = config.mutualSSL, !authenticator.isDisabled else {
+                return []
+            }
+            let rule = Rule.whitelist
+            let document = config.document
+            let subject = authenticator.subject
+            let enabledParameter = authenticator.parameter("WhiteListEnabled")
+            guard let enabledParameter, enabledParameter.value.lowercased() == "true" else {
+                let location = enabledParameter?.element ?? authenticator.element
+                return [context.finding(rule,
+                                        "the whitelist is off: any client certificate the trust store accepts can log in as any user, without a password",
+                                        at: location, in: document, severity: .warning,
+                                        hint: "set WhiteListEnabled=true and list the allowed thumbprints (isconf enable --whitelist TP,...)",
+                                        subject: subject + ".WhiteListEnabled")]
+            }
+            guard let list = authenticator.parameter("WhiteList") else {
+                return [context.finding(rule, "WhiteListEnabled is true but there is no WhiteList parameter: the authenticator silently never starts",
+                                        at: enabledParameter.element, in: document,
+                                        hint: "add <Parameter name=\"WhiteList\">thumbprint,...</Parameter> inside <Config>",
+                                        subject: subject + ".WhiteList")]
+            }
+            let entries = list.value.split(separator: ",", omittingEmptySubsequences: false)
+                .map { $0.trimmingXMLSpace() }
+            if entries.allSatisfy(\.isEmpty) {
+                return [context.finding(rule, "WhiteListEnabled is true and WhiteList is empty: every certificate login is rejected",
+                                        at: list.element, in: document,
+                                        hint: "list the allowed client certificates' thumbprints, comma-separated",
+                                        subject: subject + ".WhiteList")]
+            }
+            var findings: [Finding] = []
+            for (index, entry) in entries.enumerated() where !isThumbprint(entry) {
+                let shown = entry.count > 80 ? String(entry.prefix(77)) + "..." : entry
+                let problem = entry.isEmpty ? "an empty entry"
+                    : entry == "*" ? "\"*\", which is not a wildcard"
+                    : "\"\(shown)\", which is not a thumbprint (40 or 64 lowercase hex digits without colons)"
+                findings.append(context.finding(rule, "WhiteList entry \(index + 1) is \(problem)", at: list.element, in: document,
+                                                hint: "write thumbprints as lowercase hex without colons, e.g. from isconf truststore list",
+                                                subject: subject + ".WhiteList[\(index)]"))
+            }
+            return findings
+        })
+}
+
+func isThumbprint(_ text: String) -> Bool {
+    (text.utf8.count == 40 || text.utf8.count == 64)
+        && text.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
+}
+
+extension StringProtocol {
+    /// Trims XML whitespace only (space, tab, CR, LF), as Java's String.trim would for these values.
+    func trimmingXMLSpace() -> String {
+        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }
+        guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else { return "" }
+        return String(self[first...last])
+    }
+}
