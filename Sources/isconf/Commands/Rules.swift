@@ -1,0 +1,57 @@
+import ArgumentParser
+import ISConfDomain
+
+struct Rules: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print the rule catalogue, or one rule with its rationale, fix and examples."
+    )
+
+    @Argument(help: "A rule id, e.g. client-auth-want.")
+    var id: String?
+
+    func validate() throws {
+        if let id, Linter.rule(id: id) == nil {
+            throw ValidationError("unknown rule '\(id)'; run 'isconf rules' for the list")
+        }
+    }
+
+    func run() throws {
+        guard let id, let rule = Linter.rule(id: id) else {
+            let width = Linter.rules.map(\.id.count).max() ?? 0
+            var text = ""
+            for rule in Linter.rules {
+                let padding = String(repeating: " ", count: width - rule.id.count)
+                let severity = rule.severity.rawValue + String(repeating: " ", count: 7 - rule.severity.rawValue.count)
+                text += "\(rule.id)\(padding)  \(severity)  \(rule.summary)\n"
+            }
+            Terminal.write(text, to: 1)
+            return
+        }
+        var text = "\(rule.id) (\(rule.severity.rawValue))\n\n\(rule.summary)\n\n\(rule.rationale)\n"
+        text += "\nFix: \(rule.fix ?? "none automatic.")\n"
+        for example in rule.examples {
+            text += "\n\(example.triggers ? "Triggers" : "Passes"): \(example.title)\n"
+            for condition in conditions(of: example) { text += "  (\(condition))\n" }
+            for (role, source) in example.sources {
+                text += "  \(role.rawValue):\n"
+                for line in String(decoding: source.bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false) {
+                    text += "    \(line)\n"
+                }
+            }
+        }
+        Terminal.write(text, to: 1)
+    }
+
+    private func conditions(of example: RuleExample) -> [String] {
+        var result: [String] = []
+        if let tomcat = example.tomcat { result.append("read as Tomcat \(tomcat.rawValue)") }
+        if example.facts.deploymentToml != nil { result.append("in an IS_HOME with repository/conf/deployment.toml") }
+        if let kernel = example.facts.kernelVersion { result.append("kernel \(kernel)") }
+        switch example.facts.hasMutualSSLComponent {
+        case false?: result.append("plugins folder without the mutual SSL bundle")
+        case true?: result.append("plugins folder with the mutual SSL bundle")
+        case nil: break
+        }
+        return result
+    }
+}

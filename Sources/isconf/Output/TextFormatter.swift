@@ -1,0 +1,44 @@
+import ISConfDomain
+
+/// `path:line:col: severity: message [rule-id]`, the shape compilers use, so editors can jump to it.
+struct TextFormatter {
+    var colour: Bool
+
+    func format(_ report: LintReport, fileCount: Int) -> String {
+        var out = ""
+        for finding in report.findings {
+            var location = finding.file
+            if let position = finding.position { location += ":\(position.line):\(position.column)" }
+            out += "\(paint(location, "1")): \(paint(finding.severity.rawValue, severityColour(finding.severity))): "
+            out += "\(finding.message) \(paint("[\(finding.rule)]", "2"))\n"
+            if let hint = finding.hint { out += "    hint: \(hint)\n" }
+        }
+        out += summary(report, fileCount: fileCount) + "\n"
+        return out
+    }
+
+    private func summary(_ report: LintReport, fileCount: Int) -> String {
+        let counts = Severity.allCases.reversed().map { severity in
+            (severity, report.findings.filter { $0.severity == severity }.count)
+        }
+        let files = "\(fileCount) file\(fileCount == 1 ? "" : "s")"
+        let parts = counts.filter { $0.1 > 0 }.map { "\($0.1) \($0.0.rawValue)\($0.1 == 1 ? "" : "s")" }
+        var line = parts.isEmpty ? "no findings in \(files)" : parts.joined(separator: ", ") + " in \(files)"
+        let fixable = report.findings.filter(\.fixable).count
+        if fixable > 0 { line += " (\(fixable) fixable with isconf enable)" }
+        if !report.errors.isEmpty { line += "; \(report.errors.count) input\(report.errors.count == 1 ? "" : "s") unreadable" }
+        return line
+    }
+
+    private func severityColour(_ severity: Severity) -> String {
+        switch severity {
+        case .error: "1;31"
+        case .warning: "1;33"
+        case .note: "1;36"
+        }
+    }
+
+    private func paint(_ text: String, _ code: String) -> String {
+        colour ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
+    }
+}
