@@ -97,12 +97,10 @@ public enum Discovery {
                     result.targets.append(contentsOf: found.map(home))
                 }
             case .success(.file), .success(.other):
-                if path.hasSuffix(".j2") || path.hasSuffix(".erb") {
-                    result.skipped.append(InputError(path: path, message: "a template (Jinja2/ERB), not XML: skipped; lint the rendered file"))
-                    continue
-                }
                 switch singleFileRole(path) {
-                case .success(let role):
+                case .success(nil):
+                    result.skipped.append(InputError(path: path, message: "a Jinja2/ERB template, not XML: skipped; lint the rendered file"))
+                case .success(let role?):
                     result.targets.append(LintTarget(facts: HomeFacts(), files: [(role, path)]))
                 case .failure(let error):
                     result.errors.append(error)
@@ -146,9 +144,13 @@ public enum Discovery {
 
     /// Recognises a file by its root element, falling back to its name when it is not readable XML
     /// (so that a broken catalina-server.xml is still linted and reported as malformed).
-    private static func singleFileRole(_ path: String) -> Result<ConfigRole, InputError> {
+    /// nil for a template (by its extension, or by Jinja2/ERB markup in it), which is not XML.
+    private static func singleFileRole(_ path: String) -> Result<ConfigRole?, InputError> {
+        let templateExtensions = [".j2", ".jinja", ".jinja2", ".erb", ".tmpl"]
+        if templateExtensions.contains(where: path.hasSuffix) { return .success(nil) }
         let source: SourceFile
         do { source = try SourceFile.read(path: path) } catch { return .failure(error) }
+        if containsTemplateMarkup(source.bytes) { return .success(nil) }
         if let root = peekRootElement(source.bytes) {
             let local = root.split(separator: ":").last.map(String.init) ?? root
             if let role = ConfigRole.allCases.first(where: { $0.rootElement == local }) { return .success(role) }
@@ -157,6 +159,15 @@ public enum Discovery {
         let name = path.split(separator: "/").last.map(String.init) ?? path
         if let role = ConfigRole.allCases.first(where: { $0.rawValue == name }) { return .success(role) }
         return .failure(InputError(path: path, message: "not a catalina-server.xml or authenticators.xml (no root element found)"))
+    }
+
+    static func containsTemplateMarkup(_ bytes: [UInt8]) -> Bool {
+        for index in bytes.indices.dropLast() {
+            let (a, b) = (bytes[index], bytes[index + 1])
+            if (a == UInt8(ascii: "{") && (b == UInt8(ascii: "%") || b == UInt8(ascii: "{")))
+                || (a == UInt8(ascii: "<") && b == UInt8(ascii: "%")) { return true }
+        }
+        return false
     }
 
     /// The name of the first element, skipping the declaration, comments and processing instructions.

@@ -33,7 +33,8 @@ enum Sample {
     /// A MutualSSLAuthenticator with the given start-tag extras and Config parameters.
     static func mutualSSL(_ attributes: String = "disabled=\"false\"", parameters: String = compliantParameters,
                           priority: String = "5") -> String {
-        """
+        let parameters = parameters.split(separator: "\n").map { "            " + $0.trimmingXMLSpace() }.joined(separator: "\n")
+        return """
             <Authenticator name="MutualSSLAuthenticator" \(attributes)>
                 <Priority>\(priority)</Priority>
                 <Config>
@@ -46,8 +47,8 @@ enum Sample {
     static let thumbprint = "3b8d7f0a9c1e2d4f5a6b7c8d9e0f1a2b3c4d5e6f"
 
     static let compliantParameters = """
-                    <Parameter name="UsernameHeader">UserName</Parameter>
-                    <Parameter name="WhiteListEnabled">true</Parameter>
-                    <Parameter name="WhiteList">\(thumbprint)</Parameter>
+        <Parameter name="UsernameHeader">UserName</Parameter>
+        <Parameter name="WhiteListEnabled">true</Parameter>
+        <Parameter name="WhiteList">\(thumbprint)</Parameter>
         """
 }

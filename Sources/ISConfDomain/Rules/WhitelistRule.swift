@@ -10,7 +10,7 @@ extension Rule {
             SHA-256). With WhiteListEnabled=true and no WhiteList parameter the authenticator silently never \
             starts; with an empty WhiteList every request is rejected. `*` is not a wildcard.
             """,
-        fix: "Run isconf enable --whitelist with the client certificates' thumbprints (isconf truststore list prints them).",
+        fix: "Set WhiteListEnabled=true and WhiteList to the client certificates' thumbprints: openssl x509 -noout -fingerprint -sha256 -in client.pem, lowercased, colons removed.",
         examples: [
             .triggering("whitelist off (a warning)", authenticators: Sample.authenticators(Sample.mutualSSL(parameters: """
                 <Parameter name="WhiteListEnabled">false</Parameter>
@@ -50,7 +50,7 @@ extension Rule {
                 return [context.finding(rule,
                                         "the whitelist is off: any client certificate the trust store accepts can log in as any user, without a password",
                                         at: location, in: document, severity: .warning,
-                                        hint: "set WhiteListEnabled=true and list the allowed thumbprints (isconf enable --whitelist TP,...)",
+                                        hint: "set WhiteListEnabled=true and list the allowed client certificates' thumbprints in WhiteList",
                                         subject: subject + ".WhiteListEnabled")]
             }
             guard let list = authenticator.parameter("WhiteList") else {
@@ -74,7 +74,7 @@ extension Rule {
                     : entry == "*" ? "\"*\", which is not a wildcard"
                     : "\"\(shown)\", which is not a thumbprint (40 or 64 lowercase hex digits without colons)"
                 findings.append(context.finding(rule, "WhiteList entry \(index + 1) is \(problem)", at: list.element, in: document,
-                                                hint: "write thumbprints as lowercase hex without colons, e.g. from isconf truststore list",
+                                                hint: "write thumbprints as lowercase hex without colons (openssl x509 -noout -fingerprint -sha256)",
                                                 subject: subject + ".WhiteList[\(index)]"))
             }
             return findings

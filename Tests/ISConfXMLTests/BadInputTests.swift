@@ -1,0 +1,159 @@
+import Foundation
+import ISConfXML
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Inputs XMLDocument.parse must refuse with an InputError: never crash, hang, expand entities or
+/// read another file.
+@Suite("Bad input")
+struct BadInputTests {
+    // MARK: DOCTYPE
+
+    @Test("the XXE payload is refused for its DOCTYPE")
+    func xxePayload() {
+        let error = expectRejected(utf8("<!DOCTYPE r [<!ENTITY x SYSTEM \"file:///etc/passwd\">]><r>&x;</r>"), "DOCTYPE")
+        #expect(error?.position == SourcePosition(line: 1, column: 1))
+        #expect(error?.description.contains("root:") == false, "the message must not carry /etc/passwd content")
+    }
+
+    /// Watches the entity's target with inotify: libxml2 must not even open it.
+    @Test("XXE: external entities, external subsets and parameter entities never open their file",
+          arguments: ["general entity", "external subset", "parameter entity"])
+    func xxeReadsNothing(kind: String) throws {
+        try withTemporaryDirectory { directory in
+            let secret = directory + "/secret.txt"
+            try writeFile(secret, utf8("<leak>TOP-SECRET-MARKER</leak>"))
+            let declaration: String
+            switch kind {
+            case "general entity": declaration = "<!DOCTYPE r [<!ENTITY x SYSTEM \"file://\(secret)\">]>"
+            case "external subset": declaration = "<!DOCTYPE r SYSTEM \"file://\(secret)\">"
+            default: declaration = "<!DOCTYPE r [<!ENTITY % p SYSTEM \"file://\(secret)\"> %p;]>"
+            }
+            let payload = "<?xml version=\"1.0\"?>\n<!-- a comment first -->\n\(declaration)\n<r a=\"1\">&x;</r>\n"
+
+            let watcher = inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC))
+            try #require(watcher >= 0, "inotify unavailable: errno \(errno)")
+            defer { close(watcher) }
+            try #require(inotify_add_watch(watcher, secret, UInt32(IN_OPEN | IN_ACCESS)) >= 0)
+
+            let error = expectRejected(utf8(payload), "DOCTYPE")
+            #expect(error?.position == SourcePosition(line: 3, column: 1))
+            #expect(error?.description.contains("TOP-SECRET") == false)
+            #expect(pendingEventBytes(watcher) == 0, "the parser opened \(secret)")
+
+            // Control: the watch does report an open.
+            let reader = open(secret, O_RDONLY)
+            close(reader)
+            #expect(pendingEventBytes(watcher) > 0, "inotify did not report our own open; the check above proves nothing")
+        }
+    }
+
+    @Test("billion laughs is refused at once, before any expansion", .timeLimit(.minutes(1)))
+    func billionLaughs() {
+        var entities = "<!ENTITY lol \"lol\">\n"
+        for level in 1...9 {
+            let previous = level == 1 ? "lol" : "lol\(level - 1)"
+            entities += "<!ENTITY lol\(level) \"" + String(repeating: "&\(previous);", count: 10) + "\">\n"
+        }
+        let payload = "<?xml version=\"1.0\"?>\n<!DOCTYPE lolz [\n\(entities)]>\n<lolz a=\"&lol9;\">&lol9;</lolz>\n"
+        let clock = ContinuousClock()
+        let start = clock.now
+        let error = expectRejected(utf8(payload), "DOCTYPE")
+        let elapsed = clock.now - start
+        #expect(elapsed < .milliseconds(500), "took \(elapsed)")
+        #expect(error?.position == SourcePosition(line: 2, column: 1))
+    }
+
+    @Test("a bare <!DOCTYPE html> is refused too")
+    func bareDoctype() {
+        let error = expectRejected(utf8("<!DOCTYPE html>\n<html><body/></html>\n"), "DOCTYPE", "remove it")
+        #expect(error?.position == SourcePosition(line: 1, column: 1))
+    }
+
+    // MARK: Not XML at all
+
+    @Test("empty and whitespace-only files")
+    func emptyFiles() {
+        expectRejected([], "file is empty")
+        expectRejected(utf8(" \n\t\r\n  "), "only whitespace")
+        expectRejected([0xEF, 0xBB, 0xBF], "malformed XML")
+        expectRejected(utf8("<?xml version=\"1.0\"?>\n"), "malformed XML")
+        expectRejected(utf8("<!-- only a comment -->\n"), "malformed XML")
+    }
+
+    @Test("binary junk, NUL bytes included, never crashes and is always refused")
+    func binaryJunk() {
+        var generator = SeededBytes(state: 0x15C0_4F00)
+        for round in 0..<300 {
+            var bytes = generator.bytes(Int(generator.next() % 600) + 1)
+            bytes[bytes.count / 2] = 0
+            if round % 3 == 1 { bytes = utf8("<?xml version=\"1.0\"?>\n<r>") + bytes + utf8("</r>") }
+            if round % 3 == 2 { bytes = utf8("<r a=\"") + bytes + utf8("\"/>") }
+            guard let error = parseError(bytes, path: "junk.bin") else {
+                Issue.record("round \(round): junk accepted: \(bytes)")
+                continue
+            }
+            expectWellFormedMessage(error, path: "junk.bin", [])
+        }
+        expectRejected(utf8("<r>a") + [0] + utf8("b</r>"), "malformed XML")
+        expectRejected(utf8("<r a=\"x") + [0] + utf8("\"/>"), "malformed XML")
+    }
+
+    // MARK: Malformed XML: libxml2's message and where it points
+
+    @Test("malformed documents: libxml2's message, on the right line", arguments: [
+        ("unclosed element at end of file", "<Server>\n  <Service>\n    <Connector/>\n", "Premature end of data", 4),
+        ("unclosed element before a parent's end tag", "<Server>\n  <Service name=\"a\">\n</Server>\n", "Opening and ending tag mismatch: Service line 2 and Server", 3),
+        ("unterminated start tag", "<Server>\n  <Connector port=\"1\"\n</Server>\n", "Connector", 3),
+        ("mismatched tags", "<a>\n  <b>\n  </c>\n</a>\n", "Opening and ending tag mismatch: b line 2 and c", 3),
+        ("undefined element prefix", "<r>\n  <x:b/>\n</r>\n", "Namespace prefix x on b is not defined", 2),
+        ("undefined attribute prefix", "<r>\n\n  <c svns:secretAlias=\"k\"/>\n</r>\n", "Namespace prefix svns for secretAlias on c is not defined", 3),
+        ("undefined entity", "<r>\n  &nbsp;\n</r>\n", "Entity 'nbsp' not defined", 2),
+        ("duplicate attribute", "<r>\n<c a=\"1\"\n   a=\"2\"/></r>", "Attribute a redefined", 3),
+        ("two roots", "<a/>\n<b/>\n", "Extra content at the end of the document", 2),
+        ("< in an attribute value", "<r a=\"<\"/>", "Unescaped '<' not allowed in attribute", 1),
+        ("unquoted attribute value", "<r\n a=1/>", "AttValue: \" or ' expected", 2),
+        ("unterminated comment", "<r>\n<!-- no end\n</r>\n", "Comment not terminated", 2),
+        ("-- inside a comment", "<r><!-- a -- b --></r>", "Double hyphen within comment", 1),
+        ("text before the root", "junk\n<r/>", "Start tag expected", 1),
+        ("CRLF file, error on line 3", "<a>\r\n<b>\r\n</c>\r\n</a>\r\n", "Opening and ending tag mismatch: b line 2 and c", 3),
+    ])
+    func malformed(label: String, text: String, libxml2Says: String, line: Int) {
+        let error = expectRejected(utf8(text), "malformed XML: ", libxml2Says)
+        #expect(error?.position?.line == line, "\(label): \(String(describing: error))")
+        #expect((error?.position?.column ?? 0) >= 1)
+        #expect(error?.description.hasPrefix("bad.xml:\(line):") == true, "\(label): \(String(describing: error))")
+    }
+
+    @Test("nesting beyond libxml2's depth limit is refused, not a stack overflow")
+    func excessiveDepth() {
+        let depth = 5000
+        let text = String(repeating: "<e>", count: depth) + String(repeating: "</e>", count: depth)
+        expectRejected(utf8(text), "malformed XML", "depth")
+    }
+
+    /// A start tag the scanner cannot split would be an internal error, never a wrong span.
+    @Test("attribute-heavy and very long tags still parse (no 'internal error')")
+    func longTags() throws {
+        let attributes = (0..<2000).map { " a\($0)=\"\(String(repeating: "v", count: $0 % 50))\"" }.joined()
+        let long = "<r\(attributes)>" + String(repeating: "x", count: 100_000) + "</r>"
+        let document = try parse(utf8(long))
+        #expect(document.root.attributes.count == 2000)
+        #expect(document.root.text.count == 100_000)
+        verify(document, "long tags")
+    }
+}
+
+/// Bytes of inotify events waiting on `watcher` (it is non-blocking).
+private func pendingEventBytes(_ watcher: Int32) -> Int {
+    var total = 0
+    var buffer = [UInt8](repeating: 0, count: 4096)
+    while true {
+        let count = buffer.withUnsafeMutableBytes { read(watcher, $0.baseAddress, $0.count) }
+        if count <= 0 { return total }
+        total += count
+    }
+}

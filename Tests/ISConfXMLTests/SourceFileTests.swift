@@ -1,0 +1,192 @@
+import Dispatch
+import Foundation
+import ISConfXML
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The error `SourceFile.read` throws (typed), or nil if it read the file.
+private func readError(_ path: String, limit: Int = SourceFile.sizeLimit) -> InputError? {
+    do {
+        _ = try SourceFile.read(path: path, limit: limit)
+        return nil
+    } catch {
+        let typed: InputError = error
+        return typed
+    }
+}
+
+@discardableResult
+private func expectReadRefused(_ path: String, limit: Int = SourceFile.sizeLimit, _ fragments: String...,
+                               sourceLocation: SourceLocation = #_sourceLocation) -> InputError? {
+    guard let error = readError(path, limit: limit) else {
+        Issue.record("\(path) was read, expected an InputError mentioning \(fragments)", sourceLocation: sourceLocation)
+        return nil
+    }
+    #expect(error.position == nil, sourceLocation: sourceLocation)
+    expectWellFormedMessage(error, path: path, fragments, sourceLocation: sourceLocation)
+    return error
+}
+
+@Suite("Reading files")
+struct SourceFileTests {
+    @Test("a regular file is read byte for byte, path kept as given")
+    func readsExactBytes() throws {
+        try withTemporaryDirectory { directory in
+            let bytes: [UInt8] = [0xEF, 0xBB, 0xBF] + utf8("<r a='1'>\r\n\u{E9}</r>") + [0xE9, 0x00, 0xFF]
+            try writeFile(directory + "/exact.xml", bytes)
+            let asGiven = directory + "/./exact.xml"
+            let source = try SourceFile.read(path: asGiven)
+            #expect(source.bytes == bytes)
+            #expect(source.path == asGiven)
+            try writeFile(directory + "/empty.xml", [])
+            #expect(try SourceFile.read(path: directory + "/empty.xml").bytes.isEmpty)
+        }
+    }
+
+    @Test("a missing file")
+    func missingFile() throws {
+        try withTemporaryDirectory { directory in
+            expectReadRefused(directory + "/nope.xml", "no such file")
+            expectReadRefused(directory + "/nope/inner.xml", "no such file")
+        }
+    }
+
+    @Test("a path through a regular file")
+    func notADirectory() throws {
+        try withTemporaryDirectory { directory in
+            try writeFile(directory + "/file", utf8("<r/>"))
+            expectReadRefused(directory + "/file/inner.xml", "not a directory")
+        }
+    }
+
+    @Test("a directory")
+    func directory() throws {
+        try withTemporaryDirectory { directory in
+            expectReadRefused(directory, "is a directory")
+        }
+    }
+
+    @Test("a symlink loop")
+    func symlinkLoop() throws {
+        try withTemporaryDirectory { directory in
+            #expect(symlink(directory + "/b", directory + "/a") == 0)
+            #expect(symlink(directory + "/a", directory + "/b") == 0)
+            expectReadRefused(directory + "/a", "symlink")
+        }
+    }
+
+    @Test("a symlink to a regular file is followed")
+    func symlinkToFile() throws {
+        try withTemporaryDirectory { directory in
+            try writeFile(directory + "/target.xml", utf8("<r/>"))
+            #expect(symlink(directory + "/target.xml", directory + "/link.xml") == 0)
+            #expect(try SourceFile.read(path: directory + "/link.xml").bytes == utf8("<r/>"))
+        }
+    }
+
+    /// Without O_NONBLOCK, opening a FIFO nobody writes to blocks forever. A watchdog opens the
+    /// writing end after a few seconds so that a regression fails this test instead of hanging it.
+    @Test("a FIFO is refused without blocking", .timeLimit(.minutes(1)))
+    func fifo() throws {
+        try withTemporaryDirectory { directory in
+            let path = directory + "/pipe.xml"
+            try #require(mkfifo(path, 0o600) == 0)
+            let finished = DispatchSemaphore(value: 0)
+            DispatchQueue.global().async {
+                if finished.wait(timeout: .now() + 3) == .timedOut {
+                    let writer = open(path, O_WRONLY | O_NONBLOCK)
+                    if writer >= 0 { close(writer) }
+                }
+            }
+            let clock = ContinuousClock()
+            let start = clock.now
+            expectReadRefused(path, "not a regular file")
+            finished.signal()
+            #expect(clock.now - start < .seconds(2), "opening the FIFO blocked")
+        }
+    }
+
+    @Test("character devices are not regular files")
+    func device() {
+        expectReadRefused("/dev/null", "not a regular file")
+        expectReadRefused("/dev/zero", "not a regular file")
+    }
+
+    @Test("a file over a small limit", arguments: [0, 10, 1024])
+    func overSmallLimit(limit: Int) throws {
+        try withTemporaryDirectory { directory in
+            let path = directory + "/big.xml"
+            try writeFile(path, [UInt8](repeating: 0x20, count: limit + 1))
+            expectReadRefused(path, limit: limit, "MiB limit")
+            try writeFile(path, [UInt8](repeating: 0x20, count: limit))
+            #expect(try SourceFile.read(path: path, limit: limit).bytes.count == limit)
+        }
+    }
+
+    @Test("the default limit: 8 MiB reads, 8 MiB + 1 byte is refused")
+    func defaultLimit() throws {
+        #expect(SourceFile.sizeLimit == 8 * 1024 * 1024)
+        try withTemporaryDirectory { directory in
+            let path = directory + "/huge.xml"
+            var bytes = [UInt8](repeating: 0x20, count: 8 * 1024 * 1024 + 1)
+            try writeFile(path, bytes)
+            let error = expectReadRefused(path, "8 MiB limit")
+            #expect(error?.message.contains("8388609 bytes") == true)
+            bytes.removeLast()
+            try writeFile(path, bytes)
+            #expect(try SourceFile.read(path: path).bytes.count == 8 * 1024 * 1024)
+        }
+    }
+
+    /// /proc files claim size 0 in stat but have content: the reader must read on to end of file,
+    /// and still stop at the limit.
+    @Test("files whose stat size is wrong are read to EOF, still under the limit",
+          .enabled(if: FileManager.default.fileExists(atPath: "/proc/self/status"), "no /proc"))
+    func procFiles() throws {
+        let status = try SourceFile.read(path: "/proc/self/status")
+        #expect(status.bytes.count > 100)
+        #expect(String(decoding: status.bytes, as: UTF8.self).contains("Pid:"))
+        expectReadRefused("/proc/self/status", limit: 50, "MiB limit")
+    }
+
+    @Test("errno phrases")
+    func errnoPhrases() {
+        #expect(describeErrno(EACCES) == "permission denied")
+        #expect(describeErrno(EPERM) == "permission denied")
+        #expect(describeErrno(ENOENT) == "no such file or directory")
+        #expect(describeErrno(ELOOP).contains("symlink"))
+        #expect(describeErrno(EISDIR).contains("is a directory"))
+        #expect(describeErrno(ENOTDIR).contains("not a directory"))
+        #expect(describeErrno(ENAMETOOLONG) == "path too long")
+        #expect(!describeErrno(EIO).isEmpty)
+    }
+
+    @Test("an over-long path")
+    func longPath() {
+        expectReadRefused("/" + String(repeating: "x", count: 5000), "path too long")
+    }
+
+    /// root ignores file modes, so as root the check drops this thread's file-system uid
+    /// (setfsuid is per thread, and restored before returning).
+    @Test("an unreadable file")
+    func unreadable() throws {
+        try withTemporaryDirectory { directory in
+            let path = directory + "/secret.xml"
+            try writeFile(path, utf8("<r/>"))
+            try #require(chmod(path, 0o000) == 0)
+            if geteuid() == 0 {
+                let before = setfsuid(65534)
+                defer { setfsuid(UInt32(before)) }
+                if setfsuid(UInt32.max) != 65534 {
+                    try Test.cancel("running as root and setfsuid is not permitted: cannot make chmod 000 deny a read")
+                }
+                expectReadRefused(path, "permission denied")
+            } else {
+                expectReadRefused(path, "permission denied")
+            }
+        }
+    }
+}

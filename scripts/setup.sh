@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs what building and testing isconf needs, and only what is missing (Debian/Ubuntu).
+set -euo pipefail
+
+if ! command -v swift >/dev/null 2>&1; then
+  echo "setup: swift is not on PATH; install a Swift 6 toolchain (swift.org) first" >&2
+  exit 1
+fi
+
+packages=()
+need() { dpkg -s "$1" >/dev/null 2>&1 || packages+=("$1"); }
+need pkg-config
+need libxml2-dev      # the C library isconf is built on
+need libxml2-utils    # xmllint: the benchmark's reference
+need python3-jsonschema  # validates SARIF output against the 2.1.0 schema in tests
+need openssl
+
+if [ ${#packages[@]} -gt 0 ]; then
+  echo "setup: installing ${packages[*]}"
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
+fi
+
+# The tests call python3 (whichever is first on PATH) to validate SARIF; make sure it has jsonschema.
+if ! python3 -c 'import jsonschema' >/dev/null 2>&1; then
+  echo "setup: installing jsonschema for $(command -v python3)"
+  python3 -m pip install --quiet jsonschema
+fi
