@@ -52,13 +52,29 @@ static inline void isconf_reject_subset(void *ctx, const xmlChar *name,
     xmlStopParser((xmlParserCtxtPtr)ctx);
 }
 
+/// The offset in the original bytes of what the parser reads next. xmlByteConsumed is exact when
+/// there is no encoder (UTF-8), but with one it re-encodes at most 32000 bytes of the unparsed
+/// buffer (the built-in encoders report a full output buffer as success), so once more than that
+/// is buffered (ISO-8859-1 files over ~32 KB) its offsets run ahead and can land on another tag.
+/// The encoders isconf lets through (ISO-8859-1, US-ASCII) map one byte to one character: count the
+/// characters still unparsed instead.
+static inline long isconf_byte_consumed(xmlParserCtxtPtr ctxt) {
+    xmlParserInputPtr in = ctxt->input;
+    if (in == NULL || in->buf == NULL || in->buf->encoder == NULL) return xmlByteConsumed(ctxt);
+    unsigned long unparsed = 0;
+    for (const xmlChar *p = in->cur; p < in->end; p++)
+        if ((*p & 0xC0) != 0x80) unparsed++;
+    if (in->buf->rawconsumed < unparsed) return -1;
+    return (long)(in->buf->rawconsumed - unparsed);
+}
+
 /// Offsets are stored +1 so that 0 means "not recorded".
 static inline void isconf_start_element(void *ctx, const xmlChar *localname, const xmlChar *prefix,
                                         const xmlChar *URI, int nb_namespaces,
                                         const xmlChar **namespaces, int nb_attributes,
                                         int nb_defaulted, const xmlChar **attributes) {
     xmlParserCtxtPtr ctxt = (xmlParserCtxtPtr)ctx;
-    long consumed = xmlByteConsumed(ctxt);
+    long consumed = isconf_byte_consumed(ctxt);
     if (ctxt->inputNr != 1) {
         isconf_parse_state *state = isconf_state(ctx);
         if (state != NULL) state->sawNestedInput = 1;
@@ -71,14 +87,14 @@ static inline void isconf_start_element(void *ctx, const xmlChar *localname, con
 static inline void isconf_end_element(void *ctx, const xmlChar *localname, const xmlChar *prefix,
                                       const xmlChar *URI) {
     xmlParserCtxtPtr ctxt = (xmlParserCtxtPtr)ctx;
-    long consumed = xmlByteConsumed(ctxt);
+    long consumed = isconf_byte_consumed(ctxt);
     if (ctxt->node != NULL && consumed >= 0) ctxt->node->psvi = (void *)(intptr_t)(consumed + 1);
     xmlSAX2EndElementNs(ctx, localname, prefix, URI);
 }
 
 static inline void isconf_comment(void *ctx, const xmlChar *value) {
     xmlParserCtxtPtr ctxt = (xmlParserCtxtPtr)ctx;
-    long consumed = xmlByteConsumed(ctxt);
+    long consumed = isconf_byte_consumed(ctxt);
     xmlSAX2Comment(ctx, value);
     xmlNodePtr added = NULL;
     if (ctxt->node != NULL) added = ctxt->node->last;

@@ -20,6 +20,10 @@ public enum SourceEncoding: String, Sendable {
             || starts(with: [0x00, 0x3C]) || starts(with: [0x3C, 0x00]) {
             throw InputError(path: path, message: "UTF-16 encoded; isconf reads UTF-8 and ISO-8859-1 only (convert it with iconv -t UTF-8)")
         }
+        // "<?xm" in EBCDIC: libxml2 would convert it, and no span would match the original bytes.
+        if starts(with: [0x4C, 0x6F, 0xA7, 0x94]) {
+            throw InputError(path: path, message: "EBCDIC encoded; isconf reads UTF-8 and ISO-8859-1 only (convert it with iconv -t UTF-8)")
+        }
         let hasBOM = starts(with: [0xEF, 0xBB, 0xBF])
         guard let declared = declaredEncoding(bytes, from: hasBOM ? 3 : 0) else { return (.utf8, hasBOM) }
         switch declared.uppercased() {

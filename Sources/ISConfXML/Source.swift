@@ -78,7 +78,7 @@ public struct SourceFile: Sendable {
         if kind == S_IFDIR { throw InputError(path: path, message: "is a directory, expected a file") }
         if kind != S_IFREG { throw InputError(path: path, message: "is not a regular file") }
         if Int(info.st_size) > limit {
-            throw InputError(path: path, message: "file is \(info.st_size) bytes, over the \(limit / (1024 * 1024)) MiB limit")
+            throw InputError(path: path, message: "file is \(info.st_size) bytes, over the \(describeSize(limit)) limit")
         }
         var bytes = [UInt8](repeating: 0, count: Int(info.st_size))
         var filled = 0
@@ -89,7 +89,7 @@ public struct SourceFile: Sendable {
                 bytes.append(contentsOf: repeatElement(0, count: min(65536, limit + 1 - bytes.count)))
             }
             let n = bytes.withUnsafeMutableBytes { buffer in
-                Glibc.read(fd, buffer.baseAddress! + filled, buffer.count - filled)
+                systemRead(fd, buffer.baseAddress! + filled, buffer.count - filled)
             }
             if n < 0 {
                 if errno == EINTR { continue }
@@ -99,11 +99,24 @@ public struct SourceFile: Sendable {
             filled += n
         }
         if filled > limit {
-            throw InputError(path: path, message: "file is over the \(limit / (1024 * 1024)) MiB limit")
+            throw InputError(path: path, message: "file is over the \(describeSize(limit)) limit")
         }
         bytes.removeSubrange(filled...)
         return SourceFile(path: path, bytes: bytes)
     }
+}
+
+private func systemRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int {
+    #if canImport(Glibc)
+    Glibc.read(fd, buffer, count)
+    #else
+    Darwin.read(fd, buffer, count)
+    #endif
+}
+
+/// "8 MiB", or bytes for limits under a MiB.
+func describeSize(_ bytes: Int) -> String {
+    bytes >= 1024 * 1024 && bytes % (1024 * 1024) == 0 ? "\(bytes / (1024 * 1024)) MiB" : "\(bytes) bytes"
 }
 
 /// One clear phrase per errno a user is likely to meet.
@@ -115,6 +128,8 @@ public func describeErrno(_ code: Int32) -> String {
     case EISDIR: return "is a directory, expected a file"
     case ENOTDIR: return "a component of the path is not a directory"
     case ENAMETOOLONG: return "path too long"
+    case ENOSPC: return "no space left on device"
+    case EROFS: return "read-only file system"
     default: return String(cString: strerror(code))
     }
 }

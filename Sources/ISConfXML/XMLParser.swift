@@ -37,6 +37,8 @@ extension XMLDocument {
             var message = withUnsafeBytes(of: state.errorMessage) { raw in
                 String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
             }
+            // Some libxml2 messages span two lines ("...indicate encoding !\nBytes: 0xE9 ..."): join them.
+            message = message.split(whereSeparator: { $0.isNewline }).joined(separator: " ")
             while let last = message.last, last.isWhitespace { message.removeLast() }
             if message.isEmpty { message = "not well-formed" }
             let position = state.hasError != 0 && state.errorLine > 0
@@ -51,7 +53,7 @@ extension XMLDocument {
             throw InputError(path: path, message: "no root element")
         }
 
-        var builder = TreeBuilder(bytes: source.bytes, encoding: encoding, lineMap: lineMap, path: path)
+        let builder = TreeBuilder(bytes: source.bytes, encoding: encoding, lineMap: lineMap, path: path)
         let root = try builder.element(rootNode)
         var outerComments: [XMLComment] = []
         var node = document.pointee.children
