@@ -60,6 +60,8 @@ LINT_OK = {0, 1}
 TARGET_SINGLE_RATIO = 2.5  # isconf / xmllint, median wall time, one IS_HOME
 TARGET_FLEET_SPEEDUP = 20.0  # xmllint loop / isconf, median wall time, 1,000 IS_HOMEs
 TARGET_RSS_MIB = 20.0  # isconf peak RSS, one IS_HOME
+# Readings this close to the RSS helper's own footprint (see RSS_HELPER) are only bounds.
+RSS_FLOOR_SLACK_KIB = 512
 
 # The loop an operator would write; the directory is passed as $1 so no path is
 # ever spliced into shell source.
@@ -74,7 +76,6 @@ XMLLINT_LOOP = (
 class Run:
     seconds: float
     status: int  # exit code, or -signal
-    maxrss_kib: int  # ru_maxrss of the process and the descendants it waited for
 
 
 @dataclass
@@ -88,28 +89,55 @@ class Row:
 
 
 def run_once(argv: list[str]) -> Run:
-    """Spawn, wait and time one process.
-
-    wait4 instead of Popen.wait so the same reap gives us the child's own rusage;
-    RUSAGE_CHILDREN would accumulate the maximum over every child this script ever had.
-    """
+    """Spawn, wait and time one process, as a shell would."""
     start = time.perf_counter()
-    proc = subprocess.Popen(
-        argv, cwd=ROOT, stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    _, wstatus, usage = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - start
-    # Tell Popen the child is reaped, or it would try to wait for it again.
-    proc.returncode = os.waitstatus_to_exitcode(wstatus)
-    return Run(elapsed, proc.returncode, usage.ru_maxrss)
+    status = subprocess.call(argv, cwd=ROOT, stdin=subprocess.DEVNULL,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return Run(time.perf_counter() - start, status)
+
+
+# Peak RSS cannot come from the timed runs. Linux folds the parent's memory into a
+# child's ru_maxrss: at execve the kernel records the high-water mark of the address
+# space being replaced, and a vfork'd (Popen) or forked child's is this benchmark's
+# own ~20 MB. os.wait4 on a Popen'd /bin/true reports the Python parent's peak, not
+# 1 MB. So a fresh, bare interpreter forks and execs the target and reports wait4's
+# ru_maxrss; its own contribution (the "floor", measured with /bin/true) is a few MB,
+# and any reading clear of it is the target's own peak.
+RSS_HELPER = r"""
+import os, sys
+pid = os.fork()
+if pid == 0:
+    null = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(null, fd)
+    try:
+        os.execv(sys.argv[1], sys.argv[1:])  # absolute path: a PATH search would allocate first
+    finally:
+        os._exit(127)
+_, status, usage = os.wait4(pid, 0)
+print(usage.ru_maxrss, os.waitstatus_to_exitcode(status))
+"""
+
+
+def peak_rss_kib(argv: list[str], runs: int, allowed: set[int]) -> int:
+    """Largest ru_maxrss (KiB on Linux) over a few runs: a memory limit is about the worst run."""
+    argv = [shutil.which(argv[0]) or argv[0], *argv[1:]]
+    peak = 0
+    for _ in range(runs):
+        out = subprocess.run([sys.executable, "-I", "-S", "-c", RSS_HELPER, *argv], cwd=ROOT,
+                             capture_output=True, text=True, check=True).stdout.split()
+        kib, status = int(out[0]), int(out[1])
+        if status not in allowed:
+            sys.exit(f"bench: {argv[0]} exited with {status} while measuring RSS (expected {sorted(allowed)})")
+        peak = max(peak, kib)
+    return peak
 
 
 def interleave(a: list[str], b: list[str], pairs: int, warmup: int) -> tuple[list[Run], list[Run]]:
     """Run A, B, A, B, ... so that load spikes and frequency changes hit both alike.
 
-    Warm-up runs fill the page cache and the dynamic loader's caches for both binaries,
-    so the first timed runs are not penalised for being first.
+    Warm-up runs bring both binaries, their shared libraries and the inputs into the
+    page cache, so the first timed runs are not penalised for being first.
     """
     for _ in range(warmup):
         run_once(a)
@@ -140,11 +168,6 @@ def median_ms(runs: list[Run]) -> float:
 def p90_ms(runs: list[Run]) -> float:
     # 'inclusive' keeps the estimate inside the observed range for small samples.
     return statistics.quantiles((r.seconds for r in runs), n=10, method="inclusive")[8] * 1000
-
-
-def peak_mib(runs: list[Run]) -> float:
-    # ru_maxrss is KiB on Linux. The worst run, not a typical one: a limit is about the worst.
-    return max(r.maxrss_kib for r in runs) / 1024
 
 
 def make_fleet(count: int) -> str:
@@ -192,7 +215,8 @@ def static_stdlib(binary: str) -> tuple[bool, str]:
 
 
 def fmt_ratio(x: float) -> str:
-    return f"{x:.2f}×" if x < 10 else f"{x:.1f}×"
+    # Two decimals even for large ratios, so 19.97× is not shown as a missed "20.0×".
+    return f"{x:.2f}×"
 
 
 def render_text(rows: list[Row]) -> str:
@@ -213,7 +237,12 @@ def render_markdown(rows: list[Row], meta: dict) -> str:
         f"isconf {meta['isconf_version']}, {meta['xmllint_version']}. "
         f"Wall times are whole processes (spawn to reap), contenders interleaved run by run: "
         f"{meta['runs']['single_pairs']} pairs for one IS_HOME, {meta['runs']['fleet_pairs']} "
-        f"for the fleet of {meta['runs']['fleet_homes']}. Reference is `xmllint --noout` on the same files. "
+        f"for the fleet of {meta['runs']['fleet_homes']}. Reference is `xmllint --noout` on the same files "
+        f"(for the fleet, a bash loop of one xmllint per file). "
+        f"Peak RSS is the largest ru_maxrss over {meta['runs']['single_rss_runs']} runs "
+        f"({meta['runs']['fleet_rss_runs']} for the fleet); \"≤\" marks a reading within the measuring "
+        f"helper's own {meta['rss_floor_kib'] / 1024:.1f} MiB floor. "
+        f"1-min load average before the run: {meta['loadavg_1min']}. "
         f"Regenerate with `make bench`.",
     ]
     return "\n".join(lines) + "\n"
@@ -254,15 +283,23 @@ def main() -> int:
     # so a smaller one would not exercise the same thing.
     single_pairs, single_warmup = (30, 3) if args.quick else (300, 10)
     fleet_pairs, fleet_warmup = (2, 1) if args.quick else (7, 1)
+    single_rss_runs, fleet_rss_runs = (3, 1) if args.quick else (10, 3)
 
     isconf_single = [binary, "lint", SAMPLE, "--format", "text"]
     xmllint_single = ["xmllint", "--noout", *SAMPLE_FILES]
+    load_before = os.getloadavg()[0]
 
     print(f"bench: one IS_HOME, {single_pairs} interleaved pairs ...", flush=True)
     iso_1, xml_1 = interleave(isconf_single, xmllint_single, single_pairs, single_warmup)
     check_statuses("isconf (one IS_HOME)", iso_1, LINT_OK)
     check_statuses("xmllint (one IS_HOME)", xml_1, {0})
 
+    print("bench: peak RSS ...", flush=True)
+    floor = peak_rss_kib(["true"], 5, {0})
+    rss_1 = peak_rss_kib(isconf_single, single_rss_runs, LINT_OK)
+    rss_xml_1 = peak_rss_kib(xmllint_single, single_rss_runs, {0})
+
+    print(f"bench: copying the sample into {FLEET_HOMES} IS_HOMEs ...", flush=True)
     fleet = make_fleet(FLEET_HOMES)
     try:
         validate_fleet(binary, fleet, FLEET_HOMES)
@@ -272,6 +309,7 @@ def main() -> int:
             ["bash", "-c", XMLLINT_LOOP, "bash", fleet],
             fleet_pairs, fleet_warmup,
         )
+        rss_n = peak_rss_kib([binary, "lint", fleet, "--format", "text"], fleet_rss_runs, {1})
     finally:
         shutil.rmtree(fleet, ignore_errors=True)
     check_statuses("isconf (fleet)", iso_n, {1})
@@ -279,27 +317,31 @@ def main() -> int:
     check_statuses("xmllint loop (fleet)", xml_n, {0})
 
     is_static, static_note = static_stdlib(binary)
-    size_mib = os.path.getsize(binary) / 2**20
+    size_bytes = os.path.getsize(binary)
 
     s_iso, s_xml = median_ms(iso_1), median_ms(xml_1)
     p_iso, p_xml = p90_ms(iso_1), p90_ms(xml_1)
     f_iso, f_xml = median_ms(iso_n), median_ms(xml_n)
     r_single, r_fleet = s_iso / s_xml, f_xml / f_iso
-    rss_1, rss_n = peak_mib(iso_1), peak_mib(iso_n)
-    rss_xml_1, rss_xml_n = peak_mib(xml_1), peak_mib(xml_n)
+
+    # A reading within the helper's floor may be the helper's, not the tool's: show it as a bound.
+    def rss_cell(kib: int) -> str:
+        return f"{'≤ ' if kib <= floor + RSS_FLOOR_SLACK_KIB else ''}{kib / 1024:.1f} MiB"
+
+    rss_ratio = rss_1 / rss_xml_1
+    rss_ratio_cell = ("≥ " if rss_xml_1 <= floor + RSS_FLOOR_SLACK_KIB else "") + fmt_ratio(rss_ratio)
 
     rows = [
         Row("one IS_HOME, median wall", f"{s_iso:.2f} ms", f"{s_xml:.2f} ms", fmt_ratio(r_single),
             f"≤ {TARGET_SINGLE_RATIO}×", r_single <= TARGET_SINGLE_RATIO),
         Row("one IS_HOME, p90 wall", f"{p_iso:.2f} ms", f"{p_xml:.2f} ms", fmt_ratio(p_iso / p_xml), "—", None),
-        Row(f"{FLEET_HOMES} IS_HOMEs, median wall (ratio = speed-up)", f"{f_iso:.0f} ms",
+        Row(f"{FLEET_HOMES} IS_HOMEs, median wall (ratio: speed-up)", f"{f_iso:.0f} ms",
             f"{f_xml:.0f} ms (loop)", fmt_ratio(r_fleet), f"≥ {TARGET_FLEET_SPEEDUP:.0f}×",
             r_fleet >= TARGET_FLEET_SPEEDUP),
-        Row("peak RSS, one IS_HOME", f"{rss_1:.1f} MiB", f"{rss_xml_1:.1f} MiB", fmt_ratio(rss_1 / rss_xml_1),
-            f"≤ {TARGET_RSS_MIB:.0f} MiB", rss_1 <= TARGET_RSS_MIB),
-        Row(f"peak RSS, {FLEET_HOMES} IS_HOMEs", f"{rss_n:.1f} MiB", f"{rss_xml_n:.1f} MiB (largest in loop)",
-            fmt_ratio(rss_n / rss_xml_n), "—", None),
-        Row("binary size", f"{size_mib:.1f} MiB", "—", "—", "—", None),
+        Row("peak RSS, one IS_HOME", rss_cell(rss_1), rss_cell(rss_xml_1), rss_ratio_cell,
+            f"≤ {TARGET_RSS_MIB:.0f} MiB", rss_1 / 1024 <= TARGET_RSS_MIB),
+        Row(f"peak RSS, {FLEET_HOMES} IS_HOMEs", rss_cell(rss_n), "—", "—", "—", None),
+        Row("binary size", f"{size_bytes / 2**20:.1f} MiB", "—", "—", "—", None),
         Row("Swift stdlib statically linked", "yes" if is_static else "no", "—", "—", "yes", is_static),
     ]
 
@@ -307,18 +349,25 @@ def main() -> int:
         "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "machine": platform.machine(),
         "nproc": len(os.sched_getaffinity(0)),  # what `nproc` reports: CPUs this process may use
+        # So a noisy result can be told from a regression. Taken before starting: during
+        # the run the benchmark's own processes would be counted.
+        "loadavg_1min": round(load_before, 2),
         "isconf_version": tool_version([binary, "--version"]),
         "xmllint_version": tool_version(["xmllint", "--version"]),
-        "binary": binary,
+        # Relative when inside the checkout, so committed results do not carry a local path.
+        "binary": os.path.relpath(binary, ROOT) if Path(binary).is_relative_to(ROOT) else binary,
         "mode": "quick" if args.quick else "full",
         "runs": {"single_pairs": single_pairs, "single_warmup": single_warmup,
-                 "fleet_pairs": fleet_pairs, "fleet_warmup": fleet_warmup, "fleet_homes": FLEET_HOMES},
+                 "fleet_pairs": fleet_pairs, "fleet_warmup": fleet_warmup, "fleet_homes": FLEET_HOMES,
+                 "single_rss_runs": single_rss_runs, "fleet_rss_runs": fleet_rss_runs},
+        "rss_floor_kib": floor,
     }
 
     print()
     print(render_text(rows))
-    print(f"\n{meta['date']}, {meta['machine']}, {meta['nproc']} CPUs, isconf {meta['isconf_version']}, "
-          f"{meta['xmllint_version']}; ldd: {static_note}")
+    print(f"\n{meta['date']}, {meta['machine']}, {meta['nproc']} CPUs, load {load_before:.2f} before, "
+          f"isconf {meta['isconf_version']}, {meta['xmllint_version']}; ldd: {static_note}; "
+          f"RSS helper floor {floor / 1024:.1f} MiB")
 
     if args.quick:
         # A handful of runs is too noisy to publish; keep the committed figures.
@@ -335,18 +384,15 @@ def main() -> int:
                        "xmllint_p90_ms": p_xml, "ratio": r_single, "target_max_ratio": TARGET_SINGLE_RATIO},
             "fleet": {"isconf_median_ms": f_iso, "xmllint_loop_median_ms": f_xml, "speedup": r_fleet,
                       "target_min_speedup": TARGET_FLEET_SPEEDUP},
-            "rss": {"isconf_single_peak_kib": max(r.maxrss_kib for r in iso_1),
-                    "isconf_fleet_peak_kib": max(r.maxrss_kib for r in iso_n),
-                    "xmllint_single_peak_kib": max(r.maxrss_kib for r in xml_1),
-                    "xmllint_loop_peak_kib": max(r.maxrss_kib for r in xml_n),
-                    "target_max_mib": TARGET_RSS_MIB},
-            "binary": {"size_bytes": os.path.getsize(binary), "static_swift_stdlib": is_static},
+            "rss": {"isconf_single_peak_kib": rss_1, "xmllint_single_peak_kib": rss_xml_1,
+                    "isconf_fleet_peak_kib": rss_n, "target_max_mib": TARGET_RSS_MIB},
+            "binary": {"size_bytes": size_bytes, "static_swift_stdlib": is_static},
         },
         "measurements": [asdict(r) for r in rows],
     }
     (BENCH_DIR / "results.json").write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     readme = update_readme(table_md)
-    print(f"bench: wrote bench/results.md, bench/results.json"
+    print("bench: wrote bench/results.md, bench/results.json"
           + (", README.md bench section" if readme else " (README.md has no bench markers; left alone)"))
     return 0
 

@@ -28,15 +28,11 @@ enum CLI {
     }
 
     @discardableResult
-    static func run(_ arguments: [String], environment: [String: String] = [:], prefix: [String] = []) throws -> Result {
+    /// Runs isconf, or `executable` when given, with `arguments`.
+    static func run(_ arguments: [String], environment: [String: String] = [:], executable: String? = nil) throws -> Result {
         let process = Process()
-        if prefix.isEmpty {
-            process.executableURL = binary
-            process.arguments = arguments
-        } else {
-            process.executableURL = URL(fileURLWithPath: prefix[0])
-            process.arguments = Array(prefix.dropFirst()) + [binary.path] + arguments
-        }
+        process.executableURL = executable.map(URL.init(fileURLWithPath:)) ?? binary
+        process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         env.removeValue(forKey: "NO_COLOR")
         for (key, value) in environment { env[key] = value }

@@ -27,10 +27,9 @@ public struct AuthenticatorsConfig: Sendable {
     public var commentedOutMutualSSL: XMLComment? {
         document.allComments().first { comment in
             let text = comment.text
-            guard let nameRange = text.firstRange(of: "name=\"\(Self.mutualSSLName)\"") ?? text.firstRange(of: "name='\(Self.mutualSSLName)'") else {
-                return false
-            }
-            return text[..<nameRange.lowerBound].contains("Authenticator")
+            guard let name = text.utf8Offset(of: "name=\"\(Self.mutualSSLName)\"") ?? text.utf8Offset(of: "name='\(Self.mutualSSLName)'"),
+                  let element = text.utf8Offset(of: "Authenticator") else { return false }
+            return element < name
         }
     }
 }

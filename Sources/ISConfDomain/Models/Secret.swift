@@ -13,6 +13,6 @@ public struct Secret: Sendable, Equatable, CustomStringConvertible, CustomDebugS
     /// Attribute names that hold secrets: keystorePass, truststorePassword, certificateKeyPassword,
     /// SSLPassword, … Matching on "pass" errs on the safe side.
     public static func isSecretAttribute(_ name: String) -> Bool {
-        name.lowercased().contains("pass")
+        name.lowercased().includes("pass")
     }
 }
