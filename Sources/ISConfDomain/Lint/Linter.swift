@@ -77,25 +77,31 @@ public enum Linter {
 
     public static func makeContext(sources: [(ConfigRole, SourceFile)], facts: HomeFacts,
                                    tomcat: TomcatGeneration? = nil) -> LintContext {
-        var catalina: CatalinaServer?
-        var authenticators: AuthenticatorsConfig?
+        var documents: [(ConfigRole, XMLDocument)] = []
         var malformed: [InputError] = []
         for (role, source) in sources {
-            do {
-                let document = try XMLDocument.parse(source)
-                guard document.root.localName == role.rootElement else {
-                    malformed.append(InputError(
-                        path: source.path,
-                        message: "root element is <\(document.root.qualifiedName)>, expected <\(role.rootElement)> in \(role.rawValue)",
-                        position: document.root.position))
-                    continue
-                }
-                switch role {
-                case .catalinaServer: catalina = CatalinaServer(document: document)
-                case .authenticators: authenticators = AuthenticatorsConfig(document: document)
-                }
-            } catch {
-                malformed.append(error)
+            do { documents.append((role, try XMLDocument.parse(source))) } catch { malformed.append(error) }
+        }
+        return makeContext(documents: documents, facts: facts, tomcat: tomcat, malformed: malformed)
+    }
+
+    /// A context over documents already parsed, so that their elements can be edited by identity.
+    public static func makeContext(documents: [(ConfigRole, XMLDocument)], facts: HomeFacts,
+                                   tomcat: TomcatGeneration? = nil, malformed: [InputError] = []) -> LintContext {
+        var catalina: CatalinaServer?
+        var authenticators: AuthenticatorsConfig?
+        var malformed = malformed
+        for (role, document) in documents {
+            guard document.root.localName == role.rootElement else {
+                malformed.append(InputError(
+                    path: document.path,
+                    message: "root element is <\(document.root.qualifiedName)>, expected <\(role.rootElement)> in \(role.rawValue)",
+                    position: document.root.position))
+                continue
+            }
+            switch role {
+            case .catalinaServer: catalina = CatalinaServer(document: document)
+            case .authenticators: authenticators = AuthenticatorsConfig(document: document)
             }
         }
         let generation = tomcat ?? facts.tomcatGeneration

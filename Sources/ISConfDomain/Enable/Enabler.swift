@@ -1,0 +1,156 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import ISConfXML
+
+/// Where backups go.
+public enum BackupPolicy: Sendable {
+    /// `IS_HOME/backup/isconf/<UTC time>/…`; beside a single file, `.isconf-backup/<UTC time>/`.
+    case isHome
+    case directory(String)
+    case none
+}
+
+public struct EnableRequest: Sendable {
+    public var options: EnableOptions
+    public var tomcat: TomcatGeneration?
+    /// Edit the XML of an IS 5.9+ home although deployment.toml regenerates it.
+    public var forceXML: Bool
+    public var backup: BackupPolicy
+    /// False for `--check`: plan and verify, write nothing.
+    public var write: Bool
+    public var diff: Bool
+
+    public init(options: EnableOptions = EnableOptions(), tomcat: TomcatGeneration? = nil, forceXML: Bool = false,
+                backup: BackupPolicy = .isHome, write: Bool = true, diff: Bool = false) {
+        self.options = options
+        self.tomcat = tomcat
+        self.forceXML = forceXML
+        self.backup = backup
+        self.write = write
+        self.diff = diff
+    }
+}
+
+public struct FileOutcome: Sendable {
+    public var path: String
+    public var changed: Bool
+    public var changes: [String]
+    public var rulesFixed: [String]
+    /// Unified diff with secrets masked, when asked for.
+    public var diff: String?
+    public var backup: String?
+}
+
+public struct TargetOutcome: Sendable {
+    public var files: [FileOutcome] = []
+    /// Why this target was left untouched (or only partly written), if it was.
+    public var error: String?
+}
+
+/// Carries out `isconf enable` on one target: plan and verify every file first, then write each
+/// changed file under the folder lock, compare-and-swap, with a backup.
+public enum Enabler {
+    static let attempts = 3
+
+    public static func run(_ target: LintTarget, _ request: EnableRequest, stamp: String = Backups.utcStamp()) -> TargetOutcome {
+        var outcome = TargetOutcome()
+        if let toml = target.facts.deploymentToml, !request.forceXML {
+            outcome.error = "\(target.facts.root ?? toml): IS 5.9+ generates these XML files from \(toml) at every start, so edits here would be lost. "
+                + "Set [transport.https.sslHostConfig.properties] certificateVerification = \"want\" and "
+                + "[admin_console.authenticator.mutual_ssl_authenticator] enable = true there, "
+                + "or pass --force-xml to edit the generated XML anyway (start the server with -DavoidConfigUpdate=true to keep it)"
+            return outcome
+        }
+        var plans: [FilePlan] = []
+        for (role, path) in target.files {
+            do {
+                plans.append(try plan(path: path, role: role, target: target, request: request))
+            } catch let error as InputError {
+                outcome.error = error.description
+                return outcome
+            } catch let error as EditError {
+                outcome.error = error.description
+                return outcome
+            } catch {
+                outcome.error = "\(path): \(error)"
+                return outcome
+            }
+        }
+        for plan in plans {
+            var file = FileOutcome(path: plan.path, changed: plan.changed, changes: plan.changes, rulesFixed: plan.rulesFixed)
+            if request.diff, plan.changed {
+                let name = relativeName(plan.path, target: target)
+                file.diff = UnifiedDiff.make(old: plan.original.bytes, new: plan.result, oldName: "a/" + name, newName: "b/" + name,
+                                             redact: redactSecrets(in:))
+            }
+            if request.write, plan.changed {
+                do {
+                    file.backup = try write(plan, target: target, request: request, stamp: stamp)
+                } catch let error as InputError {
+                    outcome.files.append(file)
+                    outcome.error = error.description
+                    return outcome
+                } catch let error as EditError {
+                    outcome.files.append(file)
+                    outcome.error = error.description
+                    return outcome
+                } catch {
+                    outcome.error = "\(plan.path): \(error)"
+                    return outcome
+                }
+            }
+            outcome.files.append(file)
+        }
+        return outcome
+    }
+
+    private static func plan(path: String, role: ConfigRole, target: LintTarget, request: EnableRequest) throws -> FilePlan {
+        let source = try SourceFile.read(path: path)
+        return try Remediation.plan(source, role: role, facts: target.facts, tomcat: request.tomcat, options: request.options)
+    }
+
+    /// Writes one file; if it changed since it was read, reads and plans again (a few times at most).
+    private static func write(_ first: FilePlan, target: LintTarget, request: EnableRequest, stamp: String) throws -> String? {
+        var plan = first
+        let resolved = try SafeWriter.resolve(plan.path)
+        for _ in 0..<attempts {
+            let current = plan
+            var backup: String?
+            let outcome = try SafeWriter.withDirectoryLock(for: resolved) { () throws(InputError) in
+                try SafeWriter.replace(resolved, expecting: current.original.bytes, with: current.result) { info throws(InputError) in
+                    backup = try saveBackup(current, mode: info.st_mode, target: target, policy: request.backup, stamp: stamp)
+                }
+            }
+            if outcome == .written { return backup }
+            plan = try self.plan(path: plan.path, role: plan.role, target: target, request: request)
+            if !plan.changed { return nil }
+        }
+        throw InputError(path: plan.path, message: "kept changing while isconf was writing it (\(attempts) tries); not changed")
+    }
+
+    private static func saveBackup(_ plan: FilePlan, mode: mode_t, target: LintTarget, policy: BackupPolicy,
+                                   stamp: String) throws(InputError) -> String? {
+        let name = relativeName(plan.path, target: target)
+        switch policy {
+        case .none:
+            return nil
+        case .directory(let directory):
+            return try Backups(root: directory, stamp: stamp).save(plan.original, relativePath: name, mode: mode)
+        case .isHome:
+            if let root = target.facts.root {
+                return try Backups(root: root + "/backup/isconf", stamp: stamp).save(plan.original, relativePath: name, mode: mode)
+            }
+            let folder = SafeWriter.parent(of: plan.path) + "/.isconf-backup"
+            return try Backups(root: folder, stamp: stamp).save(plan.original, relativePath: name, mode: mode)
+        }
+    }
+
+    /// The path below IS_HOME (repository/conf/…), or the file name for a single file.
+    static func relativeName(_ path: String, target: LintTarget) -> String {
+        if target.facts.root != nil, let role = target.files.first(where: { $0.path == path })?.role { return role.relativePath }
+        return path.split(separator: "/").last.map(String.init) ?? path
+    }
+}

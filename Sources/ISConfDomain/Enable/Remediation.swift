@@ -1,0 +1,213 @@
+import ISConfXML
+
+/// What `isconf enable` is asked to do beyond the two required settings.
+public struct EnableOptions: Sendable {
+    /// Thumbprints for WhiteList (normalised: lowercase hex, no colons); sets WhiteListEnabled=true.
+    public var whitelist: [String]?
+    public var usernameHeader: String?
+
+    public init(whitelist: [String]? = nil, usernameHeader: String? = nil) {
+        self.whitelist = whitelist
+        self.usernameHeader = usernameHeader
+    }
+
+    /// Accepts thumbprints as keytool and openssl print them (colons, upper case) and normalises them.
+    public static func parseWhitelist(_ text: String) throws(InputError) -> [String] {
+        var result: [String] = []
+        for raw in text.split(separator: ",", omittingEmptySubsequences: false) {
+            let cleaned = String(raw.trimmingXMLSpace().lowercased().filter { $0 != ":" })
+            guard isThumbprint(cleaned) else {
+                throw InputError(path: "--whitelist", message: "\"\(raw)\" is not a SHA-1 (40 hex digits) or SHA-256 (64 hex digits) thumbprint")
+            }
+            result.append(cleaned)
+        }
+        return result
+    }
+
+    /// An HTTP header name: a token (RFC 9110), which is also safe as XML text.
+    public static func validHeaderName(_ name: String) -> Bool {
+        !name.isEmpty && name.utf8.allSatisfy { byte in
+            (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
+                || "!#$%&'*+-.^_`|~".utf8.contains(byte)
+        }
+    }
+}
+
+/// The verified new contents of one file.
+public struct FilePlan: Sendable {
+    public let role: ConfigRole
+    public let original: SourceFile
+    public let result: [UInt8]
+    /// What was done, one phrase per change, for people.
+    public let changes: [String]
+    /// Rules that reported a fixable finding before and none after.
+    public let rulesFixed: [String]
+
+    public var path: String { original.path }
+    public var changed: Bool { original.bytes != result }
+}
+
+/// Plans `isconf enable`: the edits that make client-auth-want and mutual-ssl-authenticator hold,
+/// as minimal byte patches, each verified against libxml2's tree before it is accepted.
+public enum Remediation {
+    static let maximumRounds = 4
+
+    public static func plan(_ source: SourceFile, role: ConfigRole, facts: HomeFacts, tomcat: TomcatGeneration?,
+                            options: EnableOptions) throws(EditError) -> FilePlan {
+        let targetRules: [Rule] = role == .catalinaServer
+            ? [.clientAuthWant]
+            : [.mutualSSLAuthenticator] + (options.whitelist != nil ? [Rule.whitelist] : [])
+        let before = Linter.lint(sources: [(role, source)], facts: facts, tomcat: tomcat, only: targetRules + [.xmlMalformed])
+        if let malformed = before.findings.first(where: { $0.rule == Rule.xmlMalformed.id }) {
+            let where_ = malformed.position.map { ":\($0.line):\($0.column)" } ?? ""
+            throw EditError(path: source.path + where_, message: malformed.message + "; not changed")
+        }
+
+        var current = source.bytes
+        var changes: [String] = []
+        for _ in 0..<maximumRounds {
+            let document: XMLDocument
+            do { document = try XMLDocument.parse(SourceFile(path: source.path, bytes: current)) } catch {
+                throw EditError(path: source.path, message: "internal error: an edit left the file unreadable (\(error.message)); not changed")
+            }
+            let context = Linter.makeContext(documents: [(role, document)], facts: facts, tomcat: tomcat)
+            let planned = try role == .catalinaServer
+                ? catalinaEdits(context, document: document)
+                : authenticatorsEdits(context, document: document, options: options)
+            if planned.isEmpty { break }
+            let replacements = try Patcher.replacements(for: planned.map(\.edit), in: document)
+            let patched = try Patcher.apply(replacements, to: current, path: source.path)
+            try EditVerifier.verify(original: document, edits: planned.map(\.edit), patched: patched)
+            current = patched
+            changes += planned.map(\.description)
+        }
+
+        let after = Linter.lint(sources: [(role, SourceFile(path: source.path, bytes: current))], facts: facts,
+                                tomcat: tomcat, only: targetRules)
+        if let left = after.findings.first(where: { $0.fixable || $0.severity == .error }) {
+            throw EditError(path: source.path, message: "could not make \(left.rule) hold (\(left.message)); not changed")
+        }
+        let fixedBefore = Set(before.findings.filter(\.fixable).map(\.rule))
+        let rulesFixed = targetRules.map(\.id).filter { fixedBefore.contains($0) }
+            + (options.whitelist != nil && current != source.bytes && !fixedBefore.contains(Rule.whitelist.id)
+               && before.findings.contains { $0.rule == Rule.whitelist.id } ? [Rule.whitelist.id] : [])
+        return FilePlan(role: role, original: source, result: current, changes: changes, rulesFixed: rulesFixed)
+    }
+
+    struct PlannedEdit {
+        var edit: XMLEdit
+        var description: String
+    }
+
+    // MARK: catalina-server.xml
+
+    static func catalinaEdits(_ context: LintContext, document: XMLDocument) throws(EditError) -> [PlannedEdit] {
+        guard let server = context.catalina, let connector = server.mainHTTPSConnector else {
+            throw EditError(path: document.path, message: "no HTTPS connector to enable client authentication on; not changed")
+        }
+        guard let connectorIndex = document.index(of: connector.element) else { return [] }
+        var edits: [PlannedEdit] = []
+        let auth = connector.effectiveClientAuth(generation: context.tomcat)
+        if context.tomcat == .tomcat9, let hostConfig = connector.defaultSSLHostConfig,
+           let hostIndex = document.index(of: hostConfig.element) {
+            // The SSLHostConfig shape: the setting lives there; never add clientAuth to this Connector.
+            if auth.mode != .optional {
+                edits.append(PlannedEdit(edit: .setAttribute(element: hostIndex, name: "certificateVerification", value: "want"),
+                                         description: "set certificateVerification=\"want\" on the SSLHostConfig of \(connector.subject)"))
+            }
+            if connector.clientAuth != nil {
+                edits.append(PlannedEdit(edit: .removeAttribute(element: connectorIndex, name: "clientAuth"),
+                                         description: "removed clientAuth from \(connector.subject), which conflicts with its SSLHostConfig"))
+            }
+        } else if auth.mode != .optional {
+            edits.append(PlannedEdit(edit: .setAttribute(element: connectorIndex, name: "clientAuth", value: "want"),
+                                     description: "set clientAuth=\"want\" on \(connector.subject)"))
+        }
+        return edits
+    }
+
+    // MARK: authenticators.xml
+
+    static func authenticatorsEdits(_ context: LintContext, document: XMLDocument, options: EnableOptions) throws(EditError) -> [PlannedEdit] {
+        guard let config = context.authenticators else { return [] }
+        guard let authenticator = config.mutualSSL else {
+            if let comment = config.commentedOutMutualSSL, let index = document.index(of: comment) {
+                return [PlannedEdit(edit: .uncomment(comment: index), description: "uncommented MutualSSLAuthenticator")]
+            }
+            return [PlannedEdit(edit: .appendChild(parent: 0, markup: newAuthenticator(prefix: document.root.prefix, options: options)),
+                                description: "added MutualSSLAuthenticator (Priority 5, UsernameHeader, WhiteListEnabled, WhiteList)")]
+        }
+        guard let index = document.index(of: authenticator.element) else { return [] }
+        var edits: [PlannedEdit] = []
+        let disabled = authenticator.element.attribute("disabled")
+        if disabled?.value.lowercased() != "false" {
+            edits.append(PlannedEdit(edit: .setAttribute(element: index, name: "disabled", value: "false"),
+                                     description: disabled == nil
+                                        ? "added disabled=\"false\" to MutualSSLAuthenticator (it was enabled only implicitly)"
+                                        : "set disabled=\"false\" on MutualSSLAuthenticator"))
+        }
+        var wanted: [(String, String)] = []
+        if let header = options.usernameHeader { wanted.append(("UsernameHeader", header)) }
+        if let whitelist = options.whitelist {
+            wanted.append(("WhiteListEnabled", "true"))
+            wanted.append(("WhiteList", whitelist.joined(separator: ",")))
+        }
+        guard !wanted.isEmpty else { return edits }
+        let prefix = authenticator.element.prefix.map { $0 + ":" } ?? ""
+        guard let configElement = authenticator.element.childElements.last(where: { $0.localName == "Config" }),
+              let configIndex = document.index(of: configElement) else {
+            var lines: [(depth: Int, text: String)] = [(0, "<\(prefix)Config>")]
+            lines += wanted.map { (1, parameterMarkup(prefix: prefix, name: $0.0, value: $0.1)) }
+            lines.append((0, "</\(prefix)Config>"))
+            edits.append(PlannedEdit(edit: .appendChild(parent: index, markup: Markup(lines)),
+                                     description: "added <Config> with \(wanted.map(\.0).joined(separator: ", "))"))
+            return edits
+        }
+        for (name, value) in wanted {
+            let existing = configElement.childElements.last { $0.localName == "Parameter" && $0.attribute("name")?.value == name }
+            if let existing, let parameterIndex = document.index(of: existing) {
+                if existing.text != value {
+                    edits.append(PlannedEdit(edit: .setText(element: parameterIndex, text: value), description: "set \(name)"))
+                }
+            } else {
+                edits.append(PlannedEdit(edit: .appendChild(parent: configIndex, markup: Markup([(0, parameterMarkup(prefix: prefix, name: name, value: value))])),
+                                         description: "added \(name)"))
+            }
+        }
+        return edits
+    }
+
+    static func newAuthenticator(prefix: String?, options: EnableOptions) -> Markup {
+        let p = prefix.map { $0 + ":" } ?? ""
+        let whitelist = options.whitelist
+        return Markup([
+            (0, "<\(p)Authenticator name=\"\(AuthenticatorsConfig.mutualSSLName)\" disabled=\"false\">"),
+            (1, "<\(p)Priority>5</\(p)Priority>"),
+            (1, "<\(p)Config>"),
+            (2, parameterMarkup(prefix: p, name: "UsernameHeader", value: options.usernameHeader ?? "UserName")),
+            (2, parameterMarkup(prefix: p, name: "WhiteListEnabled", value: whitelist == nil ? "false" : "true")),
+            (2, whitelist.map { parameterMarkup(prefix: p, name: "WhiteList", value: $0.joined(separator: ",")) }
+                ?? "<\(p)Parameter name=\"WhiteList\"/>"),
+            (1, "</\(p)Config>"),
+            (0, "</\(p)Authenticator>"),
+        ])
+    }
+
+    static func parameterMarkup(prefix: String, name: String, value: String) -> String {
+        "<\(prefix)Parameter name=\"\(name)\">\(escapeXMLText(value))</\(prefix)Parameter>"
+    }
+}
+
+/// `&`, `<` and `>` as entities: enough for text built into markup.
+func escapeXMLText(_ text: String) -> String {
+    var out = ""
+    for scalar in text.unicodeScalars {
+        switch scalar {
+        case "&": out += "&amp;"
+        case "<": out += "&lt;"
+        case ">": out += "&gt;"
+        default: out.unicodeScalars.append(scalar)
+        }
+    }
+    return out
+}
