@@ -117,7 +117,7 @@ public enum Remediation {
             }
             if connector.clientAuth != nil {
                 edits.append(PlannedEdit(edit: .removeAttribute(element: connectorIndex, name: "clientAuth"),
-                                         description: "removed clientAuth from \(connector.subject), which conflicts with its SSLHostConfig"))
+                                         description: "remove clientAuth from \(connector.subject), which conflicts with its SSLHostConfig"))
             }
         } else if auth.mode != .optional {
             edits.append(PlannedEdit(edit: .setAttribute(element: connectorIndex, name: "clientAuth", value: "want"),
@@ -132,10 +132,10 @@ public enum Remediation {
         guard let config = context.authenticators else { return [] }
         guard let authenticator = config.mutualSSL else {
             if let comment = config.commentedOutMutualSSL, let index = document.index(of: comment) {
-                return [PlannedEdit(edit: .uncomment(comment: index), description: "uncommented MutualSSLAuthenticator")]
+                return [PlannedEdit(edit: .uncomment(comment: index), description: "uncomment MutualSSLAuthenticator")]
             }
             return [PlannedEdit(edit: .appendChild(parent: 0, markup: newAuthenticator(prefix: document.root.prefix, options: options)),
-                                description: "added MutualSSLAuthenticator (Priority 5, UsernameHeader, WhiteListEnabled, WhiteList)")]
+                                description: "add MutualSSLAuthenticator (Priority 5, UsernameHeader, WhiteListEnabled, WhiteList)")]
         }
         guard let index = document.index(of: authenticator.element) else { return [] }
         var edits: [PlannedEdit] = []
@@ -143,7 +143,7 @@ public enum Remediation {
         if disabled?.value.lowercased() != "false" {
             edits.append(PlannedEdit(edit: .setAttribute(element: index, name: "disabled", value: "false"),
                                      description: disabled == nil
-                                        ? "added disabled=\"false\" to MutualSSLAuthenticator (it was enabled only implicitly)"
+                                        ? "add disabled=\"false\" to MutualSSLAuthenticator (it was enabled only implicitly)"
                                         : "set disabled=\"false\" on MutualSSLAuthenticator"))
         }
         var wanted: [(String, String)] = []
@@ -160,7 +160,7 @@ public enum Remediation {
             lines += wanted.map { (1, parameterMarkup(prefix: prefix, name: $0.0, value: $0.1)) }
             lines.append((0, "</\(prefix)Config>"))
             edits.append(PlannedEdit(edit: .appendChild(parent: index, markup: Markup(lines)),
-                                     description: "added <Config> with \(wanted.map(\.0).joined(separator: ", "))"))
+                                     description: "add <Config> with \(wanted.map(\.0).joined(separator: ", "))"))
             return edits
         }
         for (name, value) in wanted {
@@ -171,7 +171,7 @@ public enum Remediation {
                 }
             } else {
                 edits.append(PlannedEdit(edit: .appendChild(parent: configIndex, markup: Markup([(0, parameterMarkup(prefix: prefix, name: name, value: value))])),
-                                         description: "added \(name)"))
+                                         description: "add \(name)"))
             }
         }
         return edits

@@ -12,7 +12,7 @@ struct EnableTextFormatter {
                 out += "\(file.path): already compliant\n"
                 continue
             }
-            for change in file.changes { out += "\(file.path): \(check ? "would have " : "")\(change)\n" }
+            for change in file.changes { out += "\(file.path): \(check ? "would " : "")\(change)\n" }
         }
         for file in files { if let diff = file.diff { out += diff } }
         let backups = Set(files.compactMap { $0.backup.map(backupRun) }).sorted()
