@@ -205,8 +205,8 @@ struct CorpusRemediationTests {
     }
 
     @Test func refusesWhatItCannotFix() {
-        #expect(throws: EditError.self) { try plan("<Server><Service><Connector port=\"9763\"/></Service></Server>", .catalinaServer) }
-        #expect(throws: EditError.self) { try plan("<Server><Service>", .catalinaServer) }
+        #expect(throws: InputError.self) { try plan("<Server><Service><Connector port=\"9763\"/></Service></Server>", .catalinaServer) }
+        #expect(throws: InputError.self) { try plan("<Server><Service>", .catalinaServer) }
     }
 
     @Test func whitelistThumbprintsAreNormalisedAndValidated() throws {
@@ -226,7 +226,7 @@ struct CorpusRemediationTests {
         try EditVerifier.verify(original: document, edits: [edit], patched: good)
         for bad in ["<Server><Connector clientAuth=\"wanted\"/></Server>", "<Server><Connector clientAuth=\"want\" x=\"1\"/></Server>",
                     "<Server><Connector clientAuth=\"want\"/><!--x--></Server>", "<Server><Connector clientAuth=\"want\">"] {
-            #expect(throws: EditError.self) { try EditVerifier.verify(original: document, edits: [edit], patched: Array(bad.utf8)) }
+            #expect(throws: InputError.self) { try EditVerifier.verify(original: document, edits: [edit], patched: Array(bad.utf8)) }
         }
     }
 

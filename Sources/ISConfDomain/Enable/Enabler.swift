@@ -68,14 +68,8 @@ public enum Enabler {
         for (role, path) in target.files {
             do {
                 plans.append(try plan(path: path, role: role, target: target, request: request))
-            } catch let error as InputError {
-                outcome.error = error.description
-                return outcome
-            } catch let error as EditError {
-                outcome.error = error.description
-                return outcome
             } catch {
-                outcome.error = "\(path): \(error)"
+                outcome.error = error.description
                 return outcome
             }
         }
@@ -89,16 +83,9 @@ public enum Enabler {
             if request.write, plan.changed {
                 do {
                     file.backup = try write(plan, target: target, request: request, stamp: stamp)
-                } catch let error as InputError {
-                    outcome.files.append(file)
-                    outcome.error = error.description
-                    return outcome
-                } catch let error as EditError {
-                    outcome.files.append(file)
-                    outcome.error = error.description
-                    return outcome
                 } catch {
-                    outcome.error = "\(plan.path): \(error)"
+                    outcome.files.append(file)
+                    outcome.error = error.description
                     return outcome
                 }
             }
@@ -107,13 +94,13 @@ public enum Enabler {
         return outcome
     }
 
-    private static func plan(path: String, role: ConfigRole, target: LintTarget, request: EnableRequest) throws -> FilePlan {
+    private static func plan(path: String, role: ConfigRole, target: LintTarget, request: EnableRequest) throws(InputError) -> FilePlan {
         let source = try SourceFile.read(path: path)
         return try Remediation.plan(source, role: role, facts: target.facts, tomcat: request.tomcat, options: request.options)
     }
 
     /// Writes one file; if it changed since it was read, reads and plans again (a few times at most).
-    private static func write(_ first: FilePlan, target: LintTarget, request: EnableRequest, stamp: String) throws -> String? {
+    private static func write(_ first: FilePlan, target: LintTarget, request: EnableRequest, stamp: String) throws(InputError) -> String? {
         var plan = first
         let resolved = try SafeWriter.resolve(plan.path)
         for _ in 0..<attempts {

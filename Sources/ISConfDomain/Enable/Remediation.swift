@@ -53,14 +53,13 @@ public enum Remediation {
     static let maximumRounds = 4
 
     public static func plan(_ source: SourceFile, role: ConfigRole, facts: HomeFacts, tomcat: TomcatGeneration?,
-                            options: EnableOptions) throws(EditError) -> FilePlan {
+                            options: EnableOptions) throws(InputError) -> FilePlan {
         let targetRules: [Rule] = role == .catalinaServer
             ? [.clientAuthWant]
             : [.mutualSSLAuthenticator] + (options.whitelist != nil ? [Rule.whitelist] : [])
         let before = Linter.lint(sources: [(role, source)], facts: facts, tomcat: tomcat, only: targetRules + [.xmlMalformed])
         if let malformed = before.findings.first(where: { $0.rule == Rule.xmlMalformed.id }) {
-            let where_ = malformed.position.map { ":\($0.line):\($0.column)" } ?? ""
-            throw EditError(path: source.path + where_, message: malformed.message + "; not changed")
+            throw InputError(path: source.path, message: malformed.message + "; not changed", position: malformed.position)
         }
 
         var current = source.bytes
@@ -68,7 +67,7 @@ public enum Remediation {
         for _ in 0..<maximumRounds {
             let document: XMLDocument
             do { document = try XMLDocument.parse(SourceFile(path: source.path, bytes: current)) } catch {
-                throw EditError(path: source.path, message: "internal error: an edit left the file unreadable (\(error.message)); not changed")
+                throw InputError(path: source.path, message: "internal error: an edit left the file unreadable (\(error.message)); not changed")
             }
             let context = Linter.makeContext(documents: [(role, document)], facts: facts, tomcat: tomcat)
             let planned = try role == .catalinaServer
@@ -85,7 +84,7 @@ public enum Remediation {
         let after = Linter.lint(sources: [(role, SourceFile(path: source.path, bytes: current))], facts: facts,
                                 tomcat: tomcat, only: targetRules)
         if let left = after.findings.first(where: { $0.fixable || $0.severity == .error }) {
-            throw EditError(path: source.path, message: "could not make \(left.rule) hold (\(left.message)); not changed")
+            throw InputError(path: source.path, message: "could not make \(left.rule) hold (\(left.message)); not changed")
         }
         let fixedBefore = Set(before.findings.filter(\.fixable).map(\.rule))
         let rulesFixed = targetRules.map(\.id).filter { fixedBefore.contains($0) }
@@ -101,9 +100,9 @@ public enum Remediation {
 
     // MARK: catalina-server.xml
 
-    static func catalinaEdits(_ context: LintContext, document: XMLDocument) throws(EditError) -> [PlannedEdit] {
+    static func catalinaEdits(_ context: LintContext, document: XMLDocument) throws(InputError) -> [PlannedEdit] {
         guard let server = context.catalina, let connector = server.mainHTTPSConnector else {
-            throw EditError(path: document.path, message: "no HTTPS connector to enable client authentication on; not changed")
+            throw InputError(path: document.path, message: "no HTTPS connector to enable client authentication on; not changed")
         }
         guard let connectorIndex = document.index(of: connector.element) else { return [] }
         var edits: [PlannedEdit] = []
@@ -128,7 +127,7 @@ public enum Remediation {
 
     // MARK: authenticators.xml
 
-    static func authenticatorsEdits(_ context: LintContext, document: XMLDocument, options: EnableOptions) throws(EditError) -> [PlannedEdit] {
+    static func authenticatorsEdits(_ context: LintContext, document: XMLDocument, options: EnableOptions) throws(InputError) -> [PlannedEdit] {
         guard let config = context.authenticators else { return [] }
         guard let authenticator = config.mutualSSL else {
             if let comment = config.commentedOutMutualSSL, let index = document.index(of: comment) {

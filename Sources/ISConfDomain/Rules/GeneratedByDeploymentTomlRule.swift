@@ -1,3 +1,5 @@
+import ISConfXML
+
 extension Rule {
     public static let generatedByDeploymentToml: Rule = Rule(
         id: "generated-by-deployment-toml",
@@ -18,21 +20,17 @@ extension Rule {
         ],
         check: { context in
             guard let toml = context.facts.deploymentToml else { return [] }
-            var findings: [Finding] = []
-            if let server = context.catalina {
-                findings.append(context.finding(.generatedByDeploymentToml,
-                                                "generated from \(toml) at every start: hand edits here are overwritten",
-                                                at: server.document.root, in: server.document,
-                                                hint: "set [transport.https.sslHostConfig.properties] certificateVerification = \"want\" in deployment.toml",
-                                                subject: "generated"))
+            let documents: [(XMLDocument?, String)] = [
+                (context.catalina?.document, "[transport.https.sslHostConfig.properties] certificateVerification = \"want\""),
+                (context.authenticators?.document, "[admin_console.authenticator.mutual_ssl_authenticator] enable = true"),
+            ]
+            return documents.compactMap { document, setting in
+                document.map { document in
+                    context.finding(.generatedByDeploymentToml,
+                                    "generated from \(toml) at every start: hand edits here are overwritten",
+                                    at: document.root, in: document, hint: "set \(setting) in deployment.toml",
+                                    subject: "generated")
+                }
             }
-            if let config = context.authenticators {
-                findings.append(context.finding(.generatedByDeploymentToml,
-                                                "generated from \(toml) at every start: hand edits here are overwritten",
-                                                at: config.document.root, in: config.document,
-                                                hint: "set [admin_console.authenticator.mutual_ssl_authenticator] enable = true in deployment.toml",
-                                                subject: "generated"))
-            }
-            return findings
         })
 }

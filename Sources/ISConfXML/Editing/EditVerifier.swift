@@ -4,16 +4,16 @@ import CLibXML2
 /// original, and that tree must equal the tree of the patched bytes. A patcher bug then shows up
 /// as a refusal to write, never as a damaged file.
 public enum EditVerifier {
-    public static func verify(original: XMLDocument, edits: [XMLEdit], patched: [UInt8]) throws(EditError) {
+    public static func verify(original: XMLDocument, edits: [XMLEdit], patched: [UInt8]) throws(InputError) {
         _ = libxml2Ready
         let path = original.path
         guard let expected = readTree(original.bytes) else {
-            throw EditError(path: path, message: "verification failed: libxml2 cannot re-read the original")
+            throw InputError(path: path, message: "verification failed: libxml2 cannot re-read the original")
         }
         defer { xmlFreeDoc(expected) }
         try applyThroughTree(edits, to: expected, original: original)
         guard let actual = readTree(patched) else {
-            throw EditError(path: path, message: "verification failed: the patched file is not well-formed XML")
+            throw InputError(path: path, message: "verification failed: the patched file is not well-formed XML")
         }
         defer { xmlFreeDoc(actual) }
         let (want, got) = (canonical(expected), canonical(actual))
@@ -21,7 +21,7 @@ public enum EditVerifier {
             let index = (0..<min(want.count, got.count)).first { want[$0] != got[$0] } ?? min(want.count, got.count)
             let expectedLine = index < want.count ? want[index] : "(end)"
             let actualLine = index < got.count ? got[index] : "(end)"
-            throw EditError(path: path, message: "verification failed: the patched bytes differ from the intended tree at \"\(actualLine)\" (expected \"\(expectedLine)\"); nothing was written")
+            throw InputError(path: path, message: "verification failed: the patched bytes differ from the intended tree at \"\(actualLine)\" (expected \"\(expectedLine)\"); nothing was written")
         }
     }
 
@@ -33,7 +33,7 @@ public enum EditVerifier {
         }
     }
 
-    private static func applyThroughTree(_ edits: [XMLEdit], to document: xmlDocPtr, original: XMLDocument) throws(EditError) {
+    private static func applyThroughTree(_ edits: [XMLEdit], to document: xmlDocPtr, original: XMLDocument) throws(InputError) {
         var elements: [xmlNodePtr] = []
         var comments: [xmlNodePtr] = []
         func collect(_ first: xmlNodePtr?) {
@@ -47,7 +47,7 @@ public enum EditVerifier {
         }
         collect(document.pointee.children)
         let ourComments = original.allComments()
-        let fail = { (message: String) in EditError(path: original.path, message: "verification failed: \(message)") }
+        let fail = { (message: String) in InputError(path: original.path, message: "verification failed: \(message)") }
         guard elements.count == original.elementsInOrder.count, comments.count == ourComments.count else {
             throw fail("libxml2 and isconf disagree on the document's structure")
         }
@@ -87,7 +87,7 @@ public enum EditVerifier {
 
     /// Parses markup as libxml2 would inside `parent` (so prefixes and the default namespace resolve).
     private static func parseFragment(_ text: String, in parent: xmlNodePtr, document: xmlDocPtr,
-                                      fail: (String) -> EditError) throws(EditError) -> [xmlNodePtr] {
+                                      fail: (String) -> InputError) throws(InputError) -> [xmlNodePtr] {
         // The fragment is UTF-8; without this libxml2 would decode it with the document's declared encoding.
         let declared = document.pointee.encoding
         document.pointee.encoding = nil

@@ -4,27 +4,14 @@ public struct ByteReplacement: Sendable, Equatable {
     public var bytes: [UInt8]
 }
 
-/// Why an edit could not be planned or applied. Nothing is written when this is thrown.
-public struct EditError: Error, Sendable, CustomStringConvertible {
-    public var path: String
-    public var message: String
-
-    public init(path: String, message: String) {
-        self.path = path
-        self.message = message
-    }
-
-    public var description: String { "\(path): \(message)" }
-}
-
 /// Turns edits into the smallest byte changes to the original, laid out like their surroundings.
 public enum Patcher {
-    public static func replacements(for edits: [XMLEdit], in document: XMLDocument) throws(EditError) -> [ByteReplacement] {
+    public static func replacements(for edits: [XMLEdit], in document: XMLDocument) throws(InputError) -> [ByteReplacement] {
         let elements = document.elementsInOrder
         let comments = document.allComments()
         var result: [ByteReplacement] = []
-        func element(_ index: Int) throws(EditError) -> XMLElement {
-            guard elements.indices.contains(index) else { throw EditError(path: document.path, message: "no element #\(index)") }
+        func element(_ index: Int) throws(InputError) -> XMLElement {
+            guard elements.indices.contains(index) else { throw InputError(path: document.path, message: "no element #\(index)") }
             return elements[index]
         }
         for edit in edits {
@@ -34,13 +21,13 @@ public enum Patcher {
             case .removeAttribute(let index, let name):
                 let target = try element(index)
                 guard let attribute = target.attribute(name) else {
-                    throw EditError(path: document.path, message: "<\(target.qualifiedName)> has no attribute \(name) to remove")
+                    throw InputError(path: document.path, message: "<\(target.qualifiedName)> has no attribute \(name) to remove")
                 }
                 result.append(ByteReplacement(span: ByteSpan(attribute.leadingWhitespace.start, attribute.valueSpan.end + 1), bytes: []))
             case .setText(let index, let text):
                 result.append(try setText(try element(index), text: text, in: document))
             case .uncomment(let index):
-                guard comments.indices.contains(index) else { throw EditError(path: document.path, message: "no comment #\(index)") }
+                guard comments.indices.contains(index) else { throw InputError(path: document.path, message: "no comment #\(index)") }
                 let comment = comments[index]
                 let (text, dressed) = uncommentedText(of: comment)
                 if dressed {
@@ -57,7 +44,7 @@ public enum Patcher {
     }
 
     /// Applies non-overlapping replacements to `bytes`. Insertions at one offset keep their order.
-    public static func apply(_ replacements: [ByteReplacement], to bytes: [UInt8], path: String) throws(EditError) -> [UInt8] {
+    public static func apply(_ replacements: [ByteReplacement], to bytes: [UInt8], path: String) throws(InputError) -> [UInt8] {
         let ordered = replacements.enumerated().sorted { a, b in
             a.element.span.start != b.element.span.start ? a.element.span.start < b.element.span.start : a.offset < b.offset
         }.map(\.element)
@@ -66,7 +53,7 @@ public enum Patcher {
         var cursor = 0
         for replacement in ordered {
             guard replacement.span.start >= cursor, replacement.span.end <= bytes.count else {
-                throw EditError(path: path, message: "internal error: overlapping edits; nothing was changed")
+                throw InputError(path: path, message: "internal error: overlapping edits; nothing was changed")
             }
             out += bytes[cursor..<replacement.span.start]
             out += replacement.bytes
@@ -97,9 +84,9 @@ public enum Patcher {
         return ByteReplacement(span: ByteSpan(insertAt, insertAt), bytes: separator + attribute)
     }
 
-    private static func setText(_ element: XMLElement, text: String, in document: XMLDocument) throws(EditError) -> ByteReplacement {
+    private static func setText(_ element: XMLElement, text: String, in document: XMLDocument) throws(InputError) -> ByteReplacement {
         guard element.childElements.isEmpty else {
-            throw EditError(path: document.path, message: "<\(element.qualifiedName)> holds elements; refusing to replace its content")
+            throw InputError(path: document.path, message: "<\(element.qualifiedName)> holds elements; refusing to replace its content")
         }
         let escaped = escapeText(text, encoding: document.encoding)
         if element.isSelfClosing {
@@ -111,7 +98,7 @@ public enum Patcher {
         return ByteReplacement(span: ByteSpan(element.startTag.end, contentEnd), bytes: escaped)
     }
 
-    private static func appendChild(_ parent: XMLElement, markup: Markup, in document: XMLDocument) throws(EditError) -> ByteReplacement {
+    private static func appendChild(_ parent: XMLElement, markup: Markup, in document: XMLDocument) throws(InputError) -> ByteReplacement {
         let bytes = document.bytes
         let newline: [UInt8] = usesCRLF(bytes) ? [0x0D, 0x0A] : [0x0A]
         let parentIndent = indentation(before: parent.startTag.start, in: bytes)
@@ -129,7 +116,7 @@ public enum Patcher {
             text += escapeMarkup(line.text, encoding: document.encoding)
         }
         if parent.isSelfClosing {
-            throw EditError(path: document.path, message: "<\(parent.qualifiedName)/> is empty; refusing to expand it")
+            throw InputError(path: document.path, message: "<\(parent.qualifiedName)/> is empty; refusing to expand it")
         }
         if let last = siblings.last {
             return ByteReplacement(span: ByteSpan(last.span.end, last.span.end), bytes: text)
