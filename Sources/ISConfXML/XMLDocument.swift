@@ -2,8 +2,6 @@
 public struct XMLAttribute: Sendable {
     /// The name as written, e.g. `clientAuth`, `svns:secretAlias`, `xmlns:svns`.
     public let qualifiedName: String
-    public let prefix: String?
-    public let localName: String
     /// Namespace of a prefixed attribute; nil for unprefixed ones and for namespace declarations.
     public let namespaceURI: String?
     /// The value after entity and character references are resolved and whitespace normalised.
@@ -17,6 +15,12 @@ public struct XMLAttribute: Sendable {
     public let leadingWhitespace: ByteSpan
     /// `xmlns` and `xmlns:*` declarations, which libxml2 keeps apart from attributes.
     public let isNamespaceDeclaration: Bool
+
+    public var prefix: String? { qualifiedName.firstIndex(of: ":").map { String(qualifiedName[..<$0]) } }
+
+    public var localName: String {
+        qualifiedName.firstIndex(of: ":").map { String(qualifiedName[qualifiedName.index(after: $0)...]) } ?? qualifiedName
+    }
 }
 
 /// An element with the exact byte spans of its start tag and of the whole element.

@@ -117,56 +117,54 @@ private struct TreeBuilder {
                           isSelfClosing: tag.isSelfClosing, attributes: attributes, children: children)
     }
 
-    /// Pairs each raw attribute with libxml2's decoded value: namespace declarations from nsDef,
-    /// the others from properties.
+    /// Pairs each raw attribute with libxml2's decoded value. libxml2 keeps both lists in document
+    /// order (namespace declarations in nsDef, the others in properties), so one pass matches them,
+    /// checking every name on the way.
     private func attributes(of node: xmlNodePtr, raw: [RawAttribute], element: String) throws(InputError) -> [XMLAttribute] {
-        var declarations: [(prefix: String?, href: String)] = []
-        var ns = node.pointee.nsDef
-        while let current = ns {
-            declarations.append((current.pointee.prefix.map { string($0) }, string(current.pointee.href)))
-            ns = current.pointee.next
-        }
-        var properties: [(prefix: String?, local: String, namespaceURI: String?, value: String)] = []
+        var declaration = node.pointee.nsDef
         var property = node.pointee.properties
-        while let current = property {
-            properties.append((current.pointee.ns.flatMap { $0.pointee.prefix.map { string($0) } },
-                               string(current.pointee.name),
-                               current.pointee.ns.flatMap { $0.pointee.href.map { string($0) } },
-                               attributeValue(current)))
-            property = current.pointee.next
-        }
-        guard raw.count == declarations.count + properties.count else {
-            throw trackingFailure("the attributes of <\(element)>")
-        }
-
         var result: [XMLAttribute] = []
         result.reserveCapacity(raw.count)
         for attribute in raw {
-            let name = attribute.name
-            let colon = name.firstIndex(of: ":")
-            let prefix = colon.map { String(name[..<$0]) }
-            let local = colon.map { String(name[name.index(after: $0)...]) } ?? name
-            if name == "xmlns" || prefix == "xmlns" {
-                let declared = name == "xmlns" ? nil : local
-                guard let declaration = declarations.first(where: { $0.prefix == declared }) else {
-                    throw trackingFailure("attribute \(name) of <\(element)>")
+            let name = bytes[attribute.nameSpan.range]
+            let colon = name.firstIndex(of: UInt8(ascii: ":"))
+            let prefix = colon.map { name[name.startIndex..<$0] }
+            let local = colon.map { name[($0 + 1)...] } ?? name
+            let isDeclaration = prefix.map { $0.elementsEqual("xmlns".utf8) } ?? name.elementsEqual("xmlns".utf8)
+            let value: String
+            var namespaceURI: String?
+            if isDeclaration {
+                guard let current = declaration, matches(current.pointee.prefix, prefix == nil ? nil : local) else {
+                    throw trackingFailure("attribute \(attribute.name) of <\(element)>")
                 }
-                result.append(XMLAttribute(qualifiedName: name, prefix: prefix, localName: local, namespaceURI: nil,
-                                           value: declaration.href, nameSpan: attribute.nameSpan,
-                                           valueSpan: attribute.valueSpan, quote: attribute.quote,
-                                           leadingWhitespace: attribute.leadingWhitespace, isNamespaceDeclaration: true))
+                value = string(current.pointee.href)
+                declaration = current.pointee.next
             } else {
-                guard let match = properties.first(where: { $0.prefix == prefix && $0.local == local }) else {
-                    throw trackingFailure("attribute \(name) of <\(element)>")
+                guard let current = property, matches(current.pointee.ns?.pointee.prefix, prefix),
+                      matches(current.pointee.name, local) else {
+                    throw trackingFailure("attribute \(attribute.name) of <\(element)>")
                 }
-                result.append(XMLAttribute(qualifiedName: name, prefix: prefix, localName: local,
-                                           namespaceURI: match.namespaceURI, value: match.value,
-                                           nameSpan: attribute.nameSpan, valueSpan: attribute.valueSpan,
-                                           quote: attribute.quote, leadingWhitespace: attribute.leadingWhitespace,
-                                           isNamespaceDeclaration: false))
+                value = attributeValue(current)
+                namespaceURI = current.pointee.ns.flatMap { $0.pointee.href.map { string($0) } }
+                property = current.pointee.next
             }
+            result.append(XMLAttribute(qualifiedName: attribute.name, namespaceURI: namespaceURI, value: value,
+                                       nameSpan: attribute.nameSpan, valueSpan: attribute.valueSpan, quote: attribute.quote,
+                                       leadingWhitespace: attribute.leadingWhitespace, isNamespaceDeclaration: isDeclaration))
         }
+        guard declaration == nil, property == nil else { throw trackingFailure("the attributes of <\(element)>") }
         return result
+    }
+
+    /// Whether a libxml2 string holds exactly these bytes (nil matching nil).
+    private func matches(_ pointer: UnsafePointer<xmlChar>?, _ expected: ArraySlice<UInt8>?) -> Bool {
+        guard let pointer, let expected else { return pointer == nil && expected == nil }
+        var index = 0
+        for byte in expected {
+            guard pointer[index] == byte else { return false }
+            index += 1
+        }
+        return pointer[index] == 0
     }
 
     func comment(_ node: xmlNodePtr) throws(InputError) -> XMLComment {
