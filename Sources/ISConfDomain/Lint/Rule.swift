@@ -11,17 +11,20 @@ public struct Rule: Sendable {
     public let rationale: String
     /// What `isconf enable` does about it, or what the user must do; nil when nothing can be done automatically.
     public let fix: String?
-    public let examples: [RuleExample]
+    /// Built when asked for (by `isconf rules` and the tests), not at every start-up.
+    public var examples: [RuleExample] { makeExamples() }
+    private let makeExamples: @Sendable () -> [RuleExample]
     let check: @Sendable (LintContext) -> [Finding]
 
     public init(id: String, severity: Severity, summary: String, rationale: String, fix: String?,
-                examples: [RuleExample], check: @escaping @Sendable (LintContext) -> [Finding]) {
+                examples: @autoclosure @escaping @Sendable () -> [RuleExample],
+                check: @escaping @Sendable (LintContext) -> [Finding]) {
         self.id = id
         self.severity = severity
         self.summary = summary
         self.rationale = rationale
         self.fix = fix
-        self.examples = examples
+        self.makeExamples = examples
         self.check = check
     }
 

@@ -4,6 +4,8 @@ import ISConfXML
 
 struct Enable: ParsableCommand {
     static let configuration = CommandConfiguration(
+        // Named explicitly: deriving it from the type name costs a reflection pass at every start.
+        commandName: "enable",
         abstract: "Enable mutual SSL: clientAuth=\"want\" and MutualSSLAuthenticator disabled=\"false\".",
         discussion: """
             Changes only the bytes that must change, verifies the result against libxml2 before writing, \

@@ -4,6 +4,8 @@ import ISConfXML
 
 struct Lint: ParsableCommand {
     static let configuration = CommandConfiguration(
+        // Named explicitly: deriving it from the type name costs a reflection pass at every start.
+        commandName: "lint",
         abstract: "Report what stops mutual SSL from working, with file:line:col.",
         discussion: """
             Each PATH is an IS_HOME, a folder holding IS_HOMEs (two levels deep), or a catalina-server.xml or \

@@ -3,6 +3,8 @@ import ISConfDomain
 
 struct Rules: ParsableCommand {
     static let configuration = CommandConfiguration(
+        // Named explicitly: deriving it from the type name costs a reflection pass at every start.
+        commandName: "rules",
         abstract: "Print the rule catalogue, or one rule with its rationale, fix and examples."
     )
 
