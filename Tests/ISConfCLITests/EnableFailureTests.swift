@@ -87,3 +87,38 @@ import Testing
         }
     }
 }
+
+/// A user's edit that lands while `enable` waits for the folder lock is kept: enable sees the file
+/// changed since it planned, plans again on the new bytes, and writes both changes.
+@Suite struct EnableConcurrencyTests {
+    @Test func anEditDuringTheLockIsNotLost() throws {
+        let scratch = try Scratch()
+        let home = try scratch.copySample(as: "home")
+        let folder = home + "/repository/conf/tomcat"
+        let path = folder + "/catalina-server.xml"
+        let lock = open(folder, O_RDONLY | O_DIRECTORY)
+        try #require(lock >= 0)
+        defer { close(lock) }
+        #expect(flock(lock, LOCK_EX) == 0)
+
+        let process = Process()
+        process.executableURL = CLI.binary
+        process.arguments = ["enable", "--no-backup", home]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        usleep(500_000)  // enable has planned by now and waits for the lock
+        let original = try String(contentsOfFile: path, encoding: .utf8)
+        let edited = original.replacingOccurrences(of: "maxThreads=\"250\"\n                   server=\"WSO2 Carbon Server\"\n                   clientAuth",
+                                                   with: "maxThreads=\"300\"\n                   server=\"WSO2 Carbon Server\"\n                   clientAuth")
+        try #require(edited != original)
+        try edited.write(toFile: path, atomically: false, encoding: .utf8)
+        flock(lock, LOCK_UN)
+        process.waitUntilExit()
+
+        #expect(process.terminationStatus == 0)
+        let final = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(final.contains("maxThreads=\"300\""), "the user's edit is kept")
+        #expect(final.contains("clientAuth=\"want\""), "and enable's change is made on top of it")
+    }
+}
