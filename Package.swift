@@ -29,7 +29,7 @@ let package = Package(
             ],
             path: "Sources/isconf"
         ),
-        .testTarget(name: "ISConfXMLTests", dependencies: ["ISConfXML", "CLibXML2"], path: "Tests/ISConfXMLTests"),
+        .testTarget(name: "ISConfXMLTests", dependencies: ["ISConfXML"], path: "Tests/ISConfXMLTests"),
         .testTarget(name: "ISConfDomainTests", dependencies: ["ISConfDomain"], path: "Tests/ISConfDomainTests"),
         .testTarget(name: "ISConfCLITests", dependencies: ["ISConfDomain"], path: "Tests/ISConfCLITests"),
     ]

@@ -1,4 +1,4 @@
-import CLibXML2
+internal import CLibXML2
 
 /// libxml2's own reading of a document, made without isconf's offset hooks: what the spans are
 /// checked against, so a tracking bug shows up as a mismatch instead of a wrong edit.

@@ -1,4 +1,4 @@
-import CLibXML2
+internal import CLibXML2
 
 let libxml2Ready: Void = { xmlInitParser() }()
 

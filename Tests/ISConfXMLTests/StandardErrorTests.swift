@@ -1,4 +1,3 @@
-import CLibXML2
 import Foundation
 import ISConfXML
 import Testing
@@ -17,11 +16,28 @@ private let noisyInputs: [[UInt8]] = [
     utf8("<r>\n<a v=\"") + [0xE9, 0xFF] + utf8("\"/></r>"),
 ]
 
+/// libxml2's own entry points, looked up at run time: only ISConfXML includes libxml2's headers
+/// (they clash with Foundation's ICU module), and the test binary links libxml2 through it.
+private enum RawLibxml2 {
+    typealias ReadMemory = @convention(c) (UnsafePointer<CChar>?, Int32, UnsafePointer<CChar>?, UnsafePointer<CChar>?, Int32) -> UnsafeMutableRawPointer?
+    typealias FreeDoc = @convention(c) (UnsafeMutableRawPointer?) -> Void
+    typealias ContextSlot = @convention(c) () -> UnsafeMutablePointer<UnsafeMutableRawPointer?>?
+
+    static func symbol<T>(_ name: String, as type: T.Type) -> T {
+        guard let address = dlsym(dlopen(nil, RTLD_NOW), name) else { fatalError("libxml2 symbol \(name) not found") }
+        return unsafeBitCast(address, to: type)
+    }
+
+    static let readMemory = symbol("xmlReadMemory", as: ReadMemory.self)
+    static let freeDoc = symbol("xmlFreeDoc", as: FreeDoc.self)
+    static let genericErrorContext = symbol("__xmlGenericErrorContext", as: ContextSlot.self)
+}
+
 /// libxml2 with its default handlers (no NOERROR option), which print: the controls below.
 private func parseNoisily(_ bytes: [UInt8]) {
     bytes.withUnsafeBufferPointer { buffer in
         buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) { pointer in
-            if let document = xmlReadMemory(pointer, Int32(buffer.count), nil, nil, 0) { xmlFreeDoc(document) }
+            if let document = RawLibxml2.readMemory(pointer, Int32(buffer.count), nil, nil, 0) { RawLibxml2.freeDoc(document) }
         }
     }
 }
@@ -60,7 +76,7 @@ struct StandardErrorTests {
     func genericErrorChannelUnused() throws {
         let file = try #require(tmpfile())
         defer { fclose(file) }
-        let slot = try #require(__xmlGenericErrorContext())
+        let slot = try #require(RawLibxml2.genericErrorContext())
         let saved = slot.pointee
         slot.pointee = UnsafeMutableRawPointer(file)
         defer { slot.pointee = saved }
