@@ -3,6 +3,13 @@
 #ifndef ISCONF_LIBXML2_SHIM_H
 #define ISCONF_LIBXML2_SHIM_H
 
+#include <libxml/xmlversion.h>
+// Debian builds libxml2 with ICU, and its encoding.h then includes ICU's headers, which clash with
+// the ICU copy inside Foundation ("'UErrorCode' has different definitions in different modules")
+// whenever both reach one compilation. Without the macro, only the tail of xmlCharEncodingHandler
+// (two ICU converter pointers) is left out of the declarations; isconf never touches that struct's
+// fields, so nothing it uses changes layout.
+#undef LIBXML_ICU_ENABLED
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
 #include <libxml/SAX2.h>
