@@ -40,7 +40,7 @@ public struct FilePlan: Sendable {
     public let result: [UInt8]
     /// What was done, one phrase per change, for people.
     public let changes: [String]
-    /// Rules that reported a fixable finding before and none after.
+    /// Rules that reported a finding before and none after.
     public let rulesFixed: [String]
 
     public var path: String { original.path }
@@ -86,10 +86,8 @@ public enum Remediation {
         if let left = after.findings.first(where: { $0.fixable || $0.severity == .error }) {
             throw InputError(path: source.path, message: "could not make \(left.rule) hold (\(left.message)); not changed")
         }
-        let fixedBefore = Set(before.findings.filter(\.fixable).map(\.rule))
-        let rulesFixed = targetRules.map(\.id).filter { fixedBefore.contains($0) }
-            + (options.whitelist != nil && current != source.bytes && !fixedBefore.contains(Rule.whitelist.id)
-               && before.findings.contains { $0.rule == Rule.whitelist.id } ? [Rule.whitelist.id] : [])
+        let reportedBefore = Set(before.findings.map(\.rule)), reportedAfter = Set(after.findings.map(\.rule))
+        let rulesFixed = targetRules.map(\.id).filter { reportedBefore.contains($0) && !reportedAfter.contains($0) }
         return FilePlan(role: role, original: source, result: current, changes: changes, rulesFixed: rulesFixed)
     }
 

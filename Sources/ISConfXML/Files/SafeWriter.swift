@@ -60,8 +60,8 @@ public enum SafeWriter {
         let temporary = directory + "/." + name + ".isconf-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).tmp"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode_t(info.st_mode & 0o7777))
         if fd < 0 { throw InputError(path: path, message: "cannot create a temporary file beside it: \(describeErrno(errno))") }
-        var keepTemporary = false
-        defer { if !keepTemporary { unlink(temporary) } }
+        var renamed = false
+        defer { if !renamed { unlink(temporary) } }
         do {
             defer { close(fd) }
             if fchmod(fd, mode_t(info.st_mode & 0o7777)) != 0 {
@@ -78,7 +78,7 @@ public enum SafeWriter {
         if rename(temporary, path) != 0 {
             throw InputError(path: path, message: "cannot replace it: \(describeErrno(errno)); not changed")
         }
-        keepTemporary = true
+        renamed = true
         syncDirectory(directory)
         return .written
     }
