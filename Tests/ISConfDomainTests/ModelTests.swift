@@ -114,14 +114,14 @@ private func authenticators(_ text: String) throws -> AuthenticatorsConfig {
     @Test func recognisesTheCommentedOutBlock() throws {
         let config = try authenticators("""
             <Authenticators>
-              <!-- a note about MutualSSLAuthenticator -->
+              <!-- a note: uncomment the Authenticator name="MutualSSLAuthenticator" below -->
               <!--Authenticator name="MutualSSLAuthenticator" disabled="false">
                 <Priority>5</Priority>
               </Authenticator-->
             </Authenticators>
             """)
         #expect(config.mutualSSL == nil)
-        #expect(config.commentedOutMutualSSL?.position.line == 3)
+        #expect(config.commentedOutMutualSSL?.position.line == 3, "prose that names the authenticator is not the block")
     }
 
     @Test(arguments: [("5", Int32(5)), ("-3", -3), ("+7", 7), ("2147483647", Int32.max)])

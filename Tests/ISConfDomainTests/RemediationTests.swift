@@ -204,6 +204,22 @@ struct CorpusRemediationTests {
         #expect(added.element.position.column == 3)
     }
 
+    /// Found by fuzzing: prose naming the authenticator was once "uncommented" into stray text.
+    @Test func onlyTheRealCommentedOutBlockIsUncommented() throws {
+        let text = Sample.authenticators("""
+                <Authenticator name="Other"><!--Authenticator name="MutualSSLAuthenticator"/--></Authenticator>
+                <!-- To turn on certificate logins, uncomment the Authenticator name="MutualSSLAuthenticator" below. -->
+                <!--Authenticator name="MutualSSLAuthenticator" disabled="false">
+                    <Priority>5</Priority>
+                </Authenticator-->
+            """)
+        let result = try plan(text, .authenticators, options: EnableOptions(whitelist: [Sample.thumbprint]))
+        let output = String(decoding: result.result, as: UTF8.self)
+        #expect(output.contains("<!-- To turn on certificate logins"), "the prose comment stays a comment")
+        #expect(output.contains("<!--Authenticator name=\"MutualSSLAuthenticator\"/-->"), "a comment inside another authenticator is not the block")
+        try expectCompliantAndStable(result, options: EnableOptions(whitelist: [Sample.thumbprint]))
+    }
+
     @Test func refusesWhatItCannotFix() {
         #expect(throws: InputError.self) { try plan("<Server><Service><Connector port=\"9763\"/></Service></Server>", .catalinaServer) }
         #expect(throws: InputError.self) { try plan("<Server><Service>", .catalinaServer) }

@@ -23,14 +23,17 @@ public struct AuthenticatorsConfig: Sendable {
 
     public var mutualSSL: Authenticator? { effective(named: Self.mutualSSLName) }
 
-    /// The MutualSSLAuthenticator block kernels 4.4.1+ ship as a comment dressed as an element.
+    /// The MutualSSLAuthenticator block kernels 4.4.1+ ship as a comment dressed as an element: a
+    /// comment directly under the root that, uncommented, is exactly such an element. A comment that
+    /// only mentions the authenticator in prose does not count.
     public var commentedOutMutualSSL: XMLComment? {
-        document.allComments().first { comment in
-            let text = comment.text
-            guard let name = text.utf8Offset(of: "name=\"\(Self.mutualSSLName)\"") ?? text.utf8Offset(of: "name='\(Self.mutualSSLName)'"),
-                  let element = text.utf8Offset(of: "Authenticator") else { return false }
-            return element < name
-        }
+        document.root.children.lazy.compactMap { child -> XMLComment? in
+            guard case .comment(let comment) = child, comment.text.includes(Self.mutualSSLName) else { return nil }
+            let markup = SourceFile(path: document.path, bytes: Array(comment.uncommentedMarkup.utf8))
+            guard let element = try? XMLDocument.parse(markup).root, element.localName == "Authenticator",
+                  element.attribute("name")?.value == Self.mutualSSLName else { return nil }
+            return comment
+        }.first
     }
 }
 

@@ -41,6 +41,11 @@ extension XMLDocument {
     }
 }
 
+extension XMLComment {
+    /// The markup this comment would become if uncommented (see `XMLEdit.uncomment`).
+    public var uncommentedMarkup: String { uncommentedText(of: self).text }
+}
+
 /// What a comment becomes when uncommented: `<!--Authenticator …</Authenticator-->` (a comment
 /// dressed as an element, as WSO2 kernels ship it) loses only its dashes; a comment wrapping
 /// whole markup, `<!-- <a/> -->`, becomes that markup.
