@@ -31,3 +31,22 @@ bench: release
 
 clean:
 	rm -rf .build
+
+# Reliability checks (stress/): `make stress` SIGKILLs `isconf enable` at random moments and checks
+# no file is ever torn; `make fuzz` runs libFuzzer over parse → lint → fix → verify.
+STRESS_SCRATCH ?= .build-stress
+STRESS_ROUNDS ?= 1000
+FUZZ_SCRATCH ?= .build-fuzz
+FUZZ_SECONDS ?= 300
+# e.g. FUZZ_SANITIZE=fuzzer,address FUZZ_SCRATCH=.build-fuzz-asan for AddressSanitizer too (about 3x slower)
+FUZZ_SANITIZE ?= fuzzer
+
+.PHONY: stress fuzz
+
+stress: setup
+	$(SWIFT) build -c release --static-swift-stdlib --scratch-path $(STRESS_SCRATCH)
+	python3 stress/kill_test.py --binary $(STRESS_SCRATCH)/release/isconf --rounds $(STRESS_ROUNDS)
+
+fuzz: setup
+	$(SWIFT) build -c release --scratch-path $(FUZZ_SCRATCH) --product ISConfFuzz -Xswiftc -sanitize=$(FUZZ_SANITIZE) -Xswiftc -DFUZZING
+	FUZZ_SECONDS=$(FUZZ_SECONDS) stress/fuzz.sh $(FUZZ_SCRATCH)/release/ISConfFuzz

@@ -29,6 +29,14 @@ let package = Package(
             ],
             path: "Sources/isconf"
         ),
+        // Fuzz harness (stress/): `make fuzz` builds it with -sanitize=fuzzer -DFUZZING for libFuzzer;
+        // a plain build makes a deterministic random-mutation driver of the same harness.
+        .executableTarget(
+            name: "ISConfFuzz",
+            dependencies: ["ISConfDomain", "ISConfXML"],
+            path: "Sources/ISConfFuzz",
+            swiftSettings: [.unsafeFlags(["-parse-as-library"])]
+        ),
         .testTarget(name: "ISConfXMLTests", dependencies: ["ISConfXML"], path: "Tests/ISConfXMLTests"),
         .testTarget(name: "ISConfDomainTests", dependencies: ["ISConfDomain"], path: "Tests/ISConfDomainTests"),
         .testTarget(name: "ISConfCLITests", dependencies: ["ISConfDomain"], path: "Tests/ISConfCLITests"),

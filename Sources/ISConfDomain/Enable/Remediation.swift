@@ -64,7 +64,7 @@ public enum Remediation {
 
         var current = source.bytes
         var changes: [String] = []
-        for _ in 0..<maximumRounds {
+        for round in 0...maximumRounds {
             let document: XMLDocument
             do { document = try XMLDocument.parse(SourceFile(path: source.path, bytes: current)) } catch {
                 throw InputError(path: source.path, message: "internal error: an edit left the file unreadable (\(error.message)); not changed")
@@ -74,6 +74,11 @@ public enum Remediation {
                 ? catalinaEdits(context, document: document)
                 : authenticatorsEdits(context, document: document, options: options)
             if planned.isEmpty { break }
+            // One round more than edits may take, to see that they settled: else the last edits would be lost.
+            if round == maximumRounds {
+                throw InputError(path: source.path, message: "the edits did not settle in \(maximumRounds) rounds (still to do: "
+                                 + planned.map(\.description).joined(separator: "; ") + "); not changed")
+            }
             let replacements = try Patcher.replacements(for: planned.map(\.edit), in: document)
             let patched = try Patcher.apply(replacements, to: current, path: source.path)
             try EditVerifier.verify(original: document, edits: planned.map(\.edit), patched: patched)
