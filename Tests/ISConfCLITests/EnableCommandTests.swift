@@ -166,6 +166,16 @@ import Testing
         #expect(readOnly.stderr.contains("read-only"))
         #expect(try bytes(path) == before.0)
 
+        // The second file read-only: refused before the first is written, and the output says so.
+        let second = try scratch.copySample(as: "second")
+        try FileManager.default.setAttributes([.posixPermissions: 0o444], ofItemAtPath: second + "/" + Self.authenticators)
+        let firstBefore = try bytes(second + "/" + Self.catalina)
+        let refused = try CLI.run(["enable", second])
+        #expect(refused.status == 2)
+        #expect(try bytes(second + "/" + Self.catalina) == firstBefore, "nothing is written when a later file cannot be")
+        #expect(!refused.stdout.contains("mutual SSL enabled"), "\(refused.stdout)")
+        #expect(refused.stdout.contains("catalina-server.xml: not changed"))
+
         let broken = try scratch.copySample(as: "broken")
         try scratch.write("broken/" + Self.authenticators, "<Authenticators><Authenticator></Authenticators>")
         let catalinaBefore = try bytes(broken + "/" + Self.catalina)

@@ -36,7 +36,10 @@ public struct EnableRequest: Sendable {
 
 public struct FileOutcome: Sendable {
     public var path: String
+    /// The file needed changes.
     public var changed: Bool
+    /// The changes were written (false for `--check`, and for files an error stopped).
+    public var written = false
     public var changes: [String]
     public var rulesFixed: [String]
     /// Unified diff with secrets masked, when asked for.
@@ -73,7 +76,17 @@ public enum Enabler {
                 return outcome
             }
         }
-        for plan in plans {
+        if request.write {
+            // Refuse before the first write what would stop a later one, so a home is not left half done.
+            for plan in plans where plan.changed {
+                do { try SafeWriter.checkReplaceable(try SafeWriter.resolve(plan.path)) } catch {
+                    outcome.error = error.description
+                    outcome.files = plans.map { FileOutcome(path: $0.path, changed: $0.changed, changes: $0.changes, rulesFixed: $0.rulesFixed) }
+                    return outcome
+                }
+            }
+        }
+        for (index, plan) in plans.enumerated() {
             var file = FileOutcome(path: plan.path, changed: plan.changed, changes: plan.changes, rulesFixed: plan.rulesFixed)
             if request.diff, plan.changed {
                 let name = relativeName(plan.path, target: target)
@@ -83,8 +96,12 @@ public enum Enabler {
             if request.write, plan.changed {
                 do {
                     file.backup = try write(plan, target: target, request: request, stamp: stamp)
+                    file.written = true
                 } catch {
                     outcome.files.append(file)
+                    outcome.files += plans[(index + 1)...].map {
+                        FileOutcome(path: $0.path, changed: $0.changed, changes: $0.changes, rulesFixed: $0.rulesFixed)
+                    }
                     outcome.error = error.description
                     return outcome
                 }

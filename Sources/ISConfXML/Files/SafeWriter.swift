@@ -41,56 +41,118 @@ public enum SafeWriter {
         return try body()
     }
 
-    /// Writes `bytes` over `path` (already resolved, and locked by the caller) if it still holds
-    /// `expected`; `beforeWriting` runs once that is known (e.g. to take a backup).
-    public static func replace(_ path: String, expecting expected: [UInt8], with bytes: [UInt8],
-                               beforeWriting: (stat) throws(InputError) -> Void = { _ in }) throws(InputError) -> Outcome {
+    /// Refuses, before anything is written, a file that cannot or should not be replaced: not a
+    /// regular file, read-only, or in a folder isconf may not write.
+    @discardableResult
+    public static func checkReplaceable(_ path: String) throws(InputError) -> stat {
         var info = stat()
         guard stat(path, &info) == 0 else { throw InputError(path: path, message: describeErrno(errno)) }
         guard info.st_mode & S_IFMT == S_IFREG else { throw InputError(path: path, message: "is not a regular file") }
         if info.st_mode & 0o222 == 0 || (geteuid() != 0 && access(path, W_OK) != 0) {
             throw InputError(path: path, message: "is read-only (mode \(String(info.st_mode & 0o7777, radix: 8))); not changed")
         }
+        if geteuid() != 0, access(parent(of: path), W_OK | X_OK) != 0 {
+            throw InputError(path: path, message: "its folder is not writable: \(describeErrno(errno)); not changed")
+        }
+        return info
+    }
+
+    /// Writes `bytes` over `path` (already resolved, and locked by the caller) if it still holds
+    /// `expected`; `beforeWriting` runs once that is known (e.g. to take a backup).
+    public static func replace(_ path: String, expecting expected: [UInt8], with bytes: [UInt8],
+                               beforeWriting: (stat) throws(InputError) -> Void = { _ in }) throws(InputError) -> Outcome {
+        let info = try checkReplaceable(path)
         // Compare-and-swap: a change since the file was read means the edit was planned on stale bytes.
         guard try SourceFile.read(path: path).bytes == expected else { return .changedConcurrently }
         try beforeWriting(info)
 
         let directory = parent(of: path)
         let name = path.split(separator: "/").last.map(String.init) ?? path
+        removeStaleTemporaries(of: name, in: directory)
         let temporary = directory + "/." + name + ".isconf-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).tmp"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode_t(info.st_mode & 0o7777))
-        if fd < 0 { throw InputError(path: path, message: "cannot create a temporary file beside it: \(describeErrno(errno))") }
-        var renamed = false
-        defer { if !renamed { unlink(temporary) } }
-        do {
-            defer { close(fd) }
-            if fchmod(fd, mode_t(info.st_mode & 0o7777)) != 0 {
-                throw InputError(path: path, message: "cannot set the mode of the new file: \(describeErrno(errno))")
-            }
-            if info.st_uid != geteuid() || info.st_gid != getegid() {
-                if fchown(fd, info.st_uid, info.st_gid) != 0 {
-                    throw InputError(path: path, message: "cannot keep its owner \(info.st_uid):\(info.st_gid): \(describeErrno(errno)); not changed")
-                }
-            }
-            try writeAll(fd, bytes, path: path)
-            if fsync(fd) != 0 { throw InputError(path: path, message: "cannot flush to disk: \(describeErrno(errno)); not changed") }
-        }
+        let owner = info.st_uid != geteuid() || info.st_gid != getegid() ? (info.st_uid, info.st_gid) : nil
+        // The new bytes are written to a file without a name; it gets its temporary name only once
+        // complete and on disk, just before the rename, so a kill leaves at most a whole copy behind.
+        let (fd, named) = try durableFile(in: directory, bytes, mode: mode_t(info.st_mode & 0o7777), owner: owner,
+                                          fallbackName: temporary, path: path)
+        defer { close(fd) }
+        if !named { try giveName(fd, temporary, path: path) }
         if rename(temporary, path) != 0 {
-            throw InputError(path: path, message: "cannot replace it: \(describeErrno(errno)); not changed")
+            let error = errno
+            unlink(temporary)
+            throw InputError(path: path, message: "cannot replace it: \(describeErrno(error)); not changed")
         }
-        renamed = true
         syncDirectory(directory)
         return .written
     }
 
-    /// Creates or overwrites a file that nothing else reads yet (a backup), durably.
+    /// Creates a file that nothing else reads yet (a backup), durably and whole or not at all.
     public static func writeNew(_ path: String, _ bytes: [UInt8], mode: mode_t) throws(InputError) {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
-        if fd < 0 { throw InputError(path: path, message: describeErrno(errno)) }
+        let temporary = path + ".isconf-\(getpid()).tmp"
+        let (fd, named) = try durableFile(in: parent(of: path), bytes, mode: mode, owner: nil, fallbackName: temporary, path: path)
         defer { close(fd) }
-        fchmod(fd, mode)
-        try writeAll(fd, bytes, path: path)
-        if fsync(fd) != 0 { throw InputError(path: path, message: "cannot flush to disk: \(describeErrno(errno))") }
+        if named {
+            if rename(temporary, path) != 0 {
+                unlink(temporary)
+                throw InputError(path: path, message: "cannot write: \(describeErrno(errno))")
+            }
+        } else {
+            unlink(path)
+            try giveName(fd, path, path: path)
+        }
+    }
+
+    /// Temporaries left by a writer that was killed. Called under the folder lock, when no other
+    /// writer can be between naming its temporary and renaming it.
+    private static func removeStaleTemporaries(of name: String, in directory: String) {
+        guard let directoryHandle = opendir(directory) else { return }
+        defer { closedir(directoryHandle) }
+        let prefix = "." + name + ".isconf-"
+        while let entry = readdir(directoryHandle) {
+            let entryName = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+            }
+            if entryName.hasPrefix(prefix), entryName.hasSuffix(".tmp") { unlink(directory + "/" + entryName) }
+        }
+    }
+
+    /// An unnamed (O_TMPFILE) file in `directory` holding `bytes`, with the mode and owner given,
+    /// flushed to disk; open, ready to be given a name. File systems without unnamed files (NFS)
+    /// get a file named `fallbackName` instead (`named` is then true), removed again on failure.
+    private static func durableFile(in directory: String, _ bytes: [UInt8], mode: mode_t, owner: (uid_t, gid_t)?,
+                                    fallbackName: String, path: String) throws(InputError) -> (fd: Int32, named: Bool) {
+        let unnamedFile: Int32 = 0o20000000 | O_DIRECTORY  // O_TMPFILE, which Glibc's Swift overlay does not export
+        var fd = open(directory, unnamedFile | O_WRONLY | O_CLOEXEC, mode)
+        var named = false
+        if fd < 0, errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL {
+            fd = open(fallbackName, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
+            named = true
+        }
+        if fd < 0 {
+            throw InputError(path: path, message: "cannot create the new file beside it: \(describeErrno(errno)); not changed")
+        }
+        do throws(InputError) {
+            if fchmod(fd, mode) != 0 {
+                throw InputError(path: path, message: "cannot set the mode of the new file: \(describeErrno(errno)); not changed")
+            }
+            if let owner, fchown(fd, owner.0, owner.1) != 0 {
+                throw InputError(path: path, message: "cannot keep its owner \(owner.0):\(owner.1): \(describeErrno(errno)); not changed")
+            }
+            try writeAll(fd, bytes, path: path)
+            if fsync(fd) != 0 { throw InputError(path: path, message: "cannot flush to disk: \(describeErrno(errno)); not changed") }
+        } catch {
+            close(fd)
+            if named { unlink(fallbackName) }
+            throw error
+        }
+        return (fd, named)
+    }
+
+    /// Links an unnamed file into the file system under `name` (which must not exist).
+    private static func giveName(_ fd: Int32, _ name: String, path: String) throws(InputError) {
+        if linkat(AT_FDCWD, "/proc/self/fd/\(fd)", AT_FDCWD, name, AT_SYMLINK_FOLLOW) != 0 {
+            throw InputError(path: path, message: "cannot name the new file: \(describeErrno(errno)); not changed")
+        }
     }
 
     private static func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws(InputError) {

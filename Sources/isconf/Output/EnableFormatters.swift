@@ -12,19 +12,26 @@ struct EnableTextFormatter {
                 out += "\(file.path): already compliant\n"
                 continue
             }
+            if !check && !file.written {
+                out += "\(file.path): not changed\n"
+                continue
+            }
             for change in file.changes { out += "\(file.path): \(check ? "would " : "")\(change)\n" }
         }
         for file in files { if let diff = file.diff { out += diff } }
         let backups = Set(files.compactMap { $0.backup.map(backupRun) }).sorted()
         for folder in backups { out += "backup: \(folder)\n" }
         let changed = files.filter(\.changed).count
+        let written = files.filter(\.written).count
         if files.isEmpty { return out }
         if changed == 0 {
             out += "already compliant: nothing to change\n"
         } else if check {
             out += "\(changed) file\(changed == 1 ? "" : "s") would change (run without --check to apply)\n"
+        } else if written < changed {
+            out += "mutual SSL not enabled: \(written) of \(changed) files changed (see the error)\n"
         } else {
-            out += "mutual SSL enabled: \(changed) file\(changed == 1 ? "" : "s") changed; restart the server for it to take effect\n"
+            out += "mutual SSL enabled: \(written) file\(written == 1 ? "" : "s") changed; restart the server for it to take effect\n"
         }
         return out
     }
@@ -49,6 +56,7 @@ struct EnableJSONFormatter {
                 var members: [(String, JSON)] = [
                     ("path", .string(file.path)),
                     ("changed", .bool(file.changed)),
+                    ("written", .bool(file.written)),
                     ("rules_fixed", .array(file.rulesFixed.map(JSON.string))),
                     ("changes", .array(file.changes.map(JSON.string))),
                 ]
