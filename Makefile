@@ -45,7 +45,7 @@ FUZZ_SANITIZE ?= fuzzer
 
 stress: setup
 	$(SWIFT) build -c release --static-swift-stdlib --scratch-path $(STRESS_SCRATCH)
-	python3 stress/kill_test.py --binary $(STRESS_SCRATCH)/release/isconf --rounds $(STRESS_ROUNDS)
+	python3 stress/kill_test.py --binary $(STRESS_SCRATCH)/release/isconf --rounds $(STRESS_ROUNDS) --temp-files next-run
 
 fuzz: setup
 	$(SWIFT) build -c release --scratch-path $(FUZZ_SCRATCH) --product ISConfFuzz -Xswiftc -sanitize=$(FUZZ_SANITIZE) -Xswiftc -DFUZZING
