@@ -115,5 +115,9 @@ import Testing
         #expect(one.stdout.contains("Passes: clientAuth=\"want\""))
         #expect(one.stdout.contains("catalina-server.xml:"))
         #expect(try CLI.run(["rules", "no-such-rule"]).status == 64)
+        for id in list.stdout.split(separator: "\n").compactMap({ $0.split(separator: " ").first.map(String.init) }) {
+            let text = try CLI.run(["rules", id]).stdout.lowercased()
+            #expect(!text.contains("pass=\"") && !text.contains("password=\""), "rule \(id)'s examples show a password")
+        }
     }
 }

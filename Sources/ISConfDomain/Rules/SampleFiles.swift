@@ -17,7 +17,7 @@ enum Sample {
 
     /// Legacy-shape HTTPS connector attributes with the given clientAuth clause.
     static func legacy(_ clientAuth: String) -> String {
-        "protocol=\"org.apache.coyote.http11.Http11NioProtocol\" SSLEnabled=\"true\" scheme=\"https\" secure=\"true\" \(clientAuth) keystoreFile=\"${carbon.home}/repository/resources/security/wso2carbon.jks\" keystorePass=\"wso2carbon\""
+        "protocol=\"org.apache.coyote.http11.Http11NioProtocol\" SSLEnabled=\"true\" scheme=\"https\" secure=\"true\" \(clientAuth) keystoreFile=\"${carbon.home}/repository/resources/security/wso2carbon.jks\""
     }
 
     /// An authenticators.xml holding the given authenticator declarations.
