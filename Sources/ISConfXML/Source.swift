@@ -68,7 +68,8 @@ public struct SourceFile: Sendable {
     }
 
     /// Reads a regular file without following it into FIFOs or devices, refusing files over the cap.
-    public static func read(path: String, limit: Int = sizeLimit) throws(InputError) -> SourceFile {
+    /// With `head`, reads only the first `head` bytes (to recognise a file), whatever its size.
+    public static func read(path: String, limit: Int = sizeLimit, head: Int? = nil) throws(InputError) -> SourceFile {
         let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         if fd < 0 { throw InputError(path: path, message: describeErrno(errno)) }
         defer { close(fd) }
@@ -77,6 +78,12 @@ public struct SourceFile: Sendable {
         let kind = info.st_mode & S_IFMT
         if kind == S_IFDIR { throw InputError(path: path, message: "is a directory, expected a file") }
         if kind != S_IFREG { throw InputError(path: path, message: "is not a regular file") }
+        if let head {
+            var bytes = [UInt8](repeating: 0, count: head)
+            let n = bytes.withUnsafeMutableBytes { systemRead(fd, $0.baseAddress!, head) }
+            if n < 0 { throw InputError(path: path, message: describeErrno(errno)) }
+            return SourceFile(path: path, bytes: Array(bytes.prefix(n)))
+        }
         if Int(info.st_size) > limit {
             throw InputError(path: path, message: "file is \(info.st_size) bytes, over the \(describeSize(limit)) limit")
         }

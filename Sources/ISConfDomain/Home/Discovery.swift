@@ -149,7 +149,8 @@ public enum Discovery {
         let templateExtensions = [".j2", ".jinja", ".jinja2", ".erb", ".tmpl"]
         if templateExtensions.contains(where: path.hasSuffix) { return .success(nil) }
         let source: SourceFile
-        do { source = try SourceFile.read(path: path) } catch { return .failure(error) }
+        // Its head is enough to recognise it; the linter reads the whole file once, later.
+        do { source = try SourceFile.read(path: path, head: 64 * 1024) } catch { return .failure(error) }
         if containsTemplateMarkup(source.bytes) { return .success(nil) }
         if let root = peekRootElement(source.bytes) {
             let local = root.split(separator: ":").last.map(String.init) ?? root
