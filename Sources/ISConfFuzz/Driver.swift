@@ -14,6 +14,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import ISConfXML
 
 @main
 struct FuzzDriver {
@@ -101,7 +102,7 @@ struct FuzzDriver {
             if let problem {
                 let key = String(problem.prefix(120))
                 if violations[key] == nil {
-                    let name = crashDir + "/violation-\(fnv1a(input)).xml"
+                    let name = crashDir + "/violation-\(ContentHash(input)).xml"
                     writeFile(name, input)
                     violations[key] = name
                     print("ISConfFuzz: VIOLATION (saved to \(name)): \(problem)")
@@ -138,11 +139,6 @@ struct FuzzDriver {
         return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
     }
 
-    static func fnv1a(_ bytes: [UInt8]) -> String {
-        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3 }
-        return String(hash, radix: 16)
-    }
 
     /// Regular files: the path itself, or those directly in the folder (sorted, for determinism).
     static func listFiles(_ path: String) -> [String] {

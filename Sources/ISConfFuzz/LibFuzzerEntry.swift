@@ -15,7 +15,7 @@ public func isconfFuzzTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -
         // beside its artifacts) and abort, so that libFuzzer stops and reports it.
         let prefix = CommandLine.arguments.last { $0.hasPrefix("-artifact_prefix=") }
             .map { String($0.dropFirst("-artifact_prefix=".count)) } ?? "./"
-        let path = prefix + "violation-\(FuzzDriver.fnv1a(bytes)).xml"
+        let path = prefix + "violation-\(ContentHash(bytes)).xml"
         FuzzDriver.writeFile(path, bytes)
         let message = "ISConfFuzz: VIOLATION: \(problem)\nISConfFuzz: input saved to \(path)\n"
         _ = message.withCString { write(2, $0, strlen($0)) }

@@ -186,3 +186,21 @@ public struct LineMap: Sendable {
         return SourcePosition(line: low + 1, column: column)
     }
 }
+
+/// FNV-1a, 64 bits: a cheap, stable fingerprint of bytes (SARIF fingerprints, the daemon's memory of
+/// what it wrote, crash file names). Not for anything an attacker chooses to collide.
+public struct ContentHash: Hashable, Sendable, CustomStringConvertible {
+    public let value: UInt64
+
+    public init<Bytes: Sequence<UInt8>>(_ bytes: Bytes) {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3 }
+        value = hash
+    }
+
+    /// 16 lowercase hex digits.
+    public var description: String {
+        let hex = String(value, radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
+    }
+}

@@ -45,6 +45,8 @@ public struct FileOutcome: Sendable {
     /// Unified diff with secrets masked, when asked for.
     public var diff: String?
     public var backup: String?
+    /// The bytes now on disk, when written (the daemon remembers their hash so its own write is not news).
+    public var writtenContent: [UInt8]?
 }
 
 public struct TargetOutcome: Sendable {
@@ -95,8 +97,15 @@ public enum Enabler {
             }
             if request.write, plan.changed {
                 do {
-                    file.backup = try write(plan, target: target, request: request, stamp: stamp)
-                    file.written = true
+                    if let written = try write(plan, target: target, request: request, stamp: stamp) {
+                        file.backup = written.backup
+                        file.writtenContent = written.content
+                        file.written = true
+                    } else {
+                        // Someone else's concurrent edit did the job.
+                        file.changed = false
+                        file.changes = []
+                    }
                 } catch {
                     outcome.files.append(file)
                     outcome.files += plans[(index + 1)...].map {
@@ -117,7 +126,9 @@ public enum Enabler {
     }
 
     /// Writes one file; if it changed since it was read, reads and plans again (a few times at most).
-    private static func write(_ first: FilePlan, target: LintTarget, request: EnableRequest, stamp: String) throws(InputError) -> String? {
+    /// Nil when a concurrent edit made the change unnecessary.
+    private static func write(_ first: FilePlan, target: LintTarget, request: EnableRequest,
+                              stamp: String) throws(InputError) -> (backup: String?, content: [UInt8])? {
         var plan = first
         let resolved = try SafeWriter.resolve(plan.path)
         for _ in 0..<attempts {
@@ -128,7 +139,7 @@ public enum Enabler {
                     backup = try saveBackup(current, mode: info.st_mode, target: target, policy: request.backup, stamp: stamp)
                 }
             }
-            if outcome == .written { return backup }
+            if outcome == .written { return (backup, current.result) }
             plan = try self.plan(path: plan.path, role: plan.role, target: target, request: request)
             if !plan.changed { return nil }
         }

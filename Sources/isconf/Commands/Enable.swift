@@ -24,43 +24,17 @@ struct Enable: ParsableCommand {
     @Flag(help: "Print a unified diff of the changes (passwords masked).")
     var diff = false
 
-    @Option(help: "Comma-separated SHA-1 or SHA-256 thumbprints of the client certificates allowed to log in; sets WhiteListEnabled=true.")
-    var whitelist: String?
-
-    @Option(name: .customLong("username-header"), help: "The HTTP header that names the user (UsernameHeader; default UserName).")
-    var usernameHeader: String?
-
     @Flag(name: .customLong("force-xml"), help: "Edit the XML of an IS 5.9+ home although deployment.toml regenerates it at each start.")
     var forceXML = false
 
-    @Option(name: .customLong("backup-dir"), help: "Keep backups here instead of IS_HOME/backup/isconf.")
-    var backupDir: String?
-
-    @Flag(name: .customLong("no-backup"), help: "Keep no backup.")
-    var noBackup = false
-
-    @Option(help: "Read client-auth values as Tomcat 7 (IS ≤ 5.8) or 9 (IS 5.9+) does, instead of deciding from the IS_HOME.")
-    var tomcat: TomcatGeneration?
+    @OptionGroup var fix: FixOptions
 
     @Option(help: "Output format: text or json.")
     var format: EnableFormat = .text
 
-    func validate() throws {
-        if noBackup, backupDir != nil { throw ValidationError("--no-backup and --backup-dir exclude each other") }
-        if let whitelist {
-            do { _ = try EnableOptions.parseWhitelist(whitelist) } catch { throw ValidationError(error.message) }
-        }
-        if let usernameHeader, !EnableOptions.validHeaderName(usernameHeader) {
-            throw ValidationError("--username-header \"\(usernameHeader)\" is not an HTTP header name")
-        }
-    }
-
     func run() throws {
-        let options = EnableOptions(whitelist: try whitelist.map { try EnableOptions.parseWhitelist($0) },
-                                    usernameHeader: usernameHeader)
-        let backup: BackupPolicy = noBackup ? .none : backupDir.map { .directory($0) } ?? .isHome
-        let request = EnableRequest(options: options, tomcat: tomcat, forceXML: forceXML, backup: backup,
-                                    write: !check, diff: diff)
+        let request = EnableRequest(options: try fix.enableOptions(), tomcat: fix.tomcat, forceXML: forceXML,
+                                    backup: fix.backup, write: !check, diff: diff)
         let discovery = Discovery.discover(paths)
         let stamp = Backups.utcStamp()
         let outcomes = discovery.targets.map { Enabler.run($0, request, stamp: stamp) }

@@ -95,13 +95,7 @@ struct SARIFFormatter {
 
     /// Stable across line moves and message wording: the rule, the file and what the finding is about.
     private func fingerprint(_ finding: Finding) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in "\(finding.rule)\u{0}\(finding.file)\u{0}\(finding.subject)".utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x0000_0100_0000_01B3
-        }
-        let hex = String(hash, radix: 16)
-        return String(repeating: "0", count: 16 - hex.count) + hex
+        ContentHash("\(finding.rule)\u{0}\(finding.file)\u{0}\(finding.subject)".utf8).description
     }
 
     private func camelCase(_ id: String) -> String {
