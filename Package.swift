@@ -2,7 +2,8 @@
 import PackageDescription
 
 // Layers, each depending only on the ones before it:
-// CLibXML2 (system library) → ISConfXML (XML core) → ISConfDomain (models, rules) → isconf (CLI).
+// CLibXML2 (system library) → ISConfXML (XML core) → ISConfDomain (models, rules, enable)
+// → ISConfWatch (the daemon) → isconf (CLI).
 let package = Package(
     name: "isconf",
     platforms: [.macOS(.v13)],
@@ -11,6 +12,10 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.1.0"),
     ],
     targets: [
         .systemLibrary(
@@ -21,11 +26,27 @@ let package = Package(
         ),
         .target(name: "ISConfXML", dependencies: ["CLibXML2"], path: "Sources/ISConfXML"),
         .target(name: "ISConfDomain", dependencies: ["ISConfXML"], path: "Sources/ISConfDomain"),
+        .target(
+            name: "ISConfWatch",
+            dependencies: [
+                "ISConfDomain",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Sources/ISConfWatch"
+        ),
         .executableTarget(
             name: "isconf",
             dependencies: [
                 "ISConfDomain",
+                "ISConfWatch",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/isconf"
         ),

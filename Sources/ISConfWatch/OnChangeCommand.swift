@@ -1,0 +1,84 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import ISConfXML
+
+/// The `--on-change` command: words split like a shell does for quotes and backslashes, but with no
+/// expansion, globbing or redirection, unless the operator asks for `/bin/sh -c`.
+public struct OnChangeCommand: Sendable, Equatable {
+    public let arguments: [String]
+
+    public init(_ commandLine: String, shell: Bool) throws(InputError) {
+        if shell {
+            arguments = ["/bin/sh", "-c", commandLine]
+            return
+        }
+        arguments = try Self.split(commandLine)
+        if arguments.isEmpty { throw InputError(path: "--on-change", message: "the command is empty") }
+    }
+
+    static func split(_ line: String) throws(InputError) -> [String] {
+        var words: [String] = []
+        var word = ""
+        var inWord = false
+        var quote: Character?
+        var escaped = false
+        for character in line {
+            if escaped {
+                word.append(character)
+                escaped = false
+                continue
+            }
+            switch (quote, character) {
+            case (nil, "\\"), ("\"", "\\"):
+                escaped = true
+                inWord = true
+            case (nil, "'"), (nil, "\""):
+                quote = character
+                inWord = true
+            case ("'", "'"), ("\"", "\""):
+                quote = nil
+            case (nil, _) where character == " " || character == "\t" || character == "\n":
+                if inWord { words.append(word) }
+                word = ""
+                inWord = false
+            default:
+                word.append(character)
+                inWord = true
+            }
+        }
+        if quote != nil || escaped {
+            throw InputError(path: "--on-change", message: "unterminated quote or trailing backslash in \"\(line)\"")
+        }
+        if inWord { words.append(word) }
+        return words
+    }
+
+    /// Starts the command with `extra` added to the environment; returns its pid.
+    func spawn(environment extra: [String: String]) -> Result<pid_t, InputError> {
+        let environment = ProcessEnvironment.current().merging(extra) { $1 }
+        let argv = arguments.map { strdup($0) } + [nil]
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            for pointer in argv { free(pointer) }
+            for pointer in envp { free(pointer) }
+        }
+        var pid: pid_t = 0
+        // posix_spawnp searches PATH for a bare name, as a shell would.
+        let status = posix_spawnp(&pid, arguments[0], nil, nil, argv, envp)
+        if status != 0 {
+            return .failure(InputError(path: arguments[0], message: "cannot run --on-change command: \(describeErrno(status))"))
+        }
+        return .success(pid)
+    }
+
+    /// Waits for the child; the exit code, or 128 + the signal that ended it.
+    static func wait(_ pid: pid_t) -> Int32 {
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 {
+            if errno != EINTR { return -1 }
+        }
+        let signal = status & 0x7F
+        return signal == 0 ? (status >> 8) & 0xFF : 128 + signal
+    }
+}
