@@ -15,6 +15,7 @@ need libxml2-utils    # xmllint: the benchmark's reference
 need python3-jsonschema  # validates SARIF output against the 2.1.0 schema in tests
 need openssl
 need libtomcat9-java   # a real Tomcat 9 for the end-to-end proof of isconf enable (TomcatProofTests)
+command -v systemd-analyze >/dev/null 2>&1 || packages+=(systemd)  # verifies the sample unit (SystemdUnitTests)
 
 if [ ${#packages[@]} -gt 0 ]; then
   echo "setup: installing ${packages[*]}"
