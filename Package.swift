@@ -48,7 +48,10 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            path: "Sources/isconf"
+            path: "Sources/isconf",
+            // SwiftPM exports every symbol of an executable; nothing loads isconf as a library, and
+            // at each start the runtime's dladdr() walks that table linearly.
+            linkerSettings: [.unsafeFlags(["-Xlinker", "--no-export-dynamic"])]
         ),
         // Fuzz harness (stress/): `make fuzz` builds it with -sanitize=fuzzer -DFUZZING for libFuzzer;
         // a plain build makes a deterministic random-mutation driver of the same harness.
