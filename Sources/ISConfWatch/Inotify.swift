@@ -34,9 +34,10 @@ final class Inotify {
 
     deinit { close(descriptor) }
 
-    /// Adds or updates the watch on a folder; the same folder (inode) always gives the same id.
+    /// Adds or widens the watch on a folder. The same folder (inode) always gives the same id, also
+    /// through another path, so masks are added, never replaced.
     func watch(folder: String, mask: UInt32) -> Result<Int32, InputError> {
-        let id = inotify_add_watch(descriptor, folder, mask | UInt32(IN_ONLYDIR))
+        let id = inotify_add_watch(descriptor, folder, mask | UInt32(IN_ONLYDIR) | UInt32(IN_MASK_ADD))
         if id < 0 {
             let code = errno
             return .failure(InputError(path: folder, message: "cannot watch: \(describeErrno(code))"

@@ -19,8 +19,9 @@ final class WatchEngine: @unchecked Sendable {
         var target: Int
         var role: ConfigRole
         var path: String
-        /// The folders whose events concern this file, nearest first, each with the entry name on the way.
-        var chain: [(folder: String, name: String)]
+        /// The folders whose events concern this file, each with the entry name on the way; `direct`
+        /// for the file's own folder (and its real folder when the path is a symbolic link).
+        var chain: [(folder: String, name: String, direct: Bool)]
         /// Content the daemon last checked or wrote itself: the same bytes again are not news.
         var knownHash: ContentHash?
         /// Rules broken at the last check (drift is counted when a rule joins this set).
@@ -31,8 +32,9 @@ final class WatchEngine: @unchecked Sendable {
     }
 
     private enum Interest {
-        /// An event on this name may change the file.
-        case file(Int)
+        /// An event on this name may change the file; `direct` when the name is the file itself, else a
+        /// folder on the way (replaced: the file is new whatever its bytes).
+        case file(Int, direct: Bool)
         /// deployment.toml of this target: the home's facts may have changed.
         case home(Int)
     }
@@ -241,9 +243,9 @@ final class WatchEngine: @unchecked Sendable {
                     file.compliant = old.compliant
                 }
                 let fileIndex = files.count
-                for (depth, step) in file.chain.enumerated() {
-                    folders[step.folder, default: Folder()].mask |= depth == 0 ? Inotify.fileEvents : Inotify.pathEvents
-                    folders[step.folder, default: Folder()].interests[step.name, default: []].append(.file(fileIndex))
+                for step in file.chain {
+                    folders[step.folder, default: Folder()].mask |= step.direct ? Inotify.fileEvents : Inotify.pathEvents
+                    folders[step.folder, default: Folder()].interests[step.name, default: []].append(.file(fileIndex, direct: step.direct))
                 }
                 files.append(file)
             }
@@ -258,21 +260,24 @@ final class WatchEngine: @unchecked Sendable {
 
     /// The folder of the file and the folders above it up to IS_HOME (two levels for a single file),
     /// plus the real folder when the path is a symbolic link.
-    private static func chain(of path: String, root: String?) -> [(folder: String, name: String)] {
-        var steps: [(folder: String, name: String)] = []
+    private static func chain(of path: String, root: String?) -> [(folder: String, name: String, direct: Bool)] {
+        var steps: [(folder: String, name: String, direct: Bool)] = []
         var current = path
         let levels = root == nil ? 2 : Int.max
         while steps.count < levels {
             let folder = SafeWriter.parent(of: current)
             let name = String(current.split(separator: "/").last ?? Substring(current))
             if folder == current || name.isEmpty { break }
-            steps.append((folder, name))
+            steps.append((folder, name, steps.isEmpty))
             if let root, current == root || folder == root { break }
             if root != nil, !folder.hasPrefix(root!) { break }
             current = folder
         }
-        if let resolved = try? SafeWriter.resolve(path), resolved != path {
-            steps.append((SafeWriter.parent(of: resolved), String(resolved.split(separator: "/").last ?? "")))
+        // A symbolic link: the real file's folder too (where `enable` writes).
+        let name = String(path.split(separator: "/").last ?? "")
+        if let resolved = try? SafeWriter.resolve(path), let folder = try? SafeWriter.resolve(SafeWriter.parent(of: path)),
+           resolved != folder + "/" + name {
+            steps.append((SafeWriter.parent(of: resolved), String(resolved.split(separator: "/").last ?? ""), true))
         }
         return steps
     }
@@ -331,9 +336,8 @@ final class WatchEngine: @unchecked Sendable {
             for path in paths {
                 for interest in folders[path]?.interests[event.name] ?? [] {
                     switch interest {
-                    case .file(let index):
-                        // A folder on the way was swapped: the file is new whatever its bytes.
-                        schedule(index, at: now, force: files[index].chain.first?.folder != path)
+                    case .file(let index, let direct):
+                        schedule(index, at: now, force: !direct)
                     case .home(let target):
                         if let root = targets[target].facts.root { targets[target].facts = Discovery.home(root).facts }
                         for (index, file) in files.enumerated() where file.target == target { schedule(index, at: now, force: true) }
