@@ -63,6 +63,7 @@ let package = Package(
         ),
         .testTarget(name: "ISConfXMLTests", dependencies: ["ISConfXML"], path: "Tests/ISConfXMLTests"),
         .testTarget(name: "ISConfDomainTests", dependencies: ["ISConfDomain"], path: "Tests/ISConfDomainTests"),
+        .testTarget(name: "ISConfWatchTests", dependencies: ["ISConfWatch"], path: "Tests/ISConfWatchTests"),
         .testTarget(name: "ISConfCLITests", dependencies: ["ISConfDomain"], path: "Tests/ISConfCLITests"),
     ]
 )

@@ -4,7 +4,7 @@ import Glibc
 import ISConfDomain
 import Logging
 
-/// One line per event on standard error, as text (`key=value`) or JSON, for journald, kubectl logs
+/// One line per event on standard error (or another descriptor), as text (`key=value`) or JSON, for journald, kubectl logs
 /// and log shippers. Values come from the daemon's own metadata, which never holds secrets.
 public struct LineLogHandler: LogHandler {
     public enum Format: String, Sendable, CaseIterable {
@@ -15,10 +15,12 @@ public struct LineLogHandler: LogHandler {
     public var metadataProvider: Logger.MetadataProvider?
     public var logLevel: Logger.Level
     private let format: Format
+    private let output: Int32
 
-    public init(format: Format, level: Logger.Level) {
+    public init(format: Format, level: Logger.Level, fileDescriptor: Int32 = 2) {
         self.format = format
         self.logLevel = level
+        self.output = fileDescriptor
     }
 
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
@@ -46,7 +48,7 @@ public struct LineLogHandler: LogHandler {
         bytes.withUnsafeMutableBytes { raw in
             var offset = 0
             while offset < raw.count {
-                let written = write(2, raw.baseAddress! + offset, raw.count - offset)
+                let written = write(output, raw.baseAddress! + offset, raw.count - offset)
                 if written < 0, errno == EINTR { continue }
                 if written <= 0 { return }
                 offset += written

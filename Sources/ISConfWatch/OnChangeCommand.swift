@@ -25,6 +25,8 @@ public struct OnChangeCommand: Sendable, Equatable {
         var escaped = false
         for character in line {
             if escaped {
+                // Inside double quotes a backslash escapes only what is special there, as in sh.
+                if quote == "\"", !"$`\"\\\n".contains(character) { word.append("\\") }
                 word.append(character)
                 escaped = false
                 continue
@@ -56,7 +58,9 @@ public struct OnChangeCommand: Sendable, Equatable {
 
     /// Starts the command with `extra` added to the environment; returns its pid.
     func spawn(environment extra: [String: String]) -> Result<pid_t, InputError> {
-        let environment = ProcessEnvironment.current().merging(extra) { $1 }
+        var environment = ProcessEnvironment.current().merging(extra) { $1 }
+        // systemd's messages are for the daemon, not for what it starts.
+        for key in ["NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID"] { environment[key] = nil }
         let argv = arguments.map { strdup($0) } + [nil]
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
