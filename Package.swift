@@ -24,15 +24,17 @@ let package = Package(
             pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"])]
         ),
+        // Linux headers Glibc's module leaves out (signalfd), for the daemon.
+        .systemLibrary(name: "CLinux", path: "Sources/CLinux"),
         .target(name: "ISConfXML", dependencies: ["CLibXML2"], path: "Sources/ISConfXML"),
         .target(name: "ISConfDomain", dependencies: ["ISConfXML"], path: "Sources/ISConfDomain"),
         .target(
             name: "ISConfWatch",
             dependencies: [
                 "ISConfDomain",
+                "CLinux",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -67,9 +67,19 @@ public struct OnChangeCommand: Sendable, Equatable {
             for pointer in argv { free(pointer) }
             for pointer in envp { free(pointer) }
         }
+        // The daemon blocks the signals its loop reads, and NIO ignores SIGPIPE; the child starts
+        // with neither, as it would from a shell.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var empty = SignalDescriptor.set(of: [])
+        var defaults = SignalDescriptor.set(of: SignalDescriptor.handled + [SIGPIPE])
+        posix_spawnattr_setsigmask(&attributes, &empty)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         var pid: pid_t = 0
         // posix_spawnp searches PATH for a bare name, as a shell would.
-        let status = posix_spawnp(&pid, arguments[0], nil, nil, argv, envp)
+        let status = posix_spawnp(&pid, arguments[0], nil, &attributes, argv, envp)
         if status != 0 {
             return .failure(InputError(path: arguments[0], message: "cannot run --on-change command: \(describeErrno(status))"))
         }

@@ -1,21 +1,42 @@
+import Dispatch
 import ISConfXML
 import Logging
 import ServiceLifecycle
-import UnixSignals
 
-/// `isconf watch` as a service group: the watch loop and, when asked for, the metrics endpoint.
-/// SIGTERM and SIGINT stop it gracefully (the check in flight finishes); SIGHUP reloads.
+/// `isconf watch` as a swift-service-lifecycle group: the watch loop and, when asked for, the
+/// metrics endpoint. SIGTERM and SIGINT stop it gracefully (the check in flight finishes, then the
+/// group shuts down); SIGHUP reloads.
 public enum WatchDaemon {
-    /// Returns after a graceful stop; throws what keeps it from starting.
+    /// Blocks until a graceful stop; throws what keeps the daemon from starting.
+    /// Call it before any other thread exists: it blocks the signals the loop reads.
     public static func run(_ configuration: WatchConfiguration, version: String, logger: Logger,
-                           environment: [String: String]) async throws {
+                           environment: [String: String]) throws {
+        let signals = try SignalDescriptor()
         let metrics = WatchMetrics(version: version)
         let notifier = SystemdNotifier(environment: environment)
-        let engine = try WatchEngine(configuration: configuration, logger: logger, metrics: metrics, notifier: notifier)
-        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
-        // Trapped before the first check, so a SIGHUP sent once READY=1 is out never kills the daemon.
-        let reloads = await UnixSignalsSequence(trapping: .sighup)
-        services.append(.init(service: WatchService(engine: engine, reloads: reloads)))
+        let engine = try WatchEngine(configuration: configuration, logger: logger, metrics: metrics, notifier: notifier,
+                                     signals: signals)
+        let executor = ThreadExecutor(name: "isconf-async")
+        let finished = DispatchSemaphore(value: 0)
+        let failure = FailureBox()
+        Task(executorPreference: executor) {
+            do {
+                try await runGroup(engine: engine, metrics: metrics, configuration: configuration, logger: logger)
+            } catch {
+                failure.error = error
+            }
+            finished.signal()
+        }
+        finished.wait()
+        if let error = failure.error { throw error }
+    }
+
+    private static func runGroup(engine: WatchEngine, metrics: WatchMetrics, configuration: WatchConfiguration,
+                                 logger: Logger) async throws {
+        // When the loop ends (SIGTERM, SIGINT), the rest of the group is shut down gracefully.
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: WatchService(engine: engine), successTerminationBehavior: .gracefullyShutdownGroup),
+        ]
         if let address = configuration.metricsListen {
             let server: MetricsServer
             do {
@@ -35,33 +56,29 @@ public enum WatchDaemon {
             logger.info("metrics listening", metadata: ["listen": "\(ListenAddress(host: address.host, port: server.port ?? address.port))"])
             services.append(.init(service: server))
         }
-        var group = ServiceGroupConfiguration(services: services, logger: logger)
-        group.gracefulShutdownSignals = [.sigterm, .sigint]
-        try await ServiceGroup(configuration: group).run()
+        // Signals reach the loop through a signalfd, not the group's own handlers.
+        try await ServiceGroup(configuration: ServiceGroupConfiguration(services: services, logger: logger)).run()
+    }
+
+    private final class FailureBox: @unchecked Sendable {
+        var error: (any Error)?
     }
 }
 
 /// Runs the engine's loop on its own thread for the life of the service.
 private struct WatchService: Service {
     let engine: WatchEngine
-    let reloads: UnixSignalsSequence
 
     func run() async throws {
-        await withTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { [engine, reloads] in
-                for await _ in reloads { engine.requestReload() }
-            }
-            await withGracefulShutdownHandler {
-                await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
-                    startThread { [engine] in
-                        engine.run()
-                        done.resume()
-                    }
+        await withGracefulShutdownHandler {
+            await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+                startThread(name: "isconf-watch") { [engine] in
+                    engine.run()
+                    done.resume()
                 }
-            } onGracefulShutdown: { [engine] in
-                engine.requestStop()
             }
-            tasks.cancelAll()
+        } onGracefulShutdown: { [engine] in
+            engine.requestStop()
         }
     }
 }

@@ -62,7 +62,9 @@ final class WatchEngine: @unchecked Sendable {
     private let metrics: WatchMetrics
     private let notifier: SystemdNotifier
     private let inotify: Inotify
+    private let signals: SignalDescriptor
     private let control: (read: Int32, write: Int32)
+    private var lastStatus: String?
     let health = NIOLockedValueBox(Health.starting)
 
     private var targets: [LintTarget]
@@ -82,7 +84,8 @@ final class WatchEngine: @unchecked Sendable {
     private let maximumWait: UInt64
 
     /// Discovers the paths and opens inotify; throws what stops the daemon from starting.
-    init(configuration: WatchConfiguration, logger: Logger, metrics: WatchMetrics, notifier: SystemdNotifier) throws(InputError) {
+    init(configuration: WatchConfiguration, logger: Logger, metrics: WatchMetrics, notifier: SystemdNotifier,
+         signals: SignalDescriptor) throws(InputError) {
         let discovery = Discovery.discover(configuration.paths)
         if let error = discovery.errors.first { throw error }
         if discovery.targets.isEmpty {
@@ -93,6 +96,7 @@ final class WatchEngine: @unchecked Sendable {
         self.metrics = metrics
         self.notifier = notifier
         self.targets = discovery.targets
+        self.signals = signals
         inotify = try Inotify()
         var pipeEnds: [Int32] = [0, 0]
         if pipe(&pipeEnds) != 0 { throw InputError(path: "pipe", message: describeErrno(errno)) }
@@ -114,15 +118,8 @@ final class WatchEngine: @unchecked Sendable {
 
     // MARK: Requests from other threads
 
-    /// Finishes the check in flight, then returns from `run()`.
-    func requestStop() {
-        health.withLockedValue { $0 = .stopping }
-        notifier.notify("STOPPING=1")
-        send("s")
-    }
-
-    /// Re-discovers the paths and re-checks everything (SIGHUP).
-    func requestReload() { send("r") }
+    /// Finishes the check in flight, then returns from `run()` (SIGTERM and SIGINT do the same).
+    func requestStop() { send("s") }
 
     private func send(_ byte: Character) {
         var value = UInt8(ascii: byte.unicodeScalars.first!)
@@ -169,10 +166,28 @@ final class WatchEngine: @unchecked Sendable {
             timeout = deadline <= now ? 0 : Int32(min((deadline - now + 999_999) / 1_000_000, UInt64(Int32.max)))
         }
         var descriptors = [pollfd(fd: inotify.descriptor, events: Int16(POLLIN), revents: 0),
-                           pollfd(fd: control.read, events: Int16(POLLIN), revents: 0)]
-        if poll(&descriptors, 2, timeout) <= 0 { return }
+                           pollfd(fd: control.read, events: Int16(POLLIN), revents: 0),
+                           pollfd(fd: signals.descriptor, events: Int16(POLLIN), revents: 0)]
+        if poll(&descriptors, 3, timeout) <= 0 { return }
+        if descriptors[2].revents != 0 {
+            for signal in signals.read() {
+                if signal == SIGHUP {
+                    reloadRequested = true
+                } else {
+                    beginStop(reason: SignalDescriptor.name(signal))
+                }
+            }
+        }
         if descriptors[1].revents != 0 { readControl() }
         if descriptors[0].revents != 0 { handle(inotify.read()) }
+    }
+
+    private func beginStop(reason: String) {
+        if stopping { return }
+        stopping = true
+        health.withLockedValue { $0 = .stopping }
+        notifier.notify("STOPPING=1")
+        logger.info("stopping", metadata: ["reason": "\(reason)"])
     }
 
     private func readControl() {
@@ -182,8 +197,7 @@ final class WatchEngine: @unchecked Sendable {
             if count <= 0 { return }
             for byte in bytes[..<count] {
                 switch byte {
-                case UInt8(ascii: "s"): stopping = true
-                case UInt8(ascii: "r"): reloadRequested = true
+                case UInt8(ascii: "s"): beginStop(reason: "shutdown")
                 case UInt8(ascii: "c"): onChangeRunning = false
                 default: break
                 }
@@ -193,10 +207,19 @@ final class WatchEngine: @unchecked Sendable {
 
     private func becomeReady() {
         health.withLockedValue { if $0 != .stopping { $0 = .ready } }
-        notifier.notify("READY=1\nSTATUS=\(status())")
+        lastStatus = status()
+        notifier.notify("READY=1\nSTATUS=\(lastStatus!)")
         let homes = Set(targets.compactMap(\.facts.root)).count
         logger.info("watching", metadata: ["files": .stringConvertible(files.count), "homes": .stringConvertible(homes),
                                            "mode": "\(configuration.reportOnly ? "report-only" : "enforce")"])
+    }
+
+    /// Tells systemd the counts when they changed.
+    private func updateStatus() {
+        let current = status()
+        if current == lastStatus { return }
+        lastStatus = current
+        notifier.notify("STATUS=\(current)")
     }
 
     private func status() -> String {
@@ -369,7 +392,7 @@ final class WatchEngine: @unchecked Sendable {
             self.check(index, reason: "change", force: check.force)
             if stopping { return }
         }
-        notifier.notify("STATUS=\(status())")
+        updateStatus()
     }
 
     private func checkAll(reason: String) {
@@ -377,7 +400,7 @@ final class WatchEngine: @unchecked Sendable {
         for index in files.indices {
             check(index, reason: reason, force: true)
         }
-        notifier.notify("STATUS=\(status())")
+        updateStatus()
     }
 
     // MARK: Checking and correcting one file
@@ -517,7 +540,7 @@ final class WatchEngine: @unchecked Sendable {
             logger.info("on-change started", metadata: ["pid": .stringConvertible(Int(pid)), "files": .array(batch.files.map { .string($0) })])
             let logger = self.logger
             let wake = control.write
-            startThread {
+            startThread(name: "isconf-onchange") {
                 let status = OnChangeCommand.wait(pid)
                 let took = Double((MonotonicClock.nanoseconds() - now) / 1_000_000)
                 if status == 0 {
@@ -530,26 +553,4 @@ final class WatchEngine: @unchecked Sendable {
             }
         }
     }
-}
-
-/// Runs `body` on a new detached thread (the loop and the waits for child processes block in the kernel,
-/// which Swift concurrency's few threads must not).
-func startThread(_ body: @escaping @Sendable () -> Void) {
-    final class Box: @unchecked Sendable {
-        let body: @Sendable () -> Void
-        init(_ body: @escaping @Sendable () -> Void) { self.body = body }
-    }
-    let box = Unmanaged.passRetained(Box(body)).toOpaque()
-    var thread = pthread_t()
-    let status = pthread_create(&thread, nil, { argument in
-        let box = Unmanaged<Box>.fromOpaque(argument!).takeRetainedValue()
-        box.body()
-        return nil
-    }, box)
-    if status != 0 {
-        Unmanaged<Box>.fromOpaque(box).release()
-        body()
-        return
-    }
-    pthread_detach(thread)
 }

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Dispatch
 import ISConfDomain
 import ISConfWatch
 import ISConfXML
@@ -83,28 +82,12 @@ struct Watch: ParsableCommand {
         let format = logFormat.handlerFormat
         let level = logLevel.level
         let logger = Logger(label: "isconf.watch") { _ in LineLogHandler(format: format, level: level) }
-        let environment = ProcessEnvironment.current()
-        // The daemon is async (swift-service-lifecycle); the other commands are not, so this one
-        // bridges instead of making every start pay for an async entry point.
-        let finished = DispatchSemaphore(value: 0)
-        let failure = Failure()
-        Task {
-            do {
-                try await WatchDaemon.run(configuration, version: ISConf.version, logger: logger, environment: environment)
-            } catch {
-                failure.error = "\(error)"
-            }
-            finished.signal()
-        }
-        finished.wait()
-        if let error = failure.error {
+        do {
+            try WatchDaemon.run(configuration, version: ISConf.version, logger: logger, environment: ProcessEnvironment.current())
+        } catch {
             Terminal.write("isconf: error: \(error)\n", to: 2)
             throw ExitCode(2)
         }
-    }
-
-    private final class Failure: @unchecked Sendable {
-        var error: String?
     }
 }
 
