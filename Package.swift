@@ -24,9 +24,9 @@ let package = Package(
             pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"])]
         ),
-        // Linux headers Glibc's module leaves out (signalfd), for the daemon.
+        // Linux declarations Glibc's module leaves out (renameat2, signalfd, pthread_setname_np).
         .systemLibrary(name: "CLinux", path: "Sources/CLinux"),
-        .target(name: "ISConfXML", dependencies: ["CLibXML2"], path: "Sources/ISConfXML"),
+        .target(name: "ISConfXML", dependencies: ["CLibXML2", "CLinux"], path: "Sources/ISConfXML"),
         .target(name: "ISConfDomain", dependencies: ["ISConfXML"], path: "Sources/ISConfDomain"),
         .target(
             name: "ISConfWatch",

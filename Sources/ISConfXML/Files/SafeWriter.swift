@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+internal import CLinux
 
 /// Replaces a file so that, whatever happens (a crash, SIGKILL, a full disk), it holds either its
 /// old bytes or its new bytes, never a mixture, with its mode and owner kept.
@@ -59,11 +60,19 @@ public enum SafeWriter {
 
     /// Writes `bytes` over `path` (already resolved, and locked by the caller) if it still holds
     /// `expected`; `beforeWriting` runs once that is known (e.g. to take a backup).
+    ///
+    /// Editors do not take isconf's lock, so a save can land at any moment. The new file therefore
+    /// takes the old one's place by an atomic exchange of the two names, and what was swapped out is
+    /// compared with `expected`: a save since the file was read is swapped back in, untouched, and
+    /// the caller plans again (`.changedConcurrently`). Where the file system cannot exchange (NFS),
+    /// the comparison is repeated just before a plain rename instead.
     public static func replace(_ path: String, expecting expected: [UInt8], with bytes: [UInt8],
                                beforeWriting: (stat) throws(InputError) -> Void = { _ in }) throws(InputError) -> Outcome {
         let info = try checkReplaceable(path)
-        // Compare-and-swap: a change since the file was read means the edit was planned on stale bytes.
+        // Cheap early exit before any backup or write: the edit was planned on stale bytes.
         guard try SourceFile.read(path: path).bytes == expected else { return .changedConcurrently }
+        var compared = stat()
+        guard stat(path, &compared) == 0 else { return .changedConcurrently }
         try beforeWriting(info)
 
         let directory = parent(of: path)
@@ -77,10 +86,41 @@ public enum SafeWriter {
                                           fallbackName: temporary, path: path)
         defer { close(fd) }
         if !named { try giveName(fd, temporary, path: path) }
-        if rename(temporary, path) != 0 {
-            let error = errno
+        if renameat2(AT_FDCWD, temporary, AT_FDCWD, path, UInt32(ISCONF_RENAME_EXCHANGE)) == 0 {
+            // `temporary` now names what was at `path` a moment ago: if it is not the file compared,
+            // unchanged, a save landed in between and goes straight back (a stat first, so the new
+            // bytes are visible for microseconds at most; then the bytes, for a same-size save
+            // within the same timestamp tick).
+            var swapped = stat()
+            let unchanged = lstat(temporary, &swapped) == 0 && swapped.st_ino == compared.st_ino
+                && swapped.st_dev == compared.st_dev && swapped.st_size == compared.st_size
+                && swapped.st_mtim.tv_sec == compared.st_mtim.tv_sec && swapped.st_mtim.tv_nsec == compared.st_mtim.tv_nsec
+            if !unchanged || (try? SourceFile.read(path: temporary).bytes) != expected {
+                _ = renameat2(AT_FDCWD, temporary, AT_FDCWD, path, UInt32(ISCONF_RENAME_EXCHANGE))
+                unlink(temporary)
+                return .changedConcurrently
+            }
             unlink(temporary)
-            throw InputError(path: path, message: "cannot replace it: \(describeErrno(error)); not changed")
+        } else {
+            let error = errno
+            if error == ENOENT {  // deleted since it was read
+                unlink(temporary)
+                return .changedConcurrently
+            }
+            guard error == EINVAL || error == ENOSYS || error == EOPNOTSUPP else {
+                unlink(temporary)
+                throw InputError(path: path, message: "cannot replace it: \(describeErrno(error)); not changed")
+            }
+            // No exchange on this file system: compare once more, as late as possible, then rename over.
+            guard (try? SourceFile.read(path: path).bytes) == expected else {
+                unlink(temporary)
+                return .changedConcurrently
+            }
+            if rename(temporary, path) != 0 {
+                let renameError = errno
+                unlink(temporary)
+                throw InputError(path: path, message: "cannot replace it: \(describeErrno(renameError)); not changed")
+            }
         }
         syncDirectory(directory)
         return .written
