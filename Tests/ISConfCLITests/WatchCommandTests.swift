@@ -217,6 +217,25 @@ import Glibc
         #expect(Save.bytes(home.catalina) == edited)
     }
 
+    /// IS 5.9+ regenerates the XML from deployment.toml at every start: drift there is reported, never
+    /// written, also when the deployment.toml appears while the daemon watches.
+    @Test func filesGeneratedFromDeploymentTomlAreOnlyReported() throws {
+        let home = try Home()
+        let daemon = try Self.watch(home)
+        defer { daemon.kill() }
+        try #require(daemon.waitFor(message: "watching") != nil, "\(daemon.transcript)")
+        #expect(daemon.count("corrected") == 2)
+        try Save.create(home.path + "/repository/conf/deployment.toml", Array("[server]\nhostname = \"localhost\"\n".utf8))
+        usleep(300_000)
+        try Save.viaRename(home.catalina, Self.badCatalina)
+        let drift = try #require(daemon.waitFor(message: "drift"), "\(daemon.transcript)")
+        #expect((drift["action"] as? String)?.contains("deployment.toml") == true, "\(drift)")
+        usleep(500_000)
+        #expect(Save.bytes(home.catalina) == Self.badCatalina)
+        #expect(daemon.count("corrected") == 2, "\(daemon.transcript)")
+        #expect(daemon.stop() == 0)
+    }
+
     // MARK: 4. Malformed saves
 
     @Test func aMalformedSaveIsReportedAndLeftAloneUntilFixed() throws {
