@@ -56,6 +56,21 @@ public struct OnChangeCommand: Sendable, Equatable {
         return words
     }
 
+    /// Fails when the program cannot be found or run, so a typo stops the daemon at start rather
+    /// than at the first correction.
+    public func checkRunnable(path searchPath: String?) throws(InputError) {
+        let program = arguments[0]
+        let candidates = program.contains("/") ? [program]
+            : (searchPath ?? "/usr/local/bin:/usr/bin:/bin").split(separator: ":").map { ($0.isEmpty ? "." : String($0)) + "/" + program }
+        var status = stat()
+        for candidate in candidates where access(candidate, X_OK) == 0 && stat(candidate, &status) == 0
+            && status.st_mode & S_IFMT != S_IFDIR {
+            return
+        }
+        throw InputError(path: "--on-change", message: program.contains("/") ? "\(program) is not an executable file"
+            : "\(program) is not an executable on PATH")
+    }
+
     /// Starts the command with `extra` added to the environment; returns its pid.
     func spawn(environment extra: [String: String]) -> Result<pid_t, InputError> {
         var environment = ProcessEnvironment.current().merging(extra) { $1 }

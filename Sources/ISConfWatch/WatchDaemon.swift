@@ -11,6 +11,7 @@ public enum WatchDaemon {
     /// Call it before any other thread exists: it blocks the signals the loop reads.
     public static func run(_ configuration: WatchConfiguration, version: String, logger: Logger,
                            environment: [String: String]) throws {
+        try configuration.onChange?.checkRunnable(path: environment["PATH"])
         let signals = try SignalDescriptor()
         let metrics = WatchMetrics(version: version)
         let notifier = SystemdNotifier(environment: environment)

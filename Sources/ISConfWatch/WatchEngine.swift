@@ -257,7 +257,7 @@ final class WatchEngine: @unchecked Sendable {
         foldersByWatch = [:]
         pending = [:]
         for (index, target) in targets.enumerated() {
-            for (role, path) in target.files {
+            for (role, path) in target.files where !files.contains(where: { $0.path == path }) {  // a path given twice
                 let root = target.facts.root.map(Self.withoutTrailingSlash)
                 var file = WatchedFile(target: index, role: role, path: path, chain: Self.chain(of: path, root: root))
                 if let old = known[path] {

@@ -21,6 +21,17 @@ import Testing
         #expect(throws: (any Error).self) { try OnChangeCommand(line, shell: false) }
     }
 
+    @Test func aCommandThatCannotRunIsRefusedUpFront() throws {
+        try OnChangeCommand("true", shell: false).checkRunnable(path: "/usr/bin:/bin")
+        try OnChangeCommand("/bin/sh -c x", shell: false).checkRunnable(path: nil)
+        #expect(throws: (any Error).self) { try OnChangeCommand("systemctll restart", shell: false).checkRunnable(path: "/usr/bin:/bin") }
+        let plain = FileManager.default.temporaryDirectory.appendingPathComponent("isconf-not-a-program-\(getpid())").path
+        FileManager.default.createFile(atPath: plain, contents: Data("echo\n".utf8), attributes: [.posixPermissions: 0o644])
+        defer { try? FileManager.default.removeItem(atPath: plain) }
+        #expect(throws: (any Error).self) { try OnChangeCommand(plain, shell: false).checkRunnable(path: nil) }
+        #expect(throws: (any Error).self) { try OnChangeCommand("/tmp", shell: false).checkRunnable(path: nil) }
+    }
+
     @Test func shellOnlyWhenAsked() throws {
         #expect(try OnChangeCommand("echo $HOME | wc", shell: true).arguments == ["/bin/sh", "-c", "echo $HOME | wc"])
     }
