@@ -15,8 +15,10 @@ build: setup
 run: build
 	@.build/debug/isconf lint $(SAMPLE); status=$$?; [ $$status -le 1 ]
 
+# The Swift tests, then the Ansible module's (Tests/ansible: real ansible-core from .venv-ansible).
 test: setup
 	$(SWIFT) test
+	ISCONF_BIN=$$(pwd)/.build/debug/isconf .venv-ansible/bin/python -m pytest -q -p no:cacheprovider Tests/ansible
 
 # The static-stdlib binary operators install: no Swift runtime needed on the IS server.
 release: setup

@@ -15,6 +15,7 @@ need libxml2-utils    # xmllint: the benchmark's reference
 need python3-jsonschema  # validates SARIF output against the 2.1.0 schema in tests
 need openssl
 need libtomcat9-java   # a real Tomcat 9 for the end-to-end proof of isconf enable (TomcatProofTests)
+need python3-venv      # python3 -m venv for .venv-ansible, where the Ansible module's tests run
 command -v systemd-analyze >/dev/null 2>&1 || packages+=(systemd)  # verifies the sample unit (SystemdUnitTests)
 
 if [ ${#packages[@]} -gt 0 ]; then
@@ -29,4 +30,13 @@ fi
 if ! python3 -c 'import jsonschema' >/dev/null 2>&1; then
   echo "setup: installing jsonschema for $(command -v python3)"
   python3 -m pip install --quiet jsonschema
+fi
+
+# The Ansible module's tests (Tests/ansible) run real ansible-core from PyPI, in a venv of its own.
+venv="$(cd "$(dirname "$0")/.." && pwd)/.venv-ansible"
+if [ ! -x "$venv/bin/ansible-playbook" ] || [ ! -x "$venv/bin/pytest" ]; then
+  echo "setup: creating .venv-ansible (ansible-core, pytest)"
+  rm -rf "$venv"
+  python3 -m venv "$venv"
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check 'ansible-core>=2.15,<2.18' pytest
 fi
