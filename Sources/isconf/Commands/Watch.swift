@@ -42,13 +42,13 @@ struct Watch: ParsableCommand {
     @Option(name: .customLong("on-change-min-interval"), help: "Least time between two runs of --on-change (seconds); corrections in between are gathered into one run.")
     var onChangeMinInterval: UInt64 = 60
 
-    @Option(name: .customLong("metrics-listen"), help: "Serve /metrics and /healthz on HOST:PORT, [IPv6]:PORT or PORT (on 127.0.0.1).")
+    @Option(name: .customLong("metrics-listen"), help: "Serve /metrics and /healthz on HOST:PORT, [IPv6]:PORT or PORT (on 127.0.0.1); off unless given.")
     var metricsListen: String?
 
-    @Option(name: .customLong("log-format"), help: "text or json.")
+    @Option(name: .customLong("log-format"), help: "Log lines as key=value text or as JSON objects.")
     var logFormat: LogFormat = .text
 
-    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
+    @Option(name: .customLong("log-level"), help: "The least severe level logged.")
     var logLevel: LogLevel = .info
 
     @OptionGroup var fix: FixOptions
