@@ -411,15 +411,15 @@ final class WatchEngine: @unchecked Sendable {
         let path = files[index].path
         let target = targets[files[index].target]
 
-        let bytes: [UInt8]
+        let source: SourceFile
         do {
-            bytes = try SourceFile.read(path: path).bytes
+            source = try SourceFile.read(path: path)
         } catch {
             report(index, problem: "\(error)", event: "cannot read")
             files[index].knownHash = nil
             return
         }
-        let hash = ContentHash(bytes)
+        let hash = ContentHash(source.bytes)
         if !force, hash == files[index].knownHash {
             logger.trace("unchanged", metadata: ["file": "\(path)"])
             return
@@ -431,7 +431,7 @@ final class WatchEngine: @unchecked Sendable {
         let request = EnableRequest(options: configuration.options, tomcat: configuration.tomcat, forceXML: true,
                                     backup: configuration.backup, write: writes)
         let single = LintTarget(facts: target.facts, files: [(files[index].role, path)])
-        let outcome = Enabler.run(single, request)
+        let outcome = Enabler.run(single, request, alreadyRead: [source])
         let took = Double((MonotonicClock.nanoseconds() - started) / 10_000) / 100
 
         guard let result = outcome.files.first else {

@@ -60,7 +60,11 @@ public struct TargetOutcome: Sendable {
 public enum Enabler {
     static let attempts = 3
 
-    public static func run(_ target: LintTarget, _ request: EnableRequest, stamp: String = Backups.utcStamp()) -> TargetOutcome {
+    /// `alreadyRead` holds files the caller has just read (the daemon, which reads to see whether a
+    /// file changed at all); they are planned from as they are. A retry after a concurrent change
+    /// always reads again.
+    public static func run(_ target: LintTarget, _ request: EnableRequest, stamp: String = Backups.utcStamp(),
+                           alreadyRead: [SourceFile] = []) -> TargetOutcome {
         var outcome = TargetOutcome()
         if let toml = target.facts.deploymentToml, !request.forceXML {
             outcome.error = "\(target.facts.root ?? toml): IS 5.9+ generates these XML files from \(toml) at every start, so edits here would be lost. "
@@ -72,7 +76,8 @@ public enum Enabler {
         var plans: [FilePlan] = []
         for (role, path) in target.files {
             do {
-                plans.append(try plan(path: path, role: role, target: target, request: request))
+                plans.append(try plan(path: path, role: role, target: target, request: request,
+                                      source: alreadyRead.first { $0.path == path }))
             } catch {
                 outcome.error = error.description
                 return outcome
@@ -120,8 +125,9 @@ public enum Enabler {
         return outcome
     }
 
-    private static func plan(path: String, role: ConfigRole, target: LintTarget, request: EnableRequest) throws(InputError) -> FilePlan {
-        let source = try SourceFile.read(path: path)
+    private static func plan(path: String, role: ConfigRole, target: LintTarget, request: EnableRequest,
+                             source: SourceFile? = nil) throws(InputError) -> FilePlan {
+        let source = if let source { source } else { try SourceFile.read(path: path) }
         return try Remediation.plan(source, role: role, facts: target.facts, tomcat: request.tomcat, options: request.options)
     }
 

@@ -68,11 +68,9 @@ public enum SafeWriter {
     /// the comparison is repeated just before a plain rename instead.
     public static func replace(_ path: String, expecting expected: [UInt8], with bytes: [UInt8],
                                beforeWriting: (stat) throws(InputError) -> Void = { _ in }) throws(InputError) -> Outcome {
-        let info = try checkReplaceable(path)
+        let info = try checkReplaceable(path)  // also the identity of the file compared below
         // Cheap early exit before any backup or write: the edit was planned on stale bytes.
         guard try SourceFile.read(path: path).bytes == expected else { return .changedConcurrently }
-        var compared = stat()
-        guard stat(path, &compared) == 0 else { return .changedConcurrently }
         try beforeWriting(info)
 
         let directory = parent(of: path)
@@ -92,9 +90,9 @@ public enum SafeWriter {
             // bytes are visible for microseconds at most; then the bytes, for a same-size save
             // within the same timestamp tick).
             var swapped = stat()
-            let unchanged = lstat(temporary, &swapped) == 0 && swapped.st_ino == compared.st_ino
-                && swapped.st_dev == compared.st_dev && swapped.st_size == compared.st_size
-                && swapped.st_mtim.tv_sec == compared.st_mtim.tv_sec && swapped.st_mtim.tv_nsec == compared.st_mtim.tv_nsec
+            let unchanged = lstat(temporary, &swapped) == 0 && swapped.st_ino == info.st_ino
+                && swapped.st_dev == info.st_dev && swapped.st_size == info.st_size
+                && swapped.st_mtim.tv_sec == info.st_mtim.tv_sec && swapped.st_mtim.tv_nsec == info.st_mtim.tv_nsec
             if !unchanged || (try? SourceFile.read(path: temporary).bytes) != expected {
                 _ = renameat2(AT_FDCWD, temporary, AT_FDCWD, path, UInt32(ISCONF_RENAME_EXCHANGE))
                 unlink(temporary)
