@@ -2,7 +2,9 @@
 import PackageDescription
 
 // Layers, each depending only on the ones before it:
-// CLibXML2 (system library) → ISConfXML (XML core) → ISConfDomain (models, rules, enable)
+// CLibXML2 (system library) → ISConfXML (XML core; also the source, position and safe-writer
+// types every layer shares) → ISConfTOML (deployment.toml with byte spans, beside the XML core) and
+// ISConfTrustStore (JKS / PKCS#12 without a JVM) → ISConfDomain (models, rules, enable)
 // → ISConfWatch (the daemon) → isconf (CLI).
 let package = Package(
     name: "isconf",
@@ -16,6 +18,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.1.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        // 4.x: its modules import FoundationEssentials, not the whole of Foundation.
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.0"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.3.0"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.0"),
     ],
     targets: [
         .systemLibrary(
@@ -27,7 +34,23 @@ let package = Package(
         // Linux declarations Glibc's module leaves out (renameat2, signalfd, pthread_setname_np).
         .systemLibrary(name: "CLinux", path: "Sources/CLinux"),
         .target(name: "ISConfXML", dependencies: ["CLibXML2", "CLinux"], path: "Sources/ISConfXML"),
-        .target(name: "ISConfDomain", dependencies: ["ISConfXML"], path: "Sources/ISConfDomain"),
+        .target(
+            name: "ISConfTOML",
+            dependencies: ["ISConfXML", .product(name: "TOMLKit", package: "TOMLKit")],
+            path: "Sources/ISConfTOML"
+        ),
+        .target(
+            name: "ISConfTrustStore",
+            dependencies: [
+                "ISConfXML",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "X509", package: "swift-certificates"),
+            ],
+            path: "Sources/ISConfTrustStore"
+        ),
+        .target(name: "ISConfDomain", dependencies: ["ISConfXML", "ISConfTOML", "ISConfTrustStore"], path: "Sources/ISConfDomain"),
         .target(
             name: "ISConfWatch",
             dependencies: [
@@ -64,6 +87,8 @@ let package = Package(
             swiftSettings: [.unsafeFlags(["-parse-as-library"])]
         ),
         .testTarget(name: "ISConfXMLTests", dependencies: ["ISConfXML"], path: "Tests/ISConfXMLTests"),
+        .testTarget(name: "ISConfTOMLTests", dependencies: ["ISConfTOML"], path: "Tests/ISConfTOMLTests"),
+        .testTarget(name: "ISConfTrustStoreTests", dependencies: ["ISConfTrustStore"], path: "Tests/ISConfTrustStoreTests"),
         .testTarget(name: "ISConfDomainTests", dependencies: ["ISConfDomain"], path: "Tests/ISConfDomainTests"),
         .testTarget(name: "ISConfWatchTests", dependencies: ["ISConfWatch"], path: "Tests/ISConfWatchTests"),
         .testTarget(name: "ISConfCLITests", dependencies: ["ISConfDomain"], path: "Tests/ISConfCLITests"),
