@@ -48,7 +48,7 @@ public struct MapperData: Sendable {
     public var notes: [String]
 
     /// The mapper data for a home: its own files where present and readable, isconf's tables for the rest.
-    static func load(_ files: MapperFiles, facts: HomeFacts) -> MapperData {
+    public static func load(_ files: MapperFiles, facts: HomeFacts) -> MapperData {
         var notes: [String] = []
         let kernel = facts.kernelVersion
         let builtInSource: DefaultsSource = kernel != nil && facts.hasMutualSSLComponent == true
