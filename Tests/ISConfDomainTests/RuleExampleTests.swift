@@ -39,7 +39,10 @@ import Testing
     @Test func theIssueRulesAreAllThere() {
         let required = ["client-auth-want", "mutual-ssl-authenticator", "whitelist", "parameter-outside-config",
                         "priority-format", "duplicate-authenticator", "attribute-typo", "no-https-connector",
-                        "xml-malformed", "generated-by-deployment-toml", "mutual-ssl-component", "toml-malformed"]
+                        "xml-malformed", "generated-by-deployment-toml", "mutual-ssl-component",
+                        "toml-certificate-verification", "toml-mutual-ssl-authenticator", "toml-enable-boolean", "toml-whitelist",
+                        "toml-client-auth", "toml-certificate-table", "toml-allowlist", "toml-value-type", "toml-malformed",
+                        "toml-defaults"]
         #expect(required.allSatisfy { Linter.rule(id: $0) != nil })
     }
 }

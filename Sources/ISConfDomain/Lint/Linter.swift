@@ -23,10 +23,17 @@ public enum Linter {
     public static let rules: [Rule] = [
         .clientAuthWant, .mutualSSLAuthenticator, .whitelist, .parameterOutsideConfig, .priorityFormat,
         .duplicateAuthenticator, .attributeTypo, .noHTTPSConnector, .xmlMalformed, .generatedByDeploymentToml,
-        .mutualSSLComponent, .tomlMalformed,
+        .mutualSSLComponent,
+        .tomlCertificateVerification, .tomlMutualSSLAuthenticator, .tomlEnableBoolean, .tomlWhitelist, .tomlClientAuth,
+        .tomlCertificateTable, .tomlAllowlist, .tomlValueType, .tomlMalformed, .tomlDefaults,
     ]
 
     public static func rule(id: String) -> Rule? { rules.first { $0.id == id } }
+
+    /// Where deployment.toml parses it decides these settings: the TOML rules report them at the key that
+    /// lasts and generated-by-deployment-toml where the XML differs, so these XML rules would only repeat
+    /// them, with a fix (`isconf enable` on the XML) that the next start undoes.
+    static let supersededByDeploymentToml: Set<String> = [Rule.clientAuthWant.id, Rule.mutualSSLAuthenticator.id, Rule.whitelist.id]
 
     /// Lints many targets in parallel across cores; the report keeps the targets' order.
     public static func lint(_ targets: [LintTarget], tomcat: TomcatGeneration? = nil) -> LintReport {
@@ -67,7 +74,9 @@ public enum Linter {
                             only: [Rule]? = nil, deploymentToml: SourceFile? = nil) -> LintReport {
         let context = makeContext(sources: sources, facts: facts, tomcat: tomcat, deploymentToml: deploymentToml)
         var findings: [Finding] = []
-        for rule in only ?? rules { findings.append(contentsOf: rule.run(context)) }
+        for rule in only ?? rules where context.deployment == nil || !supersededByDeploymentToml.contains(rule.id) {
+            findings.append(contentsOf: rule.run(context))
+        }
         var order = Dictionary(uniqueKeysWithValues: sources.enumerated().map { ($1.1.path, $0) })
         // deployment.toml first: it decides what the XML will say after the next start.
         if let deploymentToml { order[deploymentToml.path] = -1 }
