@@ -120,4 +120,17 @@ struct DeploymentCorpusTests {
         #expect(drift.contains { $0.file.hasSuffix("catalina-server.xml") && $0.message.contains("is \"false\" here, but deployment.toml renders \"want\"") })
         #expect(drift.contains { $0.file.hasSuffix("authenticators.xml") && $0.message.hasPrefix("MutualSSLAuthenticator is commented out here") })
     }
+
+    @Test func stockIS590WithoutMapperDataUsesTheTableForKernel451() throws {
+        let home = try Self.home(toml: "deployment.toml@product-is-v5.9.0", kernel: "4.5.1",
+                                 catalina: "catalina-server.xml@carbon-kernel-v4.5.1", authenticators: "authenticators.xml@carbon-kernel-v4.4.32")
+        let settings = try home.settings()
+        #expect(settings[.certificateVerification].origin == .defaults(.identityServer(kernel: "4.5.1")))
+        #expect(settings[.certificateVerification].rendered == "want")
+        #expect(settings[.enableSHA256].value == nil)
+        #expect(settings.mapper.validatesWhiteList == false, "the whitelist validator came with kernel 4.6.1")
+        let report = home.lint()
+        #expect(report.findings("toml-defaults").first?.message.contains("IS 5.9.0 (kernel 4.5.1)") == true)
+        #expect(report.findings.filter { $0.severity == .error }.map(\.rule) == ["toml-mutual-ssl-authenticator"])
+    }
 }
