@@ -5,10 +5,27 @@ public indirect enum TOMLValue: Sendable, Equatable, CustomStringConvertible {
     case integer(Int64)
     case float(Double)
     case boolean(Bool)
-    /// Offset or local date-times, dates and times, kept as written (isconf never computes with them).
+    /// Offset or local date-times, dates and times, as text in one normal form (see `TOMLDateTime`), so
+    /// that `1979-05-27 07:32:00z` and `1979-05-27T07:32:00+00:00` are the same value; isconf never
+    /// computes with them.
     case dateTime(String)
     case array([TOMLValue])
     case table([String: TOMLValue])
+
+    /// Equal as TOML values: strings compare byte for byte (not by Unicode canonical equivalence, as
+    /// Swift's `==` does), and NaN equals NaN, so a document holding `nan` still equals itself.
+    public static func == (a: TOMLValue, b: TOMLValue) -> Bool {
+        switch (a, b) {
+        case let (.string(x), .string(y)): x.utf8.elementsEqual(y.utf8)
+        case let (.integer(x), .integer(y)): x == y
+        case let (.float(x), .float(y)): x == y || (x.isNaN && y.isNaN)
+        case let (.boolean(x), .boolean(y)): x == y
+        case let (.dateTime(x), .dateTime(y)): x == y
+        case let (.array(x), .array(y)): x == y
+        case let (.table(x), .table(y)): x == y
+        default: false
+        }
+    }
 
     /// The TOML type name, for messages ("a string", "a boolean", …).
     public var typeName: String {

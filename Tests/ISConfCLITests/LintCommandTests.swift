@@ -106,7 +106,9 @@ import Testing
         #expect(list.status == 0)
         for id in ["client-auth-want", "mutual-ssl-authenticator", "whitelist", "parameter-outside-config",
                    "priority-format", "duplicate-authenticator", "attribute-typo", "no-https-connector",
-                   "xml-malformed", "generated-by-deployment-toml", "mutual-ssl-component"] {
+                   "xml-malformed", "generated-by-deployment-toml", "mutual-ssl-component", "toml-certificate-verification",
+                   "toml-mutual-ssl-authenticator", "toml-enable-boolean", "toml-whitelist", "toml-client-auth",
+                   "toml-certificate-table", "toml-allowlist", "toml-value-type", "toml-malformed", "toml-defaults"] {
             #expect(list.stdout.contains(id))
         }
         let one = try CLI.run(["rules", "client-auth-want"])
@@ -114,6 +116,9 @@ import Testing
         #expect(one.stdout.contains("Triggers: clientAuth=\"true\" locks out clients without a certificate"))
         #expect(one.stdout.contains("Passes: clientAuth=\"want\""))
         #expect(one.stdout.contains("catalina-server.xml:"))
+        let toml = try CLI.run(["rules", "toml-enable-boolean"])
+        #expect(toml.stdout.contains("Triggers: the string \"true\"\n  (kernel 4.12.34)\n  (plugins folder with the mutual SSL bundle)\n  deployment.toml:\n    [server]\n"))
+        #expect(toml.stdout.contains("    enable = \"true\"\n"))
         #expect(try CLI.run(["rules", "no-such-rule"]).status == 64)
         for id in list.stdout.split(separator: "\n").compactMap({ $0.split(separator: " ").first.map(String.init) }) {
             let text = try CLI.run(["rules", id]).stdout.lowercased()

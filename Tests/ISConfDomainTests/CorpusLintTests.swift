@@ -47,7 +47,6 @@ struct CorpusLintTests {
                                                       kernelVersion: "4.12.34"))
         #expect(report.findings("client-auth-want").isEmpty, "certificateVerification=\"want\" on the SSLHostConfig")
         #expect(report.findings("mutual-ssl-authenticator").first?.message.contains("disabled") == true)
-        #expect(report.findings("generated-by-deployment-toml").count == 2)
     }
 
     @Test func kernel440HasNoAuthenticatorAtAll() throws {

@@ -9,11 +9,16 @@ import Testing
     func example(ruleID: String, index: Int) throws {
         let rule = try #require(Linter.rule(id: ruleID))
         let example = rule.examples[index]
+        let context = Linter.makeContext(sources: example.sources, facts: example.facts, tomcat: example.tomcat,
+                                         deploymentToml: example.deploymentSource)
         if rule.id != Rule.xmlMalformed.id {
-            let context = Linter.makeContext(sources: example.sources, facts: example.facts, tomcat: example.tomcat)
             #expect(context.malformed.isEmpty, "example '\(example.title)' of \(ruleID) is not well-formed: \(context.malformed)")
         }
-        let report = Linter.lint(sources: example.sources, facts: example.facts, tomcat: example.tomcat, only: [rule])
+        if rule.id != Rule.tomlMalformed.id {
+            #expect(context.deploymentMalformed == nil, "example '\(example.title)' of \(ruleID) is not valid TOML: \(String(describing: context.deploymentMalformed))")
+        }
+        let report = Linter.lint(sources: example.sources, facts: example.facts, tomcat: example.tomcat, only: [rule],
+                                 deploymentToml: example.deploymentSource)
         let fired = report.findings.filter { $0.rule == rule.id }
         #expect(!fired.isEmpty == example.triggers,
                 "\(ruleID) example '\(example.title)' should \(example.triggers ? "" : "not ")fire; got \(fired.map(\.message))")
@@ -34,7 +39,10 @@ import Testing
     @Test func theIssueRulesAreAllThere() {
         let required = ["client-auth-want", "mutual-ssl-authenticator", "whitelist", "parameter-outside-config",
                         "priority-format", "duplicate-authenticator", "attribute-typo", "no-https-connector",
-                        "xml-malformed", "generated-by-deployment-toml", "mutual-ssl-component"]
+                        "xml-malformed", "generated-by-deployment-toml", "mutual-ssl-component",
+                        "toml-certificate-verification", "toml-mutual-ssl-authenticator", "toml-enable-boolean", "toml-whitelist",
+                        "toml-client-auth", "toml-certificate-table", "toml-allowlist", "toml-value-type", "toml-malformed",
+                        "toml-defaults"]
         #expect(required.allSatisfy { Linter.rule(id: $0) != nil })
     }
 }

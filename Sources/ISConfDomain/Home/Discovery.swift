@@ -23,6 +23,9 @@ public enum ConfigRole: String, Sendable, CaseIterable {
 
 /// What an IS_HOME tells about the server beyond the two files.
 public struct HomeFacts: Sendable {
+    /// Where deployment.toml sits below IS_HOME.
+    public static let deploymentTomlPath = "repository/conf/deployment.toml"
+
     /// The IS_HOME folder; nil when files were given one by one.
     public var root: String?
     /// `repository/conf/deployment.toml`, present from IS 5.9: the XML files are generated from it.
@@ -32,15 +35,21 @@ public struct HomeFacts: Sendable {
     /// The plugins folder, when there is one.
     public var pluginsDirectory: String?
     /// Whether the plugins folder holds the MutualSSLAuthenticator bundle; nil without a plugins folder.
+    /// Identity Servers ship it (from 5.1.0) and kernel-only products do not, so with the kernel version
+    /// it also tells which product's deployment.toml defaults apply.
     public var hasMutualSSLComponent: Bool?
+    /// The config mapper's own data files, those the home has (IS 5.9+ packs have them all).
+    public var mapperFiles: MapperFiles
 
     public init(root: String? = nil, deploymentToml: String? = nil, kernelVersion: String? = nil,
-                pluginsDirectory: String? = nil, hasMutualSSLComponent: Bool? = nil) {
+                pluginsDirectory: String? = nil, hasMutualSSLComponent: Bool? = nil,
+                mapperFiles: MapperFiles = MapperFiles()) {
         self.root = root
         self.deploymentToml = deploymentToml
         self.kernelVersion = kernelVersion
         self.pluginsDirectory = pluginsDirectory
         self.hasMutualSSLComponent = hasMutualSSLComponent
+        self.mapperFiles = mapperFiles
     }
 
     /// Tomcat 9 from kernel 4.5 (IS 5.9) on; nil when the kernel version is unknown.
@@ -51,6 +60,34 @@ public struct HomeFacts: Sendable {
             return (major, minor) >= (4, 5) ? .tomcat9 : .tomcat7
         }
         return deploymentToml != nil ? .tomcat9 : nil
+    }
+}
+
+/// The config mapper's data files in `repository/resources/conf`: what it merges with deployment.toml.
+public struct MapperFiles: Sendable, Equatable {
+    static let folder = "repository/resources/conf"
+
+    /// `default.json`: the product's defaults (kernel, features and product merged at build time).
+    public var defaults: String?
+    /// `key-mappings.json`: shorthand keys.
+    public var keyMappings: String?
+    /// `validator.json`: checks that stop the server.
+    public var validator: String?
+
+    public init(defaults: String? = nil, keyMappings: String? = nil, validator: String? = nil) {
+        self.defaults = defaults
+        self.keyMappings = keyMappings
+        self.validator = validator
+    }
+
+    /// Those of the three files that exist below an IS_HOME.
+    static func find(in root: String) -> MapperFiles {
+        func existing(_ name: String) -> String? {
+            let path = FileSystem.join(root, folder + "/" + name)
+            return FileSystem.exists(path) ? path : nil
+        }
+        return MapperFiles(defaults: existing("default.json"), keyMappings: existing("key-mappings.json"),
+                           validator: existing("validator.json"))
     }
 }
 
@@ -125,11 +162,15 @@ public enum Discovery {
         return found
     }
 
-    /// Reads what the IS_HOME's layout says: generated files, kernel version, the authenticator bundle.
+    /// Reads what the IS_HOME's layout says: generated files and the mapper's data, kernel version, the
+    /// authenticator bundle.
     public static func home(_ root: String) -> LintTarget {
         var facts = HomeFacts(root: root)
-        let toml = FileSystem.join(root, "repository/conf/deployment.toml")
-        if FileSystem.exists(toml) { facts.deploymentToml = toml }
+        let toml = FileSystem.join(root, HomeFacts.deploymentTomlPath)
+        if FileSystem.exists(toml) {
+            facts.deploymentToml = toml
+            facts.mapperFiles = MapperFiles.find(in: root)
+        }
         let plugins = FileSystem.join(root, "repository/components/plugins")
         if let entries = FileSystem.entries(plugins) {
             facts.pluginsDirectory = plugins

@@ -1,4 +1,5 @@
 import Dispatch
+import ISConfTOML
 import ISConfXML
 
 public struct LintReport: Sendable {
@@ -13,7 +14,7 @@ public struct LintReport: Sendable {
 
     /// Some input could not be read or parsed: exit status 2.
     public var hasInputFailures: Bool {
-        !errors.isEmpty || findings.contains { $0.rule == Rule.xmlMalformed.id }
+        !errors.isEmpty || findings.contains { $0.rule == Rule.xmlMalformed.id || $0.rule == Rule.tomlMalformed.id }
     }
 }
 
@@ -23,9 +24,16 @@ public enum Linter {
         .clientAuthWant, .mutualSSLAuthenticator, .whitelist, .parameterOutsideConfig, .priorityFormat,
         .duplicateAuthenticator, .attributeTypo, .noHTTPSConnector, .xmlMalformed, .generatedByDeploymentToml,
         .mutualSSLComponent,
+        .tomlCertificateVerification, .tomlMutualSSLAuthenticator, .tomlEnableBoolean, .tomlWhitelist, .tomlClientAuth,
+        .tomlCertificateTable, .tomlAllowlist, .tomlValueType, .tomlMalformed, .tomlDefaults,
     ]
 
     public static func rule(id: String) -> Rule? { rules.first { $0.id == id } }
+
+    /// Where deployment.toml parses it decides these settings: the TOML rules report them at the key that
+    /// lasts and generated-by-deployment-toml where the XML differs, so these XML rules would only repeat
+    /// them, with a fix (`isconf enable` on the XML) that the next start undoes.
+    static let supersededByDeploymentToml: Set<String> = [Rule.clientAuthWant.id, Rule.mutualSSLAuthenticator.id, Rule.whitelist.id]
 
     /// Lints many targets in parallel across cores; the report keeps the targets' order.
     public static func lint(_ targets: [LintTarget], tomcat: TomcatGeneration? = nil) -> LintReport {
@@ -51,18 +59,27 @@ public enum Linter {
         for (role, path) in target.files {
             do { sources.append((role, try SourceFile.read(path: path))) } catch { errors.append(error) }
         }
-        var report = lint(sources: sources, facts: target.facts, tomcat: tomcat)
+        var deploymentToml: SourceFile?
+        if let path = target.facts.deploymentToml {
+            do { deploymentToml = try SourceFile.read(path: path) } catch { errors.append(error) }
+        }
+        var report = lint(sources: sources, facts: target.facts, tomcat: tomcat, deploymentToml: deploymentToml)
         report.errors.insert(contentsOf: errors, at: 0)
         return report
     }
 
-    /// Lints files already in memory; what the examples and `enable`'s verification use.
+    /// Lints files already in memory; what the examples and `enable`'s verification use. The config
+    /// mapper's data files, for deployment.toml, are read from `facts.mapperFiles`.
     public static func lint(sources: [(ConfigRole, SourceFile)], facts: HomeFacts, tomcat: TomcatGeneration? = nil,
-                            only: [Rule]? = nil) -> LintReport {
-        let context = makeContext(sources: sources, facts: facts, tomcat: tomcat)
+                            only: [Rule]? = nil, deploymentToml: SourceFile? = nil) -> LintReport {
+        let context = makeContext(sources: sources, facts: facts, tomcat: tomcat, deploymentToml: deploymentToml)
         var findings: [Finding] = []
-        for rule in only ?? rules { findings.append(contentsOf: rule.run(context)) }
-        let order = Dictionary(uniqueKeysWithValues: sources.enumerated().map { ($1.1.path, $0) })
+        for rule in only ?? rules where context.deployment == nil || !supersededByDeploymentToml.contains(rule.id) {
+            findings.append(contentsOf: rule.run(context))
+        }
+        var order = Dictionary(uniqueKeysWithValues: sources.enumerated().map { ($1.1.path, $0) })
+        // deployment.toml first: it decides what the XML will say after the next start.
+        if let deploymentToml { order[deploymentToml.path] = -1 }
         findings.sort { a, b in
             let (fileA, fileB) = (order[a.file] ?? Int.max, order[b.file] ?? Int.max)
             if fileA != fileB { return fileA < fileB }
@@ -76,13 +93,22 @@ public enum Linter {
     }
 
     public static func makeContext(sources: [(ConfigRole, SourceFile)], facts: HomeFacts,
-                                   tomcat: TomcatGeneration? = nil) -> LintContext {
+                                   tomcat: TomcatGeneration? = nil, deploymentToml: SourceFile? = nil) -> LintContext {
         var documents: [(ConfigRole, XMLDocument)] = []
         var malformed: [InputError] = []
         for (role, source) in sources {
             do { documents.append((role, try XMLDocument.parse(source))) } catch { malformed.append(error) }
         }
-        return makeContext(documents: documents, facts: facts, tomcat: tomcat, malformed: malformed)
+        var context = makeContext(documents: documents, facts: facts, tomcat: tomcat, malformed: malformed)
+        if let deploymentToml {
+            do {
+                let document = try TOMLDocument.parse(deploymentToml)
+                context.deployment = DeploymentConfig(document: document, mapper: MapperData.load(facts.mapperFiles, facts: facts))
+            } catch {
+                context.deploymentMalformed = error
+            }
+        }
+        return context
     }
 
     /// A context over documents already parsed, so that their elements can be edited by identity.

@@ -1,3 +1,4 @@
+import ISConfTOML
 import ISConfXML
 
 /// A lint rule: its identity, its documentation, its examples (which are also its tests) and its check.
@@ -35,6 +36,8 @@ public struct Rule: Sendable {
 public struct RuleExample: Sendable {
     public var catalina: String?
     public var authenticators: String?
+    /// `repository/conf/deployment.toml`, for IS 5.9+ examples.
+    public var deploymentToml: String?
     public var facts: HomeFacts
     public var tomcat: TomcatGeneration?
     public var triggers: Bool
@@ -42,13 +45,17 @@ public struct RuleExample: Sendable {
     public var title: String
 
     public static func triggering(_ title: String, catalina: String? = nil, authenticators: String? = nil,
-                                  facts: HomeFacts = HomeFacts(), tomcat: TomcatGeneration? = nil) -> RuleExample {
-        RuleExample(catalina: catalina, authenticators: authenticators, facts: facts, tomcat: tomcat, triggers: true, title: title)
+                                  deploymentToml: String? = nil, facts: HomeFacts = HomeFacts(),
+                                  tomcat: TomcatGeneration? = nil) -> RuleExample {
+        RuleExample(catalina: catalina, authenticators: authenticators, deploymentToml: deploymentToml, facts: facts,
+                    tomcat: tomcat, triggers: true, title: title)
     }
 
     public static func passing(_ title: String, catalina: String? = nil, authenticators: String? = nil,
-                               facts: HomeFacts = HomeFacts(), tomcat: TomcatGeneration? = nil) -> RuleExample {
-        RuleExample(catalina: catalina, authenticators: authenticators, facts: facts, tomcat: tomcat, triggers: false, title: title)
+                               deploymentToml: String? = nil, facts: HomeFacts = HomeFacts(),
+                               tomcat: TomcatGeneration? = nil) -> RuleExample {
+        RuleExample(catalina: catalina, authenticators: authenticators, deploymentToml: deploymentToml, facts: facts,
+                    tomcat: tomcat, triggers: false, title: title)
     }
 
     /// The example's files, with the paths they would have in an IS_HOME.
@@ -62,6 +69,11 @@ public struct RuleExample: Sendable {
         }
         return result
     }
+
+    /// The example's deployment.toml, at its IS_HOME path.
+    public var deploymentSource: SourceFile? {
+        deploymentToml.map { SourceFile(path: HomeFacts.deploymentTomlPath, bytes: Array($0.utf8)) }
+    }
 }
 
 /// Everything a rule may look at for one target.
@@ -72,12 +84,23 @@ public struct LintContext: Sendable {
     public let authenticators: AuthenticatorsConfig?
     /// Files that could not be parsed, with where and why.
     public let malformed: [InputError]
+    /// deployment.toml (IS 5.9+) with the settings the config mapper renders from it; nil without one,
+    /// or when it does not parse (then `deploymentMalformed` says where and why).
+    public internal(set) var deployment: DeploymentConfig? = nil
+    public internal(set) var deploymentMalformed: InputError? = nil
 
     /// A finding located at an element's start tag.
     func finding(_ rule: Rule, _ message: String, at element: XMLElement, in document: XMLDocument,
                  severity: Severity? = nil, hint: String? = nil, fixable: Bool = false, subject: String) -> Finding {
         Finding(rule: rule.id, severity: severity ?? rule.severity, message: message, file: document.path,
                 position: element.position, hint: hint, fixable: fixable, subject: subject)
+    }
+
+    /// A finding located at a deployment.toml key, or about the file as a whole.
+    func finding(_ rule: Rule, _ message: String, at entry: TOMLEntry?, in deployment: DeploymentConfig,
+                 severity: Severity? = nil, hint: String? = nil, fixable: Bool = false, subject: String) -> Finding {
+        Finding(rule: rule.id, severity: severity ?? rule.severity, message: message, file: deployment.path,
+                position: entry?.position, hint: hint, fixable: fixable, subject: subject)
     }
 
     /// A finding located at an attribute's name.

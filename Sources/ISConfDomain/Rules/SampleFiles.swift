@@ -51,4 +51,61 @@ enum Sample {
         <Parameter name="WhiteListEnabled">true</Parameter>
         <Parameter name="WhiteList">\(thumbprint)</Parameter>
         """
+
+    /// A deployment.toml: the head every IS 5.9+ file has, then the given tables.
+    static func deploymentToml(_ body: String) -> String {
+        """
+        [server]
+        hostname = "localhost"
+        node_ip = "127.0.0.1"
+
+        [super_admin]
+        username = "admin"
+        create_admin_account = true
+
+        \(body)
+
+        """
+    }
+
+    /// The deployment.toml tables that turn mutual SSL on, with a whitelist.
+    static let compliantToml = """
+        [transport.https.sslHostConfig.properties]
+        certificateVerification = "want"
+
+        [admin_console.authenticator.mutual_ssl_authenticator]
+        enable = true
+
+        [admin_console.authenticator.mutual_ssl_authenticator.config]
+        WhiteListEnabled = true
+        WhiteList = "\(thumbprint)"
+        """
+
+    /// An IS 7.3.0 home (kernel 4.12.34, the authenticator bundle present) without the mapper's data files,
+    /// so isconf's own table of IS defaults applies.
+    static let identityServer73 = HomeFacts(root: ".", deploymentToml: HomeFacts.deploymentTomlPath, kernelVersion: "4.12.34",
+                                            pluginsDirectory: "repository/components/plugins", hasMutualSSLComponent: true)
+
+    /// An IS 5.9.0 home: kernel 4.5.1, before the config mapper validated the whitelist.
+    static let identityServer59 = HomeFacts(root: ".", deploymentToml: HomeFacts.deploymentTomlPath, kernelVersion: "4.5.1",
+                                            pluginsDirectory: "repository/components/plugins", hasMutualSSLComponent: true)
+
+    /// A kernel-only product (no authenticator bundle): the kernel's defaults apply.
+    static let kernelProduct = HomeFacts(root: ".", deploymentToml: HomeFacts.deploymentTomlPath, kernelVersion: "4.12.34",
+                                         pluginsDirectory: "repository/components/plugins", hasMutualSSLComponent: false)
+
+    /// catalina-server.xml as IS 5.9+ renders it, with the given SSLHostConfig certificateVerification.
+    static func renderedCatalina(certificateVerification: String) -> String {
+        catalina("protocol=\"org.apache.coyote.http11.Http11NioProtocol\" SSLEnabled=\"true\" scheme=\"https\" secure=\"true\"",
+                 content: "<SSLHostConfig certificateVerification=\"\(certificateVerification)\"><Certificate certificateKeystoreFile=\"k.p12\"/></SSLHostConfig>")
+    }
+
+    /// authenticators.xml as IS 5.9+ renders it from its defaults plus the given parameters.
+    static func renderedAuthenticators(disabled: String, parameters: String = "") -> String {
+        authenticators(mutualSSL("id=\"mutual_ssl_authenticator\" disabled=\"\(disabled)\"", parameters: """
+            <Parameter name="UsernameHeader">UserName</Parameter>
+            <Parameter name="WhiteListEnabled">false</Parameter>
+            <Parameter name="EnableSHA256">true</Parameter>
+            """ + (parameters.isEmpty ? "" : "\n" + parameters)))
+    }
 }

@@ -34,9 +34,11 @@ struct Rules: ParsableCommand {
         for example in rule.examples {
             text += "\n\(example.triggers ? "Triggers" : "Passes"): \(example.title)\n"
             for condition in conditions(of: example) { text += "  (\(condition))\n" }
-            for (role, source) in example.sources {
-                text += "  \(role.rawValue):\n"
-                for line in String(decoding: source.bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false) {
+            let files = (example.deploymentToml.map { [("deployment.toml", $0)] } ?? [])
+                + example.sources.map { ($0.0.rawValue, String(decoding: $0.1.bytes, as: UTF8.self)) }
+            for (name, content) in files {
+                text += "  \(name):\n"
+                for line in content.split(separator: "\n", omittingEmptySubsequences: false) {
                     text += "    \(line)\n"
                 }
             }
@@ -47,7 +49,9 @@ struct Rules: ParsableCommand {
     private func conditions(of example: RuleExample) -> [String] {
         var result: [String] = []
         if let tomcat = example.tomcat { result.append("read as Tomcat \(tomcat.rawValue)") }
-        if example.facts.deploymentToml != nil { result.append("in an IS_HOME with repository/conf/deployment.toml") }
+        if example.facts.deploymentToml != nil && example.deploymentToml == nil {
+            result.append("in an IS_HOME with repository/conf/deployment.toml")
+        }
         if let kernel = example.facts.kernelVersion { result.append("kernel \(kernel)") }
         switch example.facts.hasMutualSSLComponent {
         case false?: result.append("plugins folder without the mutual SSL bundle")

@@ -1,0 +1,83 @@
+extension Rule {
+    public static let tomlMutualSSLAuthenticator: Rule = Rule(
+        id: "toml-mutual-ssl-authenticator",
+        severity: .error,
+        summary: "deployment.toml must enable the MutualSSLAuthenticator (enable = true).",
+        rationale: """
+            IS 5.9+ renders MutualSSLAuthenticator into authenticators.xml with disabled="false" only when \
+            [admin_console.authenticator.mutual_ssl_authenticator] enable is true; the default (kernel and IS \
+            alike) is false, so a stock deployment.toml renders disabled="true" and certificate logins are refused.
+            """,
+        fix: "Set [admin_console.authenticator.mutual_ssl_authenticator] enable = true (a TOML boolean, no quotes).",
+        examples: [
+            .triggering("not set: disabled by default", deploymentToml: Sample.deploymentToml(""), facts: Sample.identityServer73),
+            .triggering("enable = false", deploymentToml: Sample.deploymentToml("""
+                [admin_console.authenticator.mutual_ssl_authenticator]
+                enable = false # off for now
+                """), facts: Sample.identityServer73),
+            .passing("enable = true", deploymentToml: Sample.deploymentToml(Sample.compliantToml), facts: Sample.identityServer73),
+            .passing("enable = true in an inline table", deploymentToml: Sample.deploymentToml("""
+                [admin_console.authenticator]
+                mutual_ssl_authenticator = { enable = true, priority = "5" }
+                """), facts: Sample.identityServer73),
+        ],
+        check: { context in
+            guard let deployment = context.deployment else { return [] }
+            let setting = deployment[.authenticatorEnabled]
+            switch setting.value {
+            case .boolean(true)?: return []
+            case .boolean(false)?, nil: break
+            default: return []  // not a boolean: toml-enable-boolean says why it stays off
+            }
+            let name = DeploymentConfig.displayName(DeploymentKey.authenticatorEnabled.path)
+            let cause = switch setting.origin {
+            case .key, .shorthand: "\(setting.originDescription) = false"
+            case .defaults(let source): "deployment.toml does not set \(name), and \(source) is false"
+            case .unset: "nothing sets \(name)"
+            }
+            let message = cause + ": the MutualSSLAuthenticator is rendered disabled=\"true\", so certificate logins are refused"
+            return [context.finding(.tomlMutualSSLAuthenticator, message, at: setting.entry, in: deployment,
+                                    hint: "set \(name) = true",
+                                    subject: "deployment.toml:" + DeploymentKey.authenticatorEnabled.rawValue)]
+        })
+
+    public static let tomlEnableBoolean: Rule = Rule(
+        id: "toml-enable-boolean",
+        severity: .error,
+        summary: "The authenticator's enable must be the TOML boolean true, not a string.",
+        rationale: """
+            The authenticators.xml template tests `enable is sameas true`, which only the TOML boolean true \
+            passes: enable = "true" (a string, as some guides write it), "yes" or 1 all render disabled="true", \
+            silently.
+            """,
+        fix: "Write enable = true, without quotes.",
+        examples: [
+            .triggering("the string \"true\"", deploymentToml: Sample.deploymentToml("""
+                [admin_console.authenticator.mutual_ssl_authenticator]
+                enable = "true"
+                """), facts: Sample.identityServer73),
+            .triggering("an integer", deploymentToml: Sample.deploymentToml("""
+                [admin_console.authenticator.mutual_ssl_authenticator]
+                enable = 1
+                """), facts: Sample.identityServer73),
+            .passing("the boolean true", deploymentToml: Sample.deploymentToml(Sample.compliantToml), facts: Sample.identityServer73),
+            .passing("not set (toml-mutual-ssl-authenticator reports it)", deploymentToml: Sample.deploymentToml(""),
+                     facts: Sample.identityServer73),
+        ],
+        check: { context in
+            guard let deployment = context.deployment else { return [] }
+            let setting = deployment[.authenticatorEnabled]
+            guard let value = setting.value else { return [] }
+            if case .boolean = value { return [] }
+            let written: String
+            if case .string(let text) = value, text.lowercased() == "true" {
+                written = "is the string \(value), not the boolean true"
+            } else {
+                written = "is \(value), \(value.typePhrase), not a boolean"
+            }
+            return [context.finding(.tomlEnableBoolean,
+                                    "\(setting.originDescription) \(written): the template's `is sameas true` fails, so the MutualSSLAuthenticator is rendered disabled=\"true\"",
+                                    at: setting.entry, in: deployment, hint: "write enable = true, without quotes",
+                                    subject: "deployment.toml:" + DeploymentKey.authenticatorEnabled.rawValue)]
+        })
+}

@@ -1,0 +1,91 @@
+extension Rule {
+    public static let tomlWhitelist: Rule = Rule(
+        id: "toml-whitelist",
+        severity: .error,
+        summary: "deployment.toml's whitelist must be on, non-empty and made of thumbprints.",
+        rationale: """
+            The MutualSSLAuthenticator logs in, without a password, any user named by a client whose certificate \
+            the trust store accepts; WhiteListEnabled = true limits that to the thumbprints in WhiteList \
+            (shorthands white_list_enabled, white_list; comma-separated lowercase hex, 40 digits for SHA-1, 64 \
+            for SHA-256). From kernel 4.6.1 (IS 5.11) the config mapper's validator stops the server when \
+            WhiteListEnabled is the boolean true and WhiteList is empty or missing. On older kernels, or when \
+            WhiteListEnabled is the string "true", which the validator does not compare equal, nothing stops \
+            the start: a missing WhiteList keeps the authenticator from starting, an empty one rejects every \
+            certificate login.
+            """,
+        fix: "Set white_list_enabled = true and white_list = \"<thumbprint>,…\" in [admin_console.authenticator.mutual_ssl_authenticator].",
+        examples: [
+            .triggering("whitelist off (a warning)", deploymentToml: Sample.deploymentToml("""
+                [admin_console.authenticator.mutual_ssl_authenticator]
+                enable = true
+                """), facts: Sample.identityServer73),
+            .triggering("on and empty: the validator stops IS 7.3", deploymentToml: Sample.deploymentToml("""
+                [admin_console.authenticator.mutual_ssl_authenticator.config]
+                WhiteListEnabled = true
+                WhiteList = ""
+                """), facts: Sample.identityServer73),
+            .triggering("on and missing in IS 5.9: the authenticator never starts", deploymentToml: Sample.deploymentToml("""
+                [admin_console.authenticator.mutual_ssl_authenticator]
+                enable = true
+                white_list_enabled = true
+                """), facts: Sample.identityServer59),
+            .triggering("an uppercase thumbprint with colons", deploymentToml: Sample.deploymentToml("""
+                [admin_console.authenticator.mutual_ssl_authenticator]
+                enable = true
+                white_list_enabled = true
+                white_list = "3B:8D:7F:0A:9C:1E:2D:4F:5A:6B:7C:8D:9E:0F:1A:2B:3C:4D:5E:6F"
+                """), facts: Sample.identityServer73),
+            .passing("on with a thumbprint", deploymentToml: Sample.deploymentToml(Sample.compliantToml), facts: Sample.identityServer73),
+            .passing("authenticator off: the whitelist does not matter", deploymentToml: Sample.deploymentToml(""),
+                     facts: Sample.identityServer73),
+        ],
+        check: { context in
+            guard let deployment = context.deployment else { return [] }
+            let rule = Rule.tomlWhitelist
+            let toggle = deployment[.whiteListEnabled]
+            let list = deployment[.whiteList]
+            let subject = "deployment.toml:" + DeploymentKey.whiteList.rawValue
+            let authenticatorOn = deployment[.authenticatorEnabled].value == .boolean(true)
+            let listHint = "set \(DeploymentConfig.displayName(deployment.keyPathToSet(.whiteList))) to the allowed client certificates' thumbprints, comma-separated"
+            let listState = list.value == nil ? "nothing sets WhiteList" : "WhiteList is empty (\(list.originDescription))"
+            let listShort = list.value == nil || list.rendered == ""
+            let quietOutcome = list.value == nil
+                ? "no WhiteList parameter is rendered, so the authenticator silently never starts"
+                : "every certificate login is rejected"
+
+            if toggle.value == .boolean(true), listShort, deployment.mapper.validatesWhiteList != false {
+                let stop = "the config mapper's validator stops the server at start (\"Trusted client certificates list is required\")"
+                let message = deployment.mapper.validatesWhiteList == true
+                    ? "WhiteListEnabled is true (\(toggle.originDescription)) and \(listState): \(stop)"
+                    : "WhiteListEnabled is true (\(toggle.originDescription)) and \(listState): from kernel 4.6.1 (IS 5.11) \(stop); before it \(quietOutcome)"
+                return [context.finding(rule, message, at: list.entry ?? toggle.entry, in: deployment, hint: listHint, subject: subject)]
+            }
+            guard authenticatorOn else { return [] }
+            guard toggle.rendered?.lowercased() == "true" else {
+                return [context.finding(rule,
+                                        "the whitelist is off (\(toggle.originDescription)): any client certificate the trust store accepts can log in as any user, without a password",
+                                        at: toggle.entry, in: deployment, severity: .warning,
+                                        hint: "set \(DeploymentConfig.displayName(deployment.keyPathToSet(.whiteListEnabled))) = true and list the allowed thumbprints in WhiteList",
+                                        subject: "deployment.toml:" + DeploymentKey.whiteListEnabled.rawValue)]
+            }
+            if listShort {
+                let unchecked = toggle.value == .boolean(true) || deployment.mapper.validatesWhiteList == false
+                    ? "" : " (WhiteListEnabled is not the boolean true, so the config mapper's validator does not catch it)"
+                return [context.finding(rule, "WhiteListEnabled is on and \(listState): \(quietOutcome)\(unchecked)",
+                                        at: list.entry ?? toggle.entry, in: deployment, hint: listHint, subject: subject)]
+            }
+            guard let text = list.rendered else { return [] }  // an array or table: toml-value-type
+            let entries = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingXMLSpace() }
+            var findings: [Finding] = []
+            for (index, entry) in entries.enumerated() where !isThumbprint(entry) {
+                let shown = entry.count > 80 ? String(entry.prefix(77)) + "..." : entry
+                let problem = entry.isEmpty ? "an empty entry"
+                    : entry == "*" ? "\"*\", which is not a wildcard"
+                    : "\"\(shown)\", which is not a thumbprint (40 or 64 lowercase hex digits without colons)"
+                findings.append(context.finding(rule, "WhiteList entry \(index + 1) is \(problem)", at: list.entry, in: deployment,
+                                                hint: "write thumbprints as lowercase hex without colons (openssl x509 -noout -fingerprint -sha256)",
+                                                subject: subject + "[\(index)]"))
+            }
+            return findings
+        })
+}

@@ -1,0 +1,116 @@
+// Shared helpers for the ISConfTOML tests: where the corpus is, parsing shortcuts, and Python's
+// tomllib as a reader independent of both TOMLKit and isconf's scanner.
+
+import Foundation
+import ISConfTOML
+import ISConfXML
+import Testing
+
+enum Corpus {
+    /// This file is <root>/Tests/ISConfTOMLTests/Support.swift; the corpus lives beside the package.
+    static let directory = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("../shared/corpus/wso2").standardizedFileURL.path
+    static let available = FileManager.default.fileExists(atPath: directory)
+    static let skipReason: Comment = "../shared/corpus/wso2 is absent: corpus tests need the shared WSO2 files beside the package"
+    static let deploymentTomls = ["deployment.toml@product-is-v5.9.0", "deployment.toml@product-is-v7.3.0"]
+
+    static func source(_ name: String) throws -> SourceFile {
+        try SourceFile.read(path: directory + "/" + name)
+    }
+}
+
+func document(_ text: String, path: String = "test.toml") throws -> TOMLDocument {
+    try TOMLDocument.parse(SourceFile(path: path, bytes: Array(text.utf8)))
+}
+
+/// The typed error `parse` throws for these bytes, or nil when it accepts them.
+func parseError(_ bytes: [UInt8], path: String = "bad.toml") -> InputError? {
+    do {
+        _ = try TOMLDocument.parse(SourceFile(path: path, bytes: bytes))
+        return nil
+    } catch {
+        let typed: InputError = error
+        return typed
+    }
+}
+
+/// The text a span covers.
+func text(_ span: ByteSpan, in document: TOMLDocument) -> String {
+    String(decoding: document.source.bytes[span.range], as: UTF8.self)
+}
+
+/// Python 3.11's tomllib: a third reading of the same bytes.
+enum PythonTOML {
+    static let available: Bool = (try? run(Array("a = 1".utf8))) != nil
+    static let skipReason: Comment = "python3 with tomllib (3.11+) is not installed"
+
+    /// Tags every value with its TOML type, and writes date-times in TOMLValue's normal form.
+    /// tomllib refuses a BOM, so it is dropped first.
+    private static let script = #"""
+import sys, json, tomllib, datetime
+def tagged(v):
+    if isinstance(v, bool): return {"t": "boolean", "v": v}
+    if isinstance(v, int): return {"t": "integer", "v": str(v)}
+    if isinstance(v, float): return {"t": "float", "v": repr(v)}
+    if isinstance(v, str): return {"t": "string", "v": v}
+    if isinstance(v, list): return {"t": "array", "v": [tagged(x) for x in v]}
+    if isinstance(v, dict): return {"t": "table", "v": {k: tagged(x) for k, x in v.items()}}
+    def clock(t):
+        text = t.strftime("%H:%M:%S")
+        if t.microsecond: text += ("." + "%06d" % t.microsecond).rstrip("0")
+        return text
+    if isinstance(v, datetime.datetime):
+        text = v.strftime("%Y-%m-%dT") + clock(v)
+        if v.tzinfo is not None:
+            minutes = int(v.utcoffset().total_seconds()) // 60
+            text += "Z" if minutes == 0 else "%s%02d:%02d" % ("-" if minutes < 0 else "+", abs(minutes) // 60, abs(minutes) % 60)
+        return {"t": "dateTime", "v": text}
+    if isinstance(v, datetime.date): return {"t": "dateTime", "v": v.strftime("%Y-%m-%d")}
+    if isinstance(v, datetime.time): return {"t": "dateTime", "v": clock(v)}
+    raise TypeError(type(v))
+print(json.dumps(tagged(tomllib.loads(sys.stdin.buffer.read().decode("utf-8-sig")))))
+"""#
+
+    struct Failure: Error, CustomStringConvertible { let description: String }
+
+    static func load(_ bytes: [UInt8]) throws -> TOMLValue {
+        try value(JSONSerialization.jsonObject(with: run(bytes)))
+    }
+
+    private static func run(_ bytes: [UInt8]) throws -> Data {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", script]
+        let input = Pipe(), output = Pipe(), errors = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        input.fileHandleForWriting.write(Data(bytes))
+        try input.fileHandleForWriting.close()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        let messages = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw Failure(description: "tomllib: " + String(decoding: messages, as: UTF8.self))
+        }
+        return data
+    }
+
+    private static func value(_ json: Any) throws -> TOMLValue {
+        guard let node = json as? [String: Any], let type = node["t"] as? String, let payload = node["v"] else {
+            throw Failure(description: "unexpected JSON \(json)")
+        }
+        switch (type, payload) {
+        case ("boolean", let flag as Bool): return .boolean(flag)
+        case ("integer", let text as String): return .integer(Int64(text)!)
+        case ("float", let text as String): return .float(Double(text)!)
+        case ("string", let text as String): return .string(text)
+        case ("dateTime", let text as String): return .dateTime(text)
+        case ("array", let items as [Any]): return .array(try items.map(value))
+        case ("table", let members as [String: Any]): return .table(try members.mapValues(value))
+        default: throw Failure(description: "unexpected JSON \(json)")
+        }
+    }
+}
