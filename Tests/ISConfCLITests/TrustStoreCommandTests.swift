@@ -297,6 +297,12 @@ struct TrustStoreCommandTests {
             #expect(!FileManager.default.fileExists(atPath: scratch.path + "/out-\(bad.name).cer"))
         }
         #expect(!FileManager.default.fileExists(atPath: scratch.path + "/.isconf-backup"))
+        let huge = scratch.path + "/huge." + type
+        FileManager.default.createFile(atPath: huge, contents: nil)
+        try FileHandle(forWritingTo: URL(fileURLWithPath: huge)).truncate(atOffset: 9 * 1024 * 1024)
+        let tooLarge = try isconf(["truststore", "list", "--keystore", huge, "--storepass", Keytool.password])
+        #expect(tooLarge.status == 2)
+        #expect(tooLarge.stderr == "isconf: error: \(huge): file is 9437184 bytes, over the 8 MiB limit\n")
         let absent = try isconf(["truststore", "list", "--keystore", scratch.path + "/absent.jks", "--storepass", Keytool.password])
         #expect(absent.status == 2)
         #expect(absent.stderr == "isconf: error: \(scratch.path)/absent.jks: no such file or directory\n")
