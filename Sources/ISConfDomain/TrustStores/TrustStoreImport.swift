@@ -1,0 +1,190 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import ISConfTrustStore
+import ISConfXML
+
+/// What to import where: the one description `isconf truststore import` and
+/// `isconf enable --trust-client-cert` both fill in.
+public struct TrustStoreImportRequest: Sendable {
+    public var store: String
+    public var certificate: StoredCertificate
+    /// Lowercased, as keytool keeps aliases.
+    public var alias: String
+    public var password: Secret
+    /// Checked against an existing store; decides the type of a new one (else its extension does).
+    public var storeType: KeyStoreFormat?
+    /// Replace the certificate an alias already holds, instead of refusing.
+    public var replace: Bool
+    public var backup: BackupPolicy
+
+    public init(store: String, certificate: StoredCertificate, alias: String, password: Secret, storeType: KeyStoreFormat? = nil,
+                replace: Bool = false, backup: BackupPolicy = .isHome) {
+        self.store = store
+        self.certificate = certificate
+        self.alias = alias
+        self.password = password
+        self.storeType = storeType
+        self.replace = replace
+        self.backup = backup
+    }
+}
+
+public struct TrustStoreImportOutcome: Sendable, Equatable {
+    public enum Action: Sendable, Equatable {
+        /// A new store file was made holding the certificate.
+        case created(KeyStoreFormat)
+        case added
+        /// The alias held another certificate, now replaced (`replace: true`).
+        case replaced(previous: Thumbprints)
+        /// The store already trusts this certificate, under this alias: nothing was written.
+        case alreadyPresent(alias: String)
+    }
+
+    public var action: Action
+    public var store: String
+    /// The alias the certificate is under now.
+    public var alias: String
+    public var thumbprints: Thumbprints
+    /// Where the replaced store was saved, if it was.
+    public var backup: String?
+}
+
+/// Imports a certificate into a trust store the way `isconf enable` writes configuration: the store
+/// is opened and verified with its password, the new bytes are read back and checked before
+/// anything is written, and the write is atomic, under the folder lock, compare-and-swap, backed up.
+public enum TrustStoreImporter {
+    static let attempts = 3
+
+    public static func importCertificate(_ request: TrustStoreImportRequest,
+                                         stamp: String = Backups.utcStamp()) throws(InputError) -> TrustStoreImportOutcome {
+        let alias = KeyStore.normalizedAlias(request.alias)
+        if !exists(request.store) { return try create(request, alias: alias) }
+        let resolved = try SafeWriter.resolve(request.store)
+        for _ in 0..<attempts {
+            let source = try SourceFile.read(path: request.store)
+            let store = try KeyStore.read(source.bytes, path: request.store, password: request.password.revealed)
+            if let storeType = request.storeType, storeType != store.format {
+                throw InputError(path: request.store, message: "is a \(store.format) store, not \(storeType)")
+            }
+            var outcome = TrustStoreImportOutcome(action: .added, store: request.store, alias: alias,
+                                                  thumbprints: request.certificate.thumbprints)
+            if let holder = store.entries.first(where: { $0.certificates.first?.der == request.certificate.der }) {
+                outcome.action = .alreadyPresent(alias: holder.alias)
+                outcome.alias = holder.alias
+                return outcome
+            }
+            if let taken = store.entry(alias) {
+                guard taken.kind == .trustedCertificate else {
+                    throw InputError(path: request.store, message: "alias \"\(alias)\" is a \(taken.kind.keytoolName); choose another alias")
+                }
+                let previous = taken.certificates[0].thumbprints
+                guard request.replace else {
+                    throw InputError(path: request.store, message: "alias \"\(alias)\" already holds a different certificate "
+                        + "(SHA-256 \(previous.sha256)); choose another alias, or replace it")
+                }
+                outcome.action = .replaced(previous: previous)
+            }
+            let updated = try store.settingTrustedCertificate(request.certificate, alias: alias, password: request.password.revealed,
+                                                              path: request.store)
+            try verify(updated, against: store, request: request, alias: alias)
+            var backup: String?
+            let written = try SafeWriter.withDirectoryLock(for: resolved) { () throws(InputError) in
+                try SafeWriter.replace(resolved, expecting: source.bytes, with: updated) { info throws(InputError) in
+                    backup = try saveBackup(source, path: request.store, mode: info.st_mode, policy: request.backup, stamp: stamp)
+                }
+            }
+            if written == .written {
+                outcome.backup = backup
+                return outcome
+            }
+        }
+        throw InputError(path: request.store, message: "kept changing while isconf was writing it (\(attempts) tries); not changed")
+    }
+
+    /// A store that does not exist yet is made, as keytool does: its type from the request or the
+    /// extension, its password at least 6 characters.
+    private static func create(_ request: TrustStoreImportRequest, alias: String) throws(InputError) -> TrustStoreImportOutcome {
+        guard let format = request.storeType ?? KeyStoreFormat.fromExtension(of: request.store) else {
+            throw InputError(path: request.store, message: "does not exist, and its type cannot be told from its name "
+                + "(.jks, .p12 or .pfx); give the store type")
+        }
+        guard request.password.revealed.count >= KeyStore.minimumPasswordLength else {
+            throw InputError(path: request.store, message: "a new store's password must be at least \(KeyStore.minimumPasswordLength) characters")
+        }
+        let empty = KeyStore.empty(format)
+        let bytes = try empty.settingTrustedCertificate(request.certificate, alias: alias, password: request.password.revealed,
+                                                        path: request.store)
+        try verify(bytes, against: empty, request: request, alias: alias)
+        try SafeWriter.withDirectoryLock(for: request.store) { () throws(InputError) in
+            // Made while isconf waited for the lock: import into it on a next run rather than overwrite it.
+            if exists(request.store) {
+                throw InputError(path: request.store, message: "was created by someone else meanwhile; not changed, run again")
+            }
+            try SafeWriter.writeNew(request.store, bytes, mode: 0o644)
+            SafeWriter.syncDirectory(SafeWriter.parent(of: request.store))
+        }
+        return TrustStoreImportOutcome(action: .created(format), store: request.store, alias: alias,
+                                       thumbprints: request.certificate.thumbprints)
+    }
+
+    /// Reads the new bytes back with the password: every other entry as before, the new one there.
+    private static func verify(_ bytes: [UInt8], against old: KeyStore, request: TrustStoreImportRequest,
+                               alias: String) throws(InputError) {
+        func failure(_ what: String) -> InputError {
+            InputError(path: request.store, message: "the new store failed its check (\(what)); not changed")
+        }
+        let reread: KeyStore
+        do {
+            reread = try KeyStore.read(bytes, path: request.store, password: request.password.revealed)
+        } catch {
+            throw failure(error.message)
+        }
+        guard reread.integrityVerified, reread.format == old.format else { throw failure("not verified") }
+        for entry in old.entries where entry.alias != alias {
+            guard reread.entry(entry.alias) == entry else { throw failure("entry \"\(entry.alias)\" changed") }
+        }
+        guard let added = reread.entry(alias), added.kind == .trustedCertificate, added.certificates == [request.certificate] else {
+            throw failure("the new entry is missing")
+        }
+        let expected = old.entries.count + (old.entry(alias) == nil ? 1 : 0)
+        guard reread.entries.count == expected else { throw failure("\(reread.entries.count) entries, expected \(expected)") }
+    }
+
+    private static func saveBackup(_ source: SourceFile, path: String, mode: mode_t, policy: BackupPolicy,
+                                   stamp: String) throws(InputError) -> String? {
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        switch policy {
+        case .none:
+            return nil
+        case .directory(let directory):
+            return try Backups(root: directory, stamp: stamp).save(source, relativePath: name, mode: mode)
+        case .isHome:
+            if let home = home(containing: path) {
+                let relative = String(path.dropFirst(home == "." ? 0 : home.count + 1))
+                return try Backups(root: home + "/backup/isconf", stamp: stamp).save(source, relativePath: relative, mode: mode)
+            }
+            let folder = SafeWriter.parent(of: path)
+            return try Backups(root: folder == "." ? ".isconf-backup" : folder + "/.isconf-backup", stamp: stamp)
+                .save(source, relativePath: name, mode: mode)
+        }
+    }
+
+    /// The IS_HOME a store sits in (e.g. its repository/resources/security), if any.
+    static func home(containing path: String) -> String? {
+        var folder = SafeWriter.parent(of: path)
+        while true {
+            if Discovery.isHome(folder) { return folder }
+            let up = SafeWriter.parent(of: folder)
+            if up == folder { return nil }
+            folder = up
+        }
+    }
+
+    private static func exists(_ path: String) -> Bool {
+        var info = stat()
+        return lstat(path, &info) == 0
+    }
+}
