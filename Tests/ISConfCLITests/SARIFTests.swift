@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ISConfDomain
 
 @Suite struct SARIFTests {
     static let schemaAvailable = FileManager.default.fileExists(atPath: CLI.schema.path)
@@ -54,7 +55,7 @@ import Testing
             let run = try #require((log["runs"] as? [[String: Any]])?.first)
             let driver = try #require((run["tool"] as? [String: Any])?["driver"] as? [String: Any])
             #expect(driver["name"] as? String == "isconf")
-            #expect((driver["rules"] as? [[String: Any]])?.count == 11)
+            #expect((driver["rules"] as? [[String: Any]])?.count == Linter.rules.count)
             return try #require(run["results"] as? [[String: Any]])
         }
         let first = try results(before.stdout), second = try results(after.stdout)

@@ -23,6 +23,7 @@ public enum Linter {
         .clientAuthWant, .mutualSSLAuthenticator, .whitelist, .parameterOutsideConfig, .priorityFormat,
         .duplicateAuthenticator, .attributeTypo, .noHTTPSConnector, .xmlMalformed, .generatedByDeploymentToml,
         .mutualSSLComponent,
+        .storeAccess, .certificateExpiry, .trustStoreEmpty, .whitelistThumbprint, .defaultStorePassword,
     ]
 
     public static func rule(id: String) -> Rule? { rules.first { $0.id == id } }

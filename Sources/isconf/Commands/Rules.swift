@@ -37,7 +37,7 @@ struct Rules: ParsableCommand {
             for (role, source) in example.sources {
                 text += "  \(role.rawValue):\n"
                 for line in String(decoding: source.bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false) {
-                    text += "    \(line)\n"
+                    text += "    \(redactSecrets(in: String(line)))\n"
                 }
             }
         }
@@ -54,6 +54,7 @@ struct Rules: ParsableCommand {
         case true?: result.append("plugins folder with the mutual SSL bundle")
         case nil: break
         }
+        result += example.facts.storeFiles.descriptions
         return result
     }
 }
