@@ -126,7 +126,9 @@ private struct StoreSetting {
     let password: XMLAttribute?
     let type: String?
     let keyAlias: String?
-    /// `svns:secretAlias` on the element: its passwords come from secure vault.
+    /// `svns:secretAlias` on the element, when it is for this store's password: cipher-tool's aliases
+    /// end with the attribute they protect (`Server.Service.Connector.keystorePass`); one that ends
+    /// with none of the element's password attributes is taken to protect them all.
     let vaultAlias: String?
 
     init?(_ element: XMLElement, file: String, password: String, type: String, alias: String?) {
@@ -135,7 +137,11 @@ private struct StoreSetting {
         self.password = element.attribute(password)
         self.type = element.attribute(type)?.value
         keyAlias = alias.flatMap { element.attribute($0)?.value }
-        vaultAlias = element.attributes.first { !$0.isNamespaceDeclaration && $0.localName == "secretAlias" }?.value
+        let alias = element.attributes.first { !$0.isNamespaceDeclaration && $0.localName == "secretAlias" }?.value
+        let passwordNames = element.attributes.map(\.qualifiedName).filter(Secret.isSecretAttribute)
+        vaultAlias = alias.flatMap { alias in
+            alias.hasSuffix(password) || !passwordNames.contains(where: alias.hasSuffix) ? alias : nil
+        }
     }
 
     func reference(_ purpose: StoreReference.Purpose, home: String, element: XMLElement,
