@@ -395,6 +395,62 @@ def static_stdlib(binary: str) -> tuple[bool, str]:
     return True, "no libswift*.so in ldd"
 
 
+TRUSTSTORE_TRUSTED = 10  # trusted certificates beside the key pair in the benchmark's store
+TRUSTSTORE_PASSWORD = "bench-store-pass"
+
+
+def bench_truststore(binary: str, quick: bool) -> dict | None:
+    """`isconf truststore list` against `keytool -list` on the same JKS store (a key pair and
+    TRUSTSTORE_TRUSTED trusted certificates, like an IS client-truststore.jks), whole processes,
+    interleaved. None, with a note, when keytool is not installed: its JVM is the reference."""
+    keytool = shutil.which("keytool")
+    if keytool is None or shutil.which("openssl") is None:
+        print("bench: keytool or openssl not found; skipping the truststore row", flush=True)
+        return None
+    scratch = tempfile.mkdtemp(prefix="isconf-bench-ts-")
+    try:
+        store = f"{scratch}/client-truststore.jks"
+        common = ["-keystore", store, "-storepass", TRUSTSTORE_PASSWORD, "-storetype", "jks"]
+        subprocess.run([keytool, "-genkeypair", "-alias", "wso2carbon", "-keyalg", "RSA", "-keysize", "2048",
+                        "-dname", "CN=localhost, O=WSO2", "-validity", "365", "-keypass", TRUSTSTORE_PASSWORD, *common],
+                       check=True, capture_output=True)
+        for i in range(TRUSTSTORE_TRUSTED):
+            pem = f"{scratch}/client-{i}.pem"
+            subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", f"{scratch}/k{i}.pem",
+                            "-out", pem, "-subj", f"/CN=client {i}/O=Bench", "-days", "30"], check=True, capture_output=True)
+            subprocess.run([keytool, "-importcert", "-noprompt", "-alias", f"client-{i}", "-file", pem, *common],
+                           check=True, capture_output=True)
+        isconf_argv = [binary, "truststore", "list", "--keystore", store, "--storepass", TRUSTSTORE_PASSWORD]
+        keytool_argv = [keytool, "-list", "-keystore", store, "-storepass", TRUSTSTORE_PASSWORD]
+        # Untimed: both must list the same aliases and SHA-256 fingerprints, or the race is unfair.
+        ours = json.loads(subprocess.run([*isconf_argv, "--format", "json"], check=True, capture_output=True, text=True).stdout)
+        theirs = subprocess.run(keytool_argv, check=True, capture_output=True, text=True).stdout
+        ours_set = {(e["alias"], e["certificates"][0]["sha256"]) for e in ours["entries"]}
+        theirs_set = {(alias, fp.replace(":", "").lower()) for alias, fp in
+                      re.findall(r"^(\S+), .*\n.*fingerprint \(SHA-256\): ([0-9A-F:]+)$", theirs, re.M)}
+        if ours_set != theirs_set or len(ours_set) != TRUSTSTORE_TRUSTED + 1:
+            sys.exit(f"bench: isconf truststore list and keytool -list disagree on {store}: {ours_set ^ theirs_set}")
+        pairs, warmup = (5, 1) if quick else (30, 3)
+        print(f"bench: truststore list vs keytool -list, {pairs} interleaved pairs ...", flush=True)
+        runs_i, runs_k = interleave(same_job(isconf_argv), same_job(keytool_argv), pairs, warmup)
+        check_statuses("isconf truststore list", runs_i, {0})
+        check_statuses("keytool -list", runs_k, {0})
+        version = subprocess.run([keytool, "-J-version"], capture_output=True, text=True)  # the JVM it starts
+        return {"pairs": pairs, "entries": TRUSTSTORE_TRUSTED + 1, "isconf_median_ms": median_ms(runs_i),
+                "keytool_median_ms": median_ms(runs_k), "isconf_p90_ms": p90_ms(runs_i), "keytool_p90_ms": p90_ms(runs_k),
+                "speedup": median_ms(runs_k) / median_ms(runs_i),
+                "keytool_version": (version.stdout.strip() or version.stderr.strip()).splitlines()[0]}
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def truststore_rows(t: dict | None) -> list[Row]:
+    if t is None:
+        return []
+    return [Row(f"truststore list, {t['entries']}-entry JKS, median wall (ratio: speed-up)", f"{t['isconf_median_ms']:.2f} ms",
+                f"{t['keytool_median_ms']:.0f} ms (keytool -list)", fmt_ratio(t["speedup"]), "—", None)]
+
+
 # ---------------------------------------------------------------------------------------------
 # `isconf watch`, the daemon: how fast it undoes drift, what it costs while nothing happens, and
 # how much memory it holds for a large fleet. It runs for as long as the server does, so these
@@ -911,7 +967,11 @@ def render_markdown(rows: list[Row], meta: dict) -> str:
         f"(--interval 300, so no re-check falls in the window). Peak RSS: VmHWM of a daemon with default "
         f"options on a folder of {meta['runs']['watch_fleet_homes']} copies of `{SAMPLE}`, once READY and "
         f"after {meta['runs']['watch_fleet_edited']} of them were drifted and corrected. "
-        f"1-min load average before the run: {meta['loadavg_1min']}; before the `isconf watch` rows: "
+        + (f"Truststore: `isconf truststore list` against `keytool -list` ({meta['truststore']['keytool_version']}) on one JKS "
+           f"store (a key pair and {meta['truststore']['entries'] - 1} trusted certificates, made with keytool), same "
+           f"password on both command lines, {meta['truststore']['pairs']} interleaved pairs after a check that both list "
+           f"the same aliases and fingerprints; the ratio is keytool's median over isconf's. " if meta["truststore"] else "")
+        + f"1-min load average before the run: {meta['loadavg_1min']}; before the `isconf watch` rows: "
         f"{meta['watch_loadavg_1min']}. "
         f"Regenerate with `make bench`.",
     ]
@@ -1011,6 +1071,7 @@ def main() -> int:
     # The loop's status is the last xmllint's: a cheap check that the files stayed well-formed.
     check_statuses("xmllint loop (fleet)", xml_n, {0})
 
+    truststore = bench_truststore(binary, args.quick)
     watch = bench_watch(binary, args.quick)
 
     is_static, static_note = static_stdlib(binary)
@@ -1051,6 +1112,7 @@ def main() -> int:
         Row(f"peak RSS, lint {FLEET_HOMES} IS_HOMEs", rss_cell(rss_n), "—", "—", "—", None),
         Row("binary size", f"{size_bytes / 2**20:.1f} MiB", "—", "—", "—", None),
         Row("Swift stdlib statically linked", "yes" if is_static else "no", "—", "—", "yes", is_static),
+        *truststore_rows(truststore),
         *watch_rows(watch),
     ]
 
@@ -1075,6 +1137,7 @@ def main() -> int:
                  "watch_fleet_homes": watch["fleet_rss"]["homes"], "watch_fleet_edited": watch["fleet_rss"]["edited"]},
         "rss_floor_kib": floor,
         "watch_loadavg_1min": watch["loadavg_1min_before"],
+        "truststore": truststore,
     }
 
     print()

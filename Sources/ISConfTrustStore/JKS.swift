@@ -26,7 +26,8 @@ enum JKS {
             throw InputError(path: path, message: "JKS version \(version) is not supported (only 1 and 2 exist)")
         }
         let count = try reader.u32()
-        var entries: [KeyStoreEntry] = []
+        // Certificates are parsed only once the digest holds, so a tampered one is reported as tampering.
+        var pending: [(alias: String, kind: KeyStoreEntry.Kind, created: Timestamp, certificates: [[UInt8]], key: [UInt8])] = []
         var encodedEntries: [[UInt8]] = []
         var aliases = Set<String>()
         for _ in 0..<count {
@@ -41,12 +42,11 @@ enum JKS {
             case privateKeyTag:
                 let key = Array(try reader.take(Int(try reader.u32())))
                 let chainLength = try reader.u32()
-                var chain: [StoredCertificate] = []
+                var chain: [[UInt8]] = []
                 for _ in 0..<chainLength { chain.append(try certificate(&reader, version: version, alias: alias)) }
-                entries.append(KeyStoreEntry(alias: alias, kind: .privateKey, creationDate: created, certificates: chain, protectedKey: key))
+                pending.append((alias, .privateKey, created, chain, key))
             case trustedCertificateTag:
-                let trusted = try certificate(&reader, version: version, alias: alias)
-                entries.append(KeyStoreEntry(alias: alias, kind: .trustedCertificate, creationDate: created, certificates: [trusted]))
+                pending.append((alias, .trustedCertificate, created, [try certificate(&reader, version: version, alias: alias)], []))
             default:
                 throw InputError(path: path, message: "entry \"\(alias)\" has unknown type \(tag); not a JKS store isconf can read")
             }
@@ -61,23 +61,32 @@ enum JKS {
         if let password, digest(password: password, body: bytes[..<reader.offset]) != Array(bytes[reader.offset...]) {
             throw KeyStore.integrityFailure(path: path)
         }
+        var entries: [KeyStoreEntry] = []
+        for entry in pending {
+            var certificates: [StoredCertificate] = []
+            for der in entry.certificates {
+                do {
+                    certificates.append(try StoredCertificate(der: der, path: path))
+                } catch {
+                    throw InputError(path: path, message: "entry \"\(entry.alias)\": \(error.message)")
+                }
+            }
+            entries.append(KeyStoreEntry(alias: entry.alias, kind: entry.kind, creationDate: entry.created, certificates: certificates,
+                                         protectedKey: entry.key))
+        }
         return KeyStore(format: .jks, entries: entries, integrityVerified: password != nil,
                         layout: .jks(Layout(version: version, encodedEntries: encodedEntries)))
     }
 
-    private static func certificate(_ reader: inout ByteReader, version: UInt32, alias: String) throws(InputError) -> StoredCertificate {
+    /// A certificate's DER bytes: a type string (version 2), a length, the bytes.
+    private static func certificate(_ reader: inout ByteReader, version: UInt32, alias: String) throws(InputError) -> [UInt8] {
         if version == 2 {
             let type = try reader.utf()
             guard type == "X.509" else {
                 throw InputError(path: reader.path, message: "entry \"\(alias)\" holds a \(type) certificate; only X.509 is supported")
             }
         }
-        let der = Array(try reader.take(Int(try reader.u32())))
-        do {
-            return try StoredCertificate(der: der, path: reader.path)
-        } catch {
-            throw InputError(path: reader.path, message: "entry \"\(alias)\": \(error.message)")
-        }
+        return Array(try reader.take(Int(try reader.u32())))
     }
 
     /// The store with the trusted entry `alias` set to `certificate`: in place of the old entry of

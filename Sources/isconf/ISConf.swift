@@ -13,6 +13,6 @@ struct ISConf: ParsableCommand {
             parsed, 64 usage error.
             """,
         version: version,
-        subcommands: [Lint.self, Enable.self, Watch.self, Rules.self]
+        subcommands: [Lint.self, Enable.self, Watch.self, Rules.self, TrustStore.self]
     )
 }

@@ -166,7 +166,9 @@ public enum TrustStoreImporter {
                 let relative = String(path.dropFirst(home == "." ? 0 : home.count + 1))
                 return try Backups(root: home + "/backup/isconf", stamp: stamp).save(source, relativePath: relative, mode: mode)
             }
-            return try Backups(root: SafeWriter.parent(of: path) + "/.isconf-backup", stamp: stamp).save(source, relativePath: name, mode: mode)
+            let folder = SafeWriter.parent(of: path)
+            return try Backups(root: folder == "." ? ".isconf-backup" : folder + "/.isconf-backup", stamp: stamp)
+                .save(source, relativePath: name, mode: mode)
         }
     }
 
