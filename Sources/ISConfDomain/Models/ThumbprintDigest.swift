@@ -26,23 +26,28 @@ public struct EffectiveThumbprintDigest: Sendable, Equatable {
     public let reason: String
 }
 
-extension Authenticator {
+extension EffectiveThumbprintDigest {
     /// The first authenticator with EnableSHA256 (default true, read with Boolean.parseBoolean).
     static let sha256Version = [5, 5, 1]
 
     /// Older authenticators compare SHA-1 whatever the parameter says; from 5.5.1 EnableSHA256
     /// decides, true when absent. Nil when neither the bundle's version nor the parameter tells.
-    public func thumbprintDigest(componentVersion: String?) -> EffectiveThumbprintDigest? {
+    public init?(componentVersion: String?, enableSHA256: String?) {
         let version = componentVersion.map { $0.split(separator: ".").map { Int($0.prefix(while: \.isNumber)) ?? 0 } }
-        if let version, version.lexicographicallyPrecedes(Authenticator.sha256Version) {
-            return EffectiveThumbprintDigest(digest: .sha1, reason: "authenticator \(componentVersion!) compares SHA-1 thumbprints (EnableSHA256 came in 5.5.1)")
+        if let componentVersion, let version, version.lexicographicallyPrecedes(Self.sha256Version) {
+            self.init(digest: .sha1, reason: "authenticator \(componentVersion) compares SHA-1 thumbprints (EnableSHA256 came in 5.5.1)")
+        } else if let enableSHA256 {
+            self.init(digest: enableSHA256.lowercased() == "true" ? .sha256 : .sha1, reason: "EnableSHA256=\(enableSHA256)")
+        } else if let componentVersion {
+            self.init(digest: .sha256, reason: "authenticator \(componentVersion) compares SHA-256 thumbprints unless EnableSHA256=false")
+        } else {
+            return nil
         }
-        if let parameter = parameter("EnableSHA256") {
-            return parameter.value.lowercased() == "true"
-                ? EffectiveThumbprintDigest(digest: .sha256, reason: "EnableSHA256=true")
-                : EffectiveThumbprintDigest(digest: .sha1, reason: "EnableSHA256=\(parameter.value)")
-        }
-        guard let componentVersion else { return nil }
-        return EffectiveThumbprintDigest(digest: .sha256, reason: "authenticator \(componentVersion) compares SHA-256 thumbprints unless EnableSHA256=false")
+    }
+}
+
+extension Authenticator {
+    public func thumbprintDigest(componentVersion: String?) -> EffectiveThumbprintDigest? {
+        EffectiveThumbprintDigest(componentVersion: componentVersion, enableSHA256: parameter("EnableSHA256")?.value)
     }
 }
