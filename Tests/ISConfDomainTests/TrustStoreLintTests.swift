@@ -100,7 +100,7 @@ struct TrustStoreLintTests {
         #expect(findings.count == 1)
         let finding = try #require(findings.first)
         #expect(finding.severity == .error)
-        #expect(finding.message.contains("client-truststore.jks does not open with the password of truststorePass"))
+        #expect(finding.message.contains("client-truststore.jks does not open with the password in truststorePass"))
         #expect(finding.message.contains("store password is incorrect"))
         #expect(finding.position == SourcePosition(line: 9, column: 16))
         #expect(report.findings("certificate-expiry").isEmpty && report.findings("truststore-empty").isEmpty,

@@ -57,6 +57,9 @@ public struct ClientCertificateTrust: Sendable {
 }
 
 extension TrustStoreImportPlan {
+    /// The existing store the plan replaces, if it replaces one.
+    var replacedStore: String? { original != nil && changesStore ? request.store : nil }
+
     /// What `enable` says it does to the store, as it says it of the XML files.
     var change: String {
         let certificate = "trusted certificate '\(outcome.alias)' (sha256 \(outcome.thumbprints.sha256))"

@@ -100,9 +100,7 @@ public enum Enabler {
         let storeOutcome = storePlan.map { [$0.fileOutcome] } ?? []
         if request.write {
             // Refuse before the first write what would stop a later one, so a home is not left half done.
-            let replaced = plans.filter(\.changed).map(\.path) + (storePlan?.original != nil && storePlan?.changesStore == true
-                                                                   ? [storePlan!.request.store] : [])
-            for path in replaced {
+            for path in plans.filter(\.changed).map(\.path) + [storePlan?.replacedStore].compactMap({ $0 }) {
                 do { try SafeWriter.checkReplaceable(try SafeWriter.resolve(path)) } catch {
                     outcome.error = error.description
                     outcome.files = plans.map { FileOutcome(path: $0.path, changed: $0.changed, changes: $0.changes, rulesFixed: $0.rulesFixed) }

@@ -33,7 +33,7 @@ public struct StoreReference: Sendable {
     public let fileAttribute: XMLAttribute?
     /// The attribute that holds the password; nil when a default applies.
     public let passwordAttribute: XMLAttribute?
-    /// Where the password comes from, for messages: `keystorePass`, or the default and who sets it.
+    /// Where the password comes from, for messages: "the password in keystorePass", or the default and who sets it.
     public let passwordOrigin: String
     /// Where the path comes from when no attribute names it.
     public let defaultOrigin: String?
@@ -89,24 +89,21 @@ extension Connector {
         let hostConfig = generation == .tomcat9 ? defaultSSLHostConfig : nil
         let certificate = hostConfig?.certificates.first
         var references: [StoreReference] = []
-        let keyStore: (StoreSetting, XMLElement)? = certificate.flatMap { certificate in
-            StoreSetting(certificate.element, file: "certificateKeystoreFile", password: "certificateKeystorePassword",
-                         type: "certificateKeystoreType", alias: "certificateKeyAlias").map { ($0, certificate.element) }
+        let keyStore = certificate.flatMap {
+            StoreSetting($0.element, file: "certificateKeystoreFile", password: "certificateKeystorePassword",
+                         type: "certificateKeystoreType", alias: "certificateKeyAlias")
         } ?? StoreSetting(element, file: "keystoreFile", password: "keystorePass", type: "keystoreType", alias: "keyAlias")
-            .map { ($0, element) }
-        if let (setting, owner) = keyStore {
+        if let keyStore {
             // Tomcat's own default key store password.
-            references.append(setting.reference(.keyStore, home: home, element: owner,
-                                                defaultPassword: ("changeit", "Tomcat's default password (no keystore password is set)")))
+            references.append(keyStore.reference(.keyStore, home: home,
+                                                 defaultPassword: ("changeit", "Tomcat's default password (no keystore password is set)")))
         }
-        let trustStore: (StoreSetting, XMLElement)? = hostConfig.flatMap { hostConfig in
-            StoreSetting(hostConfig.element, file: "truststoreFile", password: "truststorePassword", type: "truststoreType", alias: nil)
-                .map { ($0, hostConfig.element) }
+        let trustStore = hostConfig.flatMap {
+            StoreSetting($0.element, file: "truststoreFile", password: "truststorePassword", type: "truststoreType", alias: nil)
         } ?? StoreSetting(element, file: "truststoreFile", password: "truststorePass", type: "truststoreType", alias: nil)
-            .map { ($0, element) }
-        let jvmPassword = (StoreReference.wso2DefaultPassword, "the JVM default -Djavax.net.ssl.trustStorePassword that wso2server.sh sets")
-        if let (setting, owner) = trustStore {
-            references.append(setting.reference(.trustStore, home: home, element: owner, defaultPassword: jvmPassword))
+        let jvmPassword = (StoreReference.wso2DefaultPassword, "the password wso2server.sh gives the JVM (-Djavax.net.ssl.trustStorePassword)")
+        if let trustStore {
+            references.append(trustStore.reference(.trustStore, home: home, defaultPassword: jvmPassword))
         } else {
             let path = JVMDefaultTrustStore.path(kernelVersion: kernelVersion)
             references.append(StoreReference(
@@ -122,6 +119,7 @@ extension Connector {
 
 /// One element's attributes for a store, read once.
 private struct StoreSetting {
+    let element: XMLElement
     let file: XMLAttribute
     let password: XMLAttribute?
     let type: String?
@@ -133,6 +131,7 @@ private struct StoreSetting {
 
     init?(_ element: XMLElement, file: String, password: String, type: String, alias: String?) {
         guard let fileAttribute = element.attribute(file) else { return nil }
+        self.element = element
         self.file = fileAttribute
         self.password = element.attribute(password)
         self.type = element.attribute(type)?.value
@@ -144,8 +143,7 @@ private struct StoreSetting {
         }
     }
 
-    func reference(_ purpose: StoreReference.Purpose, home: String, element: XMLElement,
-                   defaultPassword: (value: String, origin: String)) -> StoreReference {
+    func reference(_ purpose: StoreReference.Purpose, home: String, defaultPassword: (value: String, origin: String)) -> StoreReference {
         let storePassword: StoreReference.Password
         if let vaultAlias, password != nil {
             storePassword = .secureVault(alias: vaultAlias)
@@ -156,7 +154,7 @@ private struct StoreSetting {
         }
         return StoreReference(purpose: purpose, path: file.value, resolvedPath: StoreReference.resolve(file.value, home: home),
                               type: type, password: storePassword, fileAttribute: file, passwordAttribute: password,
-                              passwordOrigin: password?.qualifiedName ?? defaultPassword.origin, defaultOrigin: nil,
+                              passwordOrigin: password.map { "the password in \($0.qualifiedName)" } ?? defaultPassword.origin, defaultOrigin: nil,
                               element: element, keyAlias: keyAlias)
     }
 

@@ -30,7 +30,7 @@ extension Rule {
                 if reference.passwordAttribute == nil, !check.isOpened { return nil }
                 return context.finding(
                     .defaultStorePassword,
-                    "the \(reference.purpose.rawValue) \(reference.fileName) still has WSO2's default password (\(reference.passwordOrigin)), which every IS download ships with: anyone with a copy of the store can open it",
+                    "\(reference.passwordOrigin) is WSO2's default, which every IS download ships with: anyone with a copy of the \(reference.purpose.rawValue) \(reference.fileName) can open it",
                     about: check, at: reference.passwordAttribute,
                     hint: "keytool -storepasswd -keystore \(check.shownPath), then set the new password "
                         + (reference.passwordAttribute.map { "in \($0.qualifiedName)" } ?? "in wso2server.sh or the connector's truststorePass"))

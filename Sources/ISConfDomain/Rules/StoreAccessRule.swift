@@ -65,7 +65,7 @@ extension Rule {
                     report("the \(purpose) password comes from secure vault (alias \(alias)): isconf cannot check that it opens \(check.shownPath)",
                            .note, hint: nil)
                 case .unreadable(let error):
-                    report("the \(purpose) \(check.shownPath)\(origin) does not open with the password of \(reference.passwordOrigin): \(error.message)",
+                    report("the \(purpose) \(check.shownPath)\(origin) does not open with \(reference.passwordOrigin): \(error.message)",
                            assumed, hint: "give \(reference.passwordAttribute?.qualifiedName ?? "the connector") the store's password, or restore the store from a backup")
                 case .opened(let store):
                     guard reference.purpose == .keyStore, check.servedKeyEntry == nil else { break }

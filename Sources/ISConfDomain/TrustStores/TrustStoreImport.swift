@@ -206,14 +206,16 @@ public enum TrustStoreImporter {
     private static func saveBackup(_ source: SourceFile, path: String, mode: mode_t, policy: BackupPolicy,
                                    stamp: String) throws(InputError) -> String? {
         let name = path.split(separator: "/").last.map(String.init) ?? path
+        // Below an IS_HOME, the path from it: as `enable` lays out the XML files' backups.
+        let home = home(containing: path)
+        let relative = home.map { String(path.dropFirst($0 == "." ? 0 : $0.count + 1)) } ?? name
         switch policy {
         case .none:
             return nil
         case .directory(let directory):
-            return try Backups(root: directory, stamp: stamp).save(source, relativePath: name, mode: mode)
+            return try Backups(root: directory, stamp: stamp).save(source, relativePath: relative, mode: mode)
         case .isHome:
-            if let home = home(containing: path) {
-                let relative = String(path.dropFirst(home == "." ? 0 : home.count + 1))
+            if let home {
                 return try Backups(root: home + "/backup/isconf", stamp: stamp).save(source, relativePath: relative, mode: mode)
             }
             let folder = SafeWriter.parent(of: path)

@@ -10,9 +10,11 @@ struct Enable: ParsableCommand {
         abstract: "Enable mutual SSL: clientAuth=\"want\" and MutualSSLAuthenticator disabled=\"false\".",
         discussion: """
             Changes only the bytes that must change, verifies the result against libxml2 before writing, \
-            writes atomically under a folder lock, and keeps a backup of each file it replaces. Running it \
-            again changes nothing. Exit codes: 0 done or already compliant, 1 --check found work, \
-            2 error (the target is left untouched), 64 usage error.
+            writes atomically under a folder lock, and keeps a backup of each file it replaces. With \
+            --trust-client-cert it also imports a client certificate into the trust store the HTTPS connector \
+            uses, opened and checked with the files before anything is written. Running it again changes \
+            nothing. Exit codes: 0 done or already compliant, 1 --check found work, 2 error (the target is left \
+            untouched), 64 usage error.
             """
     )
 
