@@ -323,6 +323,43 @@ struct TrustStoreCommandTests {
         #expect(result.stderr.contains("keytool -importkeystore"))
     }
 
+    /// On a terminal with no password option, isconf asks without echo: run under a pseudo-terminal
+    /// (python3's pty), answering as soon as the prompt shows.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/python3"), "python3 is needed to drive a pseudo-terminal"))
+    func promptsWithoutEcho() throws {
+        let scratch = try Scratch()
+        let store = try Keytool.store(scratch, "store.p12", type: "pkcs12")
+        let driver = """
+            import os, pty, select, signal, sys, time
+            pid, fd = pty.fork()
+            if pid == 0:
+                os.execv(sys.argv[1], sys.argv[1:])
+            out, sent, deadline = b"", False, time.time() + 30
+            while time.time() < deadline:
+                if select.select([fd], [], [], 0.2)[0]:
+                    try:
+                        chunk = os.read(fd, 4096)
+                    except OSError:
+                        break
+                    if not chunk:
+                        break
+                    out += chunk
+                    if not sent and b"Store password: " in out:
+                        os.write(fd, os.environ["ANSWER"].encode() + b"\\n")
+                        sent = True
+            else:
+                os.kill(pid, signal.SIGKILL)
+            sys.stdout.write(out.decode(errors="replace"))
+            sys.exit(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]))
+            """
+        let result = try CLI.run(["-c", driver, CLI.binary.path, "truststore", "list", "--keystore", store],
+                                 environment: ["ANSWER": Keytool.password], executable: "/usr/bin/python3")
+        #expect(result.status == 0, "\(result.stdout)")
+        #expect(result.stdout.hasPrefix("Store password: "))
+        #expect(result.stdout.contains("PKCS12, 2 entries, integrity verified"))
+        #expect(!result.stdout.contains(Keytool.password), "the answer was echoed")
+    }
+
     @Test func usageErrors() throws {
         let scratch = try Scratch()
         let store = try Keytool.store(scratch, "store.jks", type: "jks")

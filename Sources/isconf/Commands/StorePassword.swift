@@ -57,20 +57,21 @@ struct StorePassword: ParsableArguments {
         InputError(path: path, message: "needs the store password \(reason): give --storepass-file, --storepass-env or --storepass")
     }
 
-    /// Asks on the terminal with echo off (termios), restoring it whatever happens.
+    /// Asks on the terminal with echo off (termios), restoring it whatever happens. Echo goes off
+    /// before the prompt appears, and without flushing, so an answer typed ahead is neither shown nor lost.
     private func prompt() -> Secret? {
-        Terminal.write("Store password: ", to: 2)
         var saved = termios()
         let canHide = tcgetattr(0, &saved) == 0
         if canHide {
             var hidden = saved
             hidden.c_lflag &= ~tcflag_t(ECHO)
-            tcsetattr(0, TCSAFLUSH, &hidden)
+            tcsetattr(0, TCSANOW, &hidden)
         }
         defer {
-            if canHide { tcsetattr(0, TCSAFLUSH, &saved) }
+            if canHide { tcsetattr(0, TCSANOW, &saved) }
             Terminal.write("\n", to: 2)
         }
+        Terminal.write("Store password: ", to: 2)
         var bytes: [UInt8] = []
         var byte: UInt8 = 0
         while read(0, &byte, 1) == 1, byte != 0x0A {
