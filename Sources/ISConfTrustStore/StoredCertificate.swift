@@ -10,6 +10,8 @@ public struct StoredCertificate: Sendable, Equatable {
     /// As keytool prints a distinguished name: most specific first, "CN=…, OU=…, O=…".
     public let subject: String
     public let issuer: String
+    /// The subject's most specific common name (CN), if it has one.
+    public let commonName: String?
     /// Lowercase hex without leading zeros, as keytool prints it.
     public let serialNumber: String
     public let notBefore: Timestamp
@@ -29,6 +31,7 @@ public struct StoredCertificate: Sendable, Equatable {
         self.der = der
         subject = StoredCertificate.render(certificate.subject)
         issuer = StoredCertificate.render(certificate.issuer)
+        commonName = certificate.subject.reversed().lazy.flatMap { $0 }.first { $0.type == [2, 5, 4, 3] }.flatMap { String($0.value) }
         let serial = certificate.serialNumber.bytes.drop(while: { $0 == 0 })
         serialNumber = serial.isEmpty ? "0" : String(Thumbprints.hex(serial).drop(while: { $0 == "0" }))
         notBefore = Timestamp(millisecondsSince1970: Int64((certificate.notValidBefore.timeIntervalSince1970 * 1000).rounded()))

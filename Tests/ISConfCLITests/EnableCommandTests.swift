@@ -195,10 +195,11 @@ import Testing
     @Test func whitelistOption() throws {
         let scratch = try Scratch()
         let home = try scratch.copySample(as: "home")
-        let thumbprint = "3B:8D:7F:0A:9C:1E:2D:4F:5A:6B:7C:8D:9E:0F:1A:2B:3C:4D:5E:6F"
+        // SHA-1 (the sample's authenticator 5.3.3 compares SHA-1) of the client CA in the sample's trust store.
+        let thumbprint = "B2:4A:D8:D6:22:56:07:03:80:1B:8B:A5:C1:A5:24:82:BB:B0:AE:83"
         #expect(try CLI.run(["enable", "--whitelist", thumbprint, "--username-header", "X-User", home]).status == 0)
         let text = String(decoding: try bytes(home + "/" + Self.authenticators), as: UTF8.self)
-        #expect(text.contains("<Parameter name=\"WhiteList\">3b8d7f0a9c1e2d4f5a6b7c8d9e0f1a2b3c4d5e6f</Parameter>"))
+        #expect(text.contains("<Parameter name=\"WhiteList\">b24ad8d622560703801b8ba5c1a52482bbb0ae83</Parameter>"))
         #expect(text.contains("<Parameter name=\"WhiteListEnabled\">true</Parameter>"))
         #expect(text.contains("<Parameter name=\"UsernameHeader\">X-User</Parameter>"))
         #expect(try CLI.run(["lint", "--fail-on", "warning", home]).status == 0)

@@ -1,6 +1,7 @@
 import Foundation
 import ISConfDomain
 import Testing
+import ISConfDomain
 
 @Suite struct SARIFTests {
     static let schemaAvailable = FileManager.default.fileExists(atPath: CLI.schema.path)

@@ -36,6 +36,8 @@ enum Keytool {
     static func store(_ scratch: Scratch, _ relative: String, type: String) throws -> String {
         let store = scratch.path + "/" + relative
         try FileManager.default.createDirectory(atPath: (store as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        // The sample IS_HOME ships a store of its own there, with another password.
+        try? FileManager.default.removeItem(atPath: store)
         try run(["-genkeypair", "-alias", "wso2carbon", "-keyalg", "RSA", "-keysize", "2048", "-dname", "CN=localhost, O=WSO2",
                  "-validity", "365", "-keystore", store, "-storepass", password, "-keypass", password, "-storetype", type])
         try run(["-importcert", "-noprompt", "-alias", "existing", "-file", try certificate(scratch, "existing-\(type)"),

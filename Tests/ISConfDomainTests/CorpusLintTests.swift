@@ -9,7 +9,7 @@ struct CorpusLintTests {
     @Test func stockIS560IsCompliantButForTheImplicitEnable() throws {
         let report = try Corpus.lint(catalina: "catalina-server.xml@product-is-v5.6.0",
                                      authenticators: "authenticators.xml@product-is-v5.6.0-DERIVED-build-replace",
-                                     facts: HomeFacts(root: "is", kernelVersion: "4.4.32"))
+                                     facts: HomeFacts(kernelVersion: "4.4.32"))
         #expect(report.findings("client-auth-want").isEmpty)
         let mutual = report.findings("mutual-ssl-authenticator")
         #expect(mutual.count == 1)

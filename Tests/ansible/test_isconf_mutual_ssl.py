@@ -25,6 +25,10 @@ PLAYBOOK = ANSIBLE_DIR / "playbook.yml"
 CALLBACKS = Path(__file__).resolve().parent / "callback_plugins"
 CATALINA = Path("repository/conf/tomcat/catalina-server.xml")
 AUTHENTICATORS = Path("repository/conf/security/authenticators.xml")
+TRUST_STORE = Path("repository/resources/security/client-truststore.jks")
+# The sample IS_HOME's trust store password (its catalina-server.xml gives it) and its client CA's SHA-1.
+SAMPLE_TRUSTSTORE_PASSWORD = "sample-truststore-secret"
+SAMPLE_CA_SHA1 = "B2:4A:D8:D6:22:56:07:03:80:1B:8B:A5:C1:A5:24:82:BB:B0:AE:83"
 # The venv's own scripts (not resolved: the venv's bin folder is where they are).
 VENV_BIN = Path(sys.executable).parent
 
@@ -261,7 +265,7 @@ def test_backup_false_keeps_no_backup(tmp_path, env, isconf):
 
 def test_whitelist_and_username_header(tmp_path, env, isconf):
     home = make_home(tmp_path)
-    thumbprint = "3F:2A:9C:11:5E:07:D4:B8:6C:90:1A:2B:3C:4D:5E:6F:70:81:92:A3"
+    thumbprint = SAMPLE_CA_SHA1  # of a certificate the sample trusts: no whitelist-thumbprint warning
     args = {"is_home": str(home), "binary": isconf, "whitelist": [thumbprint], "username_header": "X-User"}
     rc, result = module(tmp_path, env, args)
     assert rc == 0 and result["changed"] is True, result
@@ -412,51 +416,119 @@ def test_is_5_9_home_is_refused_unless_force_xml(tmp_path, env, isconf):
 # ---------------------------------------------------------------------------------------------
 # trust_client_cert: used when isconf has trust-store support, never silently ignored
 
+needs_keytool = pytest.mark.skipif(not (shutil.which("keytool") and shutil.which("openssl")), reason="needs keytool and openssl")
+
+OLD_ISCONF = """\
+#!{python}
+# An isconf without trust-store support, as far as the module and the playbook can tell: its
+# `enable --help` does not offer --trust-client-cert.
+import os, subprocess, sys
+real = {real!r}
+args = sys.argv[1:]
+if args[:2] == ["enable", "--help"]:
+    out = subprocess.run([real, "enable", "--help"], capture_output=True, text=True).stdout
+    sys.stdout.write("".join(line for line in out.splitlines(True) if "trust-client-cert" not in line))
+    sys.exit(0)
+os.execv(real, [real] + args)
+"""
+
+
+def old_isconf(tmp_path, isconf):
+    fake = tmp_path / "isconf-without-trust-store"
+    fake.write_text(OLD_ISCONF.format(python=sys.executable, real=isconf))
+    fake.chmod(0o755)
+    return str(fake)
+
+
+def client_certificate(tmp_path, cn="partner-client"):
+    """A self-signed client certificate made by openssl."""
+    cert = tmp_path / (cn + ".pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(tmp_path / (cn + ".key")),
+                    "-out", str(cert), "-days", "365", "-subj", "/CN=" + cn], check=True, capture_output=True)
+    return cert
+
+
+def keytool_trust_store(home, password=SAMPLE_TRUSTSTORE_PASSWORD):
+    """Replaces the sample's client-truststore.jks with one keytool makes (a key pair in it, as WSO2's
+    stores have), with the password the sample's connector gives."""
+    store = home / TRUST_STORE
+    store.unlink()
+    subprocess.run(["keytool", "-genkeypair", "-alias", "wso2carbon", "-keyalg", "RSA", "-keysize", "2048",
+                    "-dname", "CN=localhost", "-validity", "365", "-keystore", str(store), "-storetype", "JKS",
+                    "-storepass", password, "-keypass", password], check=True, capture_output=True)
+    return store
+
+
+def keytool_sha256(store, alias, password=SAMPLE_TRUSTSTORE_PASSWORD):
+    """The SHA-256 fingerprint keytool lists for an alias (lowercase, no colons), or None."""
+    listed = subprocess.run(["keytool", "-list", "-v", "-keystore", str(store), "-storepass", password, "-alias", alias],
+                            capture_output=True, text=True)
+    if listed.returncode != 0 or "trustedCertEntry" not in listed.stdout:
+        return None
+    line = next(l for l in listed.stdout.splitlines() if l.strip().startswith("SHA256:"))
+    return line.split("SHA256:")[1].strip().replace(":", "").lower()
+
 
 def test_trust_client_cert_without_support_fails(tmp_path, env, isconf):
     home = make_home(tmp_path)
     before = snapshot(home)
     cert = tmp_path / "client.pem"
     cert.write_text("not read\n")
-    rc, result = module(tmp_path, env, {"is_home": str(home), "binary": isconf, "trust_client_cert": str(cert)})
+    rc, result = module(tmp_path, env, {"is_home": str(home), "binary": old_isconf(tmp_path, isconf),
+                                        "trust_client_cert": str(cert)})
     assert rc != 0 and result["failed"] is True
     assert "has no trust-store support" in result["msg"]
     assert "upgrade isconf or import the certificate with keytool" in result["msg"]
     assert snapshot(home) == before
 
 
-FAKE_ISCONF = """\
-#!{python}
-# isconf with trust-store support, as far as the module can tell: --help mentions the option, and
-# --trust-client-cert CERT is logged and removed before the real isconf runs.
-import os, subprocess, sys
-real, log = {real!r}, {log!r}
-args = sys.argv[1:]
-if args[:2] == ["enable", "--help"]:
-    subprocess.run([real, "enable", "--help"])
-    print("  --trust-client-cert <cert>  Import this client certificate into the trust store.")
-    sys.exit(0)
-if "--trust-client-cert" in args:
-    i = args.index("--trust-client-cert")
-    with open(log, "a") as f:
-        f.write(args[i + 1] + "\\n")
-    del args[i:i + 2]
-os.execv(real, [real] + args)
-"""
-
-
-def test_trust_client_cert_is_passed_when_isconf_supports_it(tmp_path, env, isconf):
+@needs_keytool
+def test_trust_client_cert_imports_into_the_trust_store(tmp_path, env, isconf):
     home = make_home(tmp_path)
-    log = tmp_path / "trusted.log"
-    fake = tmp_path / "isconf-with-trust-store"
-    fake.write_text(FAKE_ISCONF.format(python=sys.executable, real=isconf, log=str(log)))
-    fake.chmod(0o755)
-    cert = tmp_path / "client.pem"
-    cert.write_text("not read\n")
-    rc, result = module(tmp_path, env, {"is_home": str(home), "binary": str(fake), "trust_client_cert": str(cert)})
+    store = keytool_trust_store(home)
+    cert = client_certificate(tmp_path)
+
+    rc, result = module(tmp_path, env, {"is_home": str(home), "binary": isconf, "trust_client_cert": str(cert)})
     assert rc == 0 and result["changed"] is True, result
-    assert log.read_text() == "%s\n" % cert
     assert result["cmd"][-4:] == ["--trust-client-cert", str(cert), "--", str(home)]
+    entry = next(f for f in result["files"] if f["path"].endswith(str(TRUST_STORE)))
+    assert entry["changed"] is True and entry["written"] is True
+    assert entry["changes"] == ["add trusted certificate 'partner-client' (sha256 %s)" % entry["trusted_certificate"]["sha256"]]
+    assert entry["backup"].startswith(str(home / "backup" / "isconf"))
+    assert keytool_sha256(store, "partner-client") == entry["trusted_certificate"]["sha256"]
+    listed = subprocess.run(["keytool", "-list", "-keystore", str(store), "-storepass", SAMPLE_TRUSTSTORE_PASSWORD],
+                            capture_output=True, text=True).stdout
+    assert "wso2carbon," in listed and "PrivateKeyEntry" in listed, "the key pair is kept"
+    assert result["findings"] and not [f for f in result["findings"] if f["rule"] in ("store-access", "truststore-empty")]
+    assert SAMPLE_TRUSTSTORE_PASSWORD not in json.dumps(result)
+
+    rc, again = module(tmp_path, env, {"is_home": str(home), "binary": isconf, "trust_client_cert": str(cert)})
+    assert rc == 0 and again["changed"] is False, again
+
+
+@needs_keytool
+def test_trust_client_cert_in_check_mode_changes_no_store(tmp_path, env, isconf):
+    home = make_home(tmp_path)
+    keytool_trust_store(home)
+    before = snapshot(home)
+    rc, result = module(tmp_path, env, {"is_home": str(home), "binary": isconf,
+                                        "trust_client_cert": str(client_certificate(tmp_path))}, "--check")
+    assert rc == 0 and result["changed"] is True, result
+    entry = next(f for f in result["files"] if f["path"].endswith(str(TRUST_STORE)))
+    assert entry["changed"] is True and entry["written"] is False
+    assert snapshot(home) == before
+
+
+@needs_keytool
+def test_trust_client_cert_with_a_wrong_store_password_fails_and_changes_nothing(tmp_path, env, isconf):
+    home = make_home(tmp_path)
+    keytool_trust_store(home, password="another-password")
+    before = snapshot(home)
+    rc, result = module(tmp_path, env, {"is_home": str(home), "binary": isconf,
+                                        "trust_client_cert": str(client_certificate(tmp_path))})
+    assert rc != 0 and result["failed"] is True
+    assert "client-truststore.jks: store password is incorrect" in result["msg"]
+    assert snapshot(home) == before
 
 
 # ---------------------------------------------------------------------------------------------
@@ -514,34 +586,44 @@ def test_sample_playbook_fails_a_node_whose_file_does_not_parse(tmp_path, env, i
     assert "catalina-server.xml:3:" in results["bad"]["msg"] and "malformed XML" in results["bad"]["msg"]
 
 
-@pytest.mark.skipif(not (shutil.which("keytool") and shutil.which("openssl")), reason="needs keytool and openssl")
-def test_sample_playbook_trusts_a_client_certificate_with_keytool(tmp_path, env, isconf):
-    """This isconf has no trust-store support, so the playbook falls back to keytool, once."""
+@needs_keytool
+def test_sample_playbook_trusts_a_client_certificate_through_isconf(tmp_path, env, isconf):
+    """This isconf imports certificates itself: the playbook hands it the certificate, keytool is not needed."""
     home = make_home(tmp_path, "node")
-    security = home / "repository/resources/security"
-    security.mkdir(parents=True)
-    store = security / "client-truststore.jks"
-    subprocess.run(["keytool", "-genkeypair", "-alias", "wso2carbon", "-keyalg", "RSA", "-keysize", "2048",
-                    "-dname", "CN=localhost", "-validity", "2", "-keystore", str(store), "-storetype", "JKS",
-                    "-storepass", "wso2carbon", "-keypass", "wso2carbon"], check=True, capture_output=True)
-    cert = tmp_path / "client.pem"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(tmp_path / "client.key"),
-                    "-out", str(cert), "-days", "2", "-subj", "/CN=partner-client"], check=True, capture_output=True)
-    inventory = write_inventory(tmp_path, {"node": {"is_home": home, "isconf_binary": isconf,
+    store = keytool_trust_store(home)
+    cert = client_certificate(tmp_path)
+    inventory = write_inventory(tmp_path, {"node": {"is_home": home, "isconf_binary": isconf, "isconf_client_cert": cert}})
+
+    proc, data = playbook_json(tmp_path, env, PLAYBOOK, inventory)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    enabled = task_results(data, "Enable mutual SSL")["node"]
+    assert enabled["changed"] is True
+    assert enabled["cmd"][-4:] == ["--trust-client-cert", str(cert), "--", str(home)]
+    assert task_results(data, "Import the client certificate into the trust store")["node"].get("skipped") is True
+    assert keytool_sha256(store, "partner-client") is not None
+
+    proc, data = playbook_json(tmp_path, env, PLAYBOOK, inventory)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert data["stats"]["node"]["changed"] == 0
+
+
+@needs_keytool
+def test_sample_playbook_trusts_a_client_certificate_with_keytool(tmp_path, env, isconf):
+    """An isconf without trust-store support: the playbook falls back to keytool, once."""
+    home = make_home(tmp_path, "node")
+    store = keytool_trust_store(home)
+    cert = client_certificate(tmp_path)
+    inventory = write_inventory(tmp_path, {"node": {"is_home": home, "isconf_binary": old_isconf(tmp_path, isconf),
                                                     "isconf_client_cert": cert, "isconf_client_cert_alias": "partner",
-                                                    "isconf_truststore_password": "s3cret-store-pw"}})
-    subprocess.run(["keytool", "-storepasswd", "-keystore", str(store), "-storepass", "wso2carbon",
-                    "-new", "s3cret-store-pw"], check=True, capture_output=True)
+                                                    "isconf_truststore_password": SAMPLE_TRUSTSTORE_PASSWORD}})
 
     proc, data = playbook_json(tmp_path, env, PLAYBOOK, inventory, "-vvv")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert task_results(data, "Import the client certificate into the trust store")["node"]["changed"] is True
-    listed = subprocess.run(["keytool", "-list", "-keystore", str(store), "-storepass", "s3cret-store-pw", "-alias", "partner"],
-                            capture_output=True, text=True)
-    assert listed.returncode == 0 and "trustedCertEntry" in listed.stdout
+    assert keytool_sha256(store, "partner") is not None
     # the store password reaches keytool on its standard input, and Ansible prints it nowhere
-    assert "s3cret-store-pw" not in proc.stdout + proc.stderr
-    assert "s3cret-store-pw" not in json.dumps(data)
+    assert SAMPLE_TRUSTSTORE_PASSWORD not in proc.stdout + proc.stderr
+    assert SAMPLE_TRUSTSTORE_PASSWORD not in json.dumps(data)
 
     proc, data = playbook_json(tmp_path, env, PLAYBOOK, inventory)
     assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -22,15 +22,19 @@ public struct EnableRequest: Sendable {
     /// False for `--check`: plan and verify, write nothing.
     public var write: Bool
     public var diff: Bool
+    /// `--trust-client-cert`: a certificate for the connector's trust store.
+    public var trustClientCertificate: ClientCertificateTrust?
 
     public init(options: EnableOptions = EnableOptions(), tomcat: TomcatGeneration? = nil, forceXML: Bool = false,
-                backup: BackupPolicy = .isHome, write: Bool = true, diff: Bool = false) {
+                backup: BackupPolicy = .isHome, write: Bool = true, diff: Bool = false,
+                trustClientCertificate: ClientCertificateTrust? = nil) {
         self.options = options
         self.tomcat = tomcat
         self.forceXML = forceXML
         self.backup = backup
         self.write = write
         self.diff = diff
+        self.trustClientCertificate = trustClientCertificate
     }
 }
 
@@ -47,6 +51,8 @@ public struct FileOutcome: Sendable {
     public var backup: String?
     /// The bytes now on disk, when written (the daemon remembers their hash so its own write is not news).
     public var writtenContent: [UInt8]?
+    /// For the trust store: the certificate imported, or found already there.
+    public var trustedCertificate: TrustStoreImportOutcome?
 }
 
 public struct TargetOutcome: Sendable {
@@ -83,12 +89,22 @@ public enum Enabler {
                 return outcome
             }
         }
+        // The trust store is planned and verified with the files: a wrong password stops the target before any write.
+        var storePlan: TrustStoreImportPlan?
+        if let trust = request.trustClientCertificate {
+            do { storePlan = try planStore(trust, target: target, request: request, plans: plans) } catch {
+                outcome.error = error.description
+                return outcome
+            }
+        }
+        let storeOutcome = storePlan.map { [$0.fileOutcome] } ?? []
         if request.write {
             // Refuse before the first write what would stop a later one, so a home is not left half done.
-            for plan in plans where plan.changed {
-                do { try SafeWriter.checkReplaceable(try SafeWriter.resolve(plan.path)) } catch {
+            for path in plans.filter(\.changed).map(\.path) + [storePlan?.replacedStore].compactMap({ $0 }) {
+                do { try SafeWriter.checkReplaceable(try SafeWriter.resolve(path)) } catch {
                     outcome.error = error.description
                     outcome.files = plans.map { FileOutcome(path: $0.path, changed: $0.changed, changes: $0.changes, rulesFixed: $0.rulesFixed) }
+                        + storeOutcome
                     return outcome
                 }
             }
@@ -115,14 +131,42 @@ public enum Enabler {
                     outcome.files.append(file)
                     outcome.files += plans[(index + 1)...].map {
                         FileOutcome(path: $0.path, changed: $0.changed, changes: $0.changes, rulesFixed: $0.rulesFixed)
-                    }
+                    } + storeOutcome
                     outcome.error = error.description
                     return outcome
                 }
             }
             outcome.files.append(file)
         }
+        if let storePlan {
+            var file = storePlan.fileOutcome
+            if request.write, storePlan.changesStore {
+                do {
+                    let written = try TrustStoreImporter.write(storePlan, stamp: stamp)
+                    file.trustedCertificate = written
+                    file.backup = written.backup
+                    file.written = true
+                    // Someone else's concurrent import did the job.
+                    if case .alreadyPresent = written.action { (file.changed, file.changes, file.written) = (false, [], false) }
+                } catch {
+                    outcome.error = error.description
+                }
+            }
+            outcome.files.append(file)
+        }
         return outcome
+    }
+
+    /// The import `--trust-client-cert` asks for, into the trust store of the catalina-server.xml
+    /// just planned (or read, when it needs no change).
+    private static func planStore(_ trust: ClientCertificateTrust, target: LintTarget, request: EnableRequest,
+                                  plans: [FilePlan]) throws(InputError) -> TrustStoreImportPlan {
+        guard let path = target.files.first(where: { $0.role == .catalinaServer })?.path else {
+            throw InputError(path: target.files.first?.path ?? "?", message: "--trust-client-cert needs an IS_HOME, to find the trust store its connector uses")
+        }
+        let planned = plans.first { $0.role == .catalinaServer }?.original
+        let catalina = if let planned { planned } else { try SourceFile.read(path: path) }
+        return try trust.plan(catalina: catalina, facts: target.facts, tomcat: request.tomcat, backup: request.backup)
     }
 
     private static func plan(path: String, role: ConfigRole, target: LintTarget, request: EnableRequest,

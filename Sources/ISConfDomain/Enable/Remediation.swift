@@ -1,3 +1,4 @@
+import ISConfTrustStore
 import ISConfXML
 
 /// What `isconf enable` is asked to do beyond the two required settings.
@@ -5,10 +6,32 @@ public struct EnableOptions: Sendable {
     /// Thumbprints for WhiteList (normalised: lowercase hex, no colons); sets WhiteListEnabled=true.
     public var whitelist: [String]?
     public var usernameHeader: String?
+    /// A certificate whose thumbprint joins WhiteList (`--whitelist-this-cert`), in the digest the
+    /// authenticator compares (both when that cannot be told), keeping the thumbprints listed.
+    public var whitelistCertificate: Thumbprints?
 
-    public init(whitelist: [String]? = nil, usernameHeader: String? = nil) {
+    public init(whitelist: [String]? = nil, usernameHeader: String? = nil, whitelistCertificate: Thumbprints? = nil) {
         self.whitelist = whitelist
         self.usernameHeader = usernameHeader
+        self.whitelistCertificate = whitelistCertificate
+    }
+
+    /// Whether the WhiteList is to be set, so that the whitelist rule must hold afterwards.
+    var setsWhitelist: Bool { whitelist != nil || whitelistCertificate != nil }
+
+    /// The WhiteList to write given the one there (nil: leave it): `--whitelist` as given; with a
+    /// certificate, the entries there and `--whitelist`'s, plus the certificate's thumbprints the
+    /// authenticator may compare, each once.
+    func whitelist(existing: String?, digest: EffectiveThumbprintDigest?) -> [String]? {
+        guard let whitelistCertificate else { return whitelist }
+        let listed = (existing ?? "").split(separator: ",").map { entry in
+            let cleaned = String(entry.trimmingXMLSpace().lowercased().filter { $0 != ":" })
+            return isThumbprint(cleaned) ? cleaned : entry.trimmingXMLSpace()
+        }.filter { !$0.isEmpty }
+        let added = digest.map { [$0.digest.of(whitelistCertificate)] } ?? [whitelistCertificate.sha1, whitelistCertificate.sha256]
+        var merged: [String] = []
+        for entry in listed + (whitelist ?? []) + added where !merged.contains(entry) { merged.append(entry) }
+        return merged == listed && existing != nil ? nil : merged
     }
 
     /// Accepts thumbprints as keytool and openssl print them (colons, upper case) and normalises them.
@@ -56,7 +79,7 @@ public enum Remediation {
                             options: EnableOptions) throws(InputError) -> FilePlan {
         let targetRules: [Rule] = role == .catalinaServer
             ? [.clientAuthWant]
-            : [.mutualSSLAuthenticator] + (options.whitelist != nil ? [Rule.whitelist] : [])
+            : [.mutualSSLAuthenticator] + (options.setsWhitelist ? [Rule.whitelist] : [])
         let before = Linter.lint(sources: [(role, source)], facts: facts, tomcat: tomcat, only: targetRules + [.xmlMalformed])
         if let malformed = before.findings.first(where: { $0.rule == Rule.xmlMalformed.id }) {
             throw InputError(path: source.path, message: malformed.message + "; not changed", position: malformed.position)
@@ -136,7 +159,11 @@ public enum Remediation {
             if let comment = config.commentedOutMutualSSL, let index = document.index(of: comment) {
                 return [PlannedEdit(edit: .uncomment(comment: index), description: "uncomment MutualSSLAuthenticator")]
             }
-            return [PlannedEdit(edit: .appendChild(parent: 0, markup: newAuthenticator(prefix: document.root.prefix, options: options)),
+            let whitelist = options.whitelist(existing: nil, digest: EffectiveThumbprintDigest(
+                componentVersion: context.facts.mutualSSLComponentVersion, enableSHA256: nil))
+            return [PlannedEdit(edit: .appendChild(parent: 0, markup: newAuthenticator(prefix: document.root.prefix,
+                                                                                       usernameHeader: options.usernameHeader,
+                                                                                       whitelist: whitelist)),
                                 description: "add MutualSSLAuthenticator (Priority 5, UsernameHeader, WhiteListEnabled, WhiteList)")]
         }
         guard let index = document.index(of: authenticator.element) else { return [] }
@@ -150,9 +177,12 @@ public enum Remediation {
         }
         var wanted: [(String, String)] = []
         if let header = options.usernameHeader { wanted.append(("UsernameHeader", header)) }
-        if let whitelist = options.whitelist {
+        if options.setsWhitelist {
             wanted.append(("WhiteListEnabled", "true"))
-            wanted.append(("WhiteList", whitelist.joined(separator: ",")))
+            let digest = authenticator.thumbprintDigest(componentVersion: context.facts.mutualSSLComponentVersion)
+            if let whitelist = options.whitelist(existing: authenticator.parameter("WhiteList")?.value, digest: digest) {
+                wanted.append(("WhiteList", whitelist.joined(separator: ",")))
+            }
         }
         guard !wanted.isEmpty else { return edits }
         let prefix = authenticator.element.prefix.map { $0 + ":" } ?? ""
@@ -179,14 +209,13 @@ public enum Remediation {
         return edits
     }
 
-    static func newAuthenticator(prefix: String?, options: EnableOptions) -> Markup {
+    static func newAuthenticator(prefix: String?, usernameHeader: String?, whitelist: [String]?) -> Markup {
         let p = prefix.map { $0 + ":" } ?? ""
-        let whitelist = options.whitelist
         return Markup([
             (0, "<\(p)Authenticator name=\"\(AuthenticatorsConfig.mutualSSLName)\" disabled=\"false\">"),
             (1, "<\(p)Priority>5</\(p)Priority>"),
             (1, "<\(p)Config>"),
-            (2, parameterMarkup(prefix: p, name: "UsernameHeader", value: options.usernameHeader ?? "UserName")),
+            (2, parameterMarkup(prefix: p, name: "UsernameHeader", value: usernameHeader ?? "UserName")),
             (2, parameterMarkup(prefix: p, name: "WhiteListEnabled", value: whitelist == nil ? "false" : "true")),
             (2, whitelist.map { parameterMarkup(prefix: p, name: "WhiteList", value: $0.joined(separator: ",")) }
                 ?? "<\(p)Parameter name=\"WhiteList\"/>"),

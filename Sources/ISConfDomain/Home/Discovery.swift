@@ -61,6 +61,13 @@ public struct HomeFacts: Sendable {
         }
         return deploymentToml != nil ? .tomcat9 : nil
     }
+
+    /// The MutualSSLAuthenticator bundle's version, from its jar's name: it tells which thumbprints
+    /// the authenticator compares.
+    public var mutualSSLComponentVersion: String?
+    /// How the store rules read the key stores the configuration names, and when they judge
+    /// certificates: the disk and the clock, unless the rules' examples say otherwise.
+    public var storeFiles = StoreFiles()
 }
 
 /// The config mapper's data files in `repository/resources/conf`: what it merges with deployment.toml.
@@ -174,7 +181,9 @@ public enum Discovery {
         let plugins = FileSystem.join(root, "repository/components/plugins")
         if let entries = FileSystem.entries(plugins) {
             facts.pluginsDirectory = plugins
-            facts.hasMutualSSLComponent = entries.contains { $0.hasPrefix(mutualSSLBundlePrefix) && $0.hasSuffix(".jar") }
+            let bundle = entries.first { $0.hasPrefix(mutualSSLBundlePrefix) && $0.hasSuffix(".jar") }
+            facts.hasMutualSSLComponent = bundle != nil
+            facts.mutualSSLComponentVersion = bundle.map { String($0.dropFirst(mutualSSLBundlePrefix.count).dropLast(4)) }
             if let kernel = entries.first(where: { $0.hasPrefix(kernelBundlePrefix) && $0.hasSuffix(".jar") }) {
                 facts.kernelVersion = String(kernel.dropFirst(kernelBundlePrefix.count).dropLast(4))
             }

@@ -24,6 +24,7 @@ public enum Linter {
         .clientAuthWant, .mutualSSLAuthenticator, .whitelist, .parameterOutsideConfig, .priorityFormat,
         .duplicateAuthenticator, .attributeTypo, .noHTTPSConnector, .xmlMalformed, .generatedByDeploymentToml,
         .mutualSSLComponent,
+        .storeAccess, .certificateExpiry, .trustStoreEmpty, .whitelistThumbprint, .defaultStorePassword,
         .tomlCertificateVerification, .tomlMutualSSLAuthenticator, .tomlEnableBoolean, .tomlWhitelist, .tomlClientAuth,
         .tomlCertificateTable, .tomlAllowlist, .tomlValueType, .tomlMalformed, .tomlDefaults,
     ]

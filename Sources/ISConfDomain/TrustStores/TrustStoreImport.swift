@@ -18,18 +18,35 @@ public struct TrustStoreImportRequest: Sendable {
     public var storeType: KeyStoreFormat?
     /// Replace the certificate an alias already holds, instead of refusing.
     public var replace: Bool
+    /// When the alias holds another entry, take the first free of alias-2, alias-3, … instead
+    /// (for an alias isconf derived, not one the user chose).
+    public var uniqueAlias: Bool
     public var backup: BackupPolicy
 
     public init(store: String, certificate: StoredCertificate, alias: String, password: Secret, storeType: KeyStoreFormat? = nil,
-                replace: Bool = false, backup: BackupPolicy = .isHome) {
+                replace: Bool = false, uniqueAlias: Bool = false, backup: BackupPolicy = .isHome) {
         self.store = store
         self.certificate = certificate
         self.alias = alias
         self.password = password
         self.storeType = storeType
         self.replace = replace
+        self.uniqueAlias = uniqueAlias
         self.backup = backup
     }
+}
+
+/// An import planned and verified, not yet written.
+public struct TrustStoreImportPlan: Sendable {
+    public let request: TrustStoreImportRequest
+    /// What writing it does (`backup` still unset); `.alreadyPresent` writes nothing.
+    public let outcome: TrustStoreImportOutcome
+    /// The store as it was read; nil when it is to be created.
+    let original: SourceFile?
+    /// The new, verified bytes; nil when nothing changes.
+    let result: [UInt8]?
+
+    public var changesStore: Bool { result != nil }
 }
 
 public struct TrustStoreImportOutcome: Sendable, Equatable {
@@ -60,53 +77,80 @@ public enum TrustStoreImporter {
 
     public static func importCertificate(_ request: TrustStoreImportRequest,
                                          stamp: String = Backups.utcStamp()) throws(InputError) -> TrustStoreImportOutcome {
-        let alias = KeyStore.normalizedAlias(request.alias)
-        if !exists(request.store) { return try create(request, alias: alias) }
-        let resolved = try SafeWriter.resolve(request.store)
+        try write(try plan(request), stamp: stamp)
+    }
+
+    /// Opens and verifies the store, decides, and builds and checks the new bytes: everything but
+    /// the write, so that `isconf enable` can plan the store with the XML files and `--check` can
+    /// say what would change.
+    public static func plan(_ request: TrustStoreImportRequest) throws(InputError) -> TrustStoreImportPlan {
+        var alias = KeyStore.normalizedAlias(request.alias)
+        if !exists(request.store) { return try planCreation(request, alias: alias) }
+        let source = try SourceFile.read(path: request.store)
+        let store = try KeyStore.read(source.bytes, path: request.store, password: request.password.revealed)
+        if let storeType = request.storeType, storeType != store.format {
+            throw InputError(path: request.store, message: "is a \(store.format) store, not \(storeType)")
+        }
+        var outcome = TrustStoreImportOutcome(action: .added, store: request.store, alias: alias,
+                                              thumbprints: request.certificate.thumbprints)
+        if let holder = store.entries.first(where: { $0.certificates.first?.der == request.certificate.der }) {
+            outcome.action = .alreadyPresent(alias: holder.alias)
+            outcome.alias = holder.alias
+            return TrustStoreImportPlan(request: request, outcome: outcome, original: source, result: nil)
+        }
+        if request.uniqueAlias {
+            var number = 2
+            while store.entry(alias) != nil {
+                alias = KeyStore.normalizedAlias(request.alias) + "-\(number)"
+                number += 1
+            }
+            outcome.alias = alias
+        }
+        if let taken = store.entry(alias) {
+            guard taken.kind == .trustedCertificate else {
+                throw InputError(path: request.store, message: "alias \"\(alias)\" is a \(taken.kind.keytoolName); choose another alias")
+            }
+            let previous = taken.certificates[0].thumbprints
+            guard request.replace else {
+                throw InputError(path: request.store, message: "alias \"\(alias)\" already holds a different certificate "
+                    + "(SHA-256 \(previous.sha256)); choose another alias, or replace it")
+            }
+            outcome.action = .replaced(previous: previous)
+        }
+        let updated = try store.settingTrustedCertificate(request.certificate, alias: alias, password: request.password.revealed,
+                                                          path: request.store)
+        try verify(updated, against: store, request: request, alias: alias)
+        return TrustStoreImportPlan(request: request, outcome: outcome, original: source, result: updated)
+    }
+
+    /// Writes a plan: atomically, under the folder lock, only over the bytes it was planned on
+    /// (else it plans again, a few times at most), with a backup.
+    public static func write(_ first: TrustStoreImportPlan, stamp: String = Backups.utcStamp()) throws(InputError) -> TrustStoreImportOutcome {
+        var plan = first
         for _ in 0..<attempts {
-            let source = try SourceFile.read(path: request.store)
-            let store = try KeyStore.read(source.bytes, path: request.store, password: request.password.revealed)
-            if let storeType = request.storeType, storeType != store.format {
-                throw InputError(path: request.store, message: "is a \(store.format) store, not \(storeType)")
-            }
-            var outcome = TrustStoreImportOutcome(action: .added, store: request.store, alias: alias,
-                                                  thumbprints: request.certificate.thumbprints)
-            if let holder = store.entries.first(where: { $0.certificates.first?.der == request.certificate.der }) {
-                outcome.action = .alreadyPresent(alias: holder.alias)
-                outcome.alias = holder.alias
-                return outcome
-            }
-            if let taken = store.entry(alias) {
-                guard taken.kind == .trustedCertificate else {
-                    throw InputError(path: request.store, message: "alias \"\(alias)\" is a \(taken.kind.keytoolName); choose another alias")
-                }
-                let previous = taken.certificates[0].thumbprints
-                guard request.replace else {
-                    throw InputError(path: request.store, message: "alias \"\(alias)\" already holds a different certificate "
-                        + "(SHA-256 \(previous.sha256)); choose another alias, or replace it")
-                }
-                outcome.action = .replaced(previous: previous)
-            }
-            let updated = try store.settingTrustedCertificate(request.certificate, alias: alias, password: request.password.revealed,
-                                                              path: request.store)
-            try verify(updated, against: store, request: request, alias: alias)
+            guard let result = plan.result else { return plan.outcome }
+            guard let source = plan.original else { return try create(plan) }
+            let request = plan.request
+            let resolved = try SafeWriter.resolve(request.store)
             var backup: String?
             let written = try SafeWriter.withDirectoryLock(for: resolved) { () throws(InputError) in
-                try SafeWriter.replace(resolved, expecting: source.bytes, with: updated) { info throws(InputError) in
+                try SafeWriter.replace(resolved, expecting: source.bytes, with: result) { info throws(InputError) in
                     backup = try saveBackup(source, path: request.store, mode: info.st_mode, policy: request.backup, stamp: stamp)
                 }
             }
             if written == .written {
+                var outcome = plan.outcome
                 outcome.backup = backup
                 return outcome
             }
+            plan = try self.plan(request)
         }
-        throw InputError(path: request.store, message: "kept changing while isconf was writing it (\(attempts) tries); not changed")
+        throw InputError(path: first.request.store, message: "kept changing while isconf was writing it (\(attempts) tries); not changed")
     }
 
     /// A store that does not exist yet is made, as keytool does: its type from the request or the
     /// extension, its password at least 6 characters.
-    private static func create(_ request: TrustStoreImportRequest, alias: String) throws(InputError) -> TrustStoreImportOutcome {
+    private static func planCreation(_ request: TrustStoreImportRequest, alias: String) throws(InputError) -> TrustStoreImportPlan {
         guard let format = request.storeType ?? KeyStoreFormat.fromExtension(of: request.store) else {
             throw InputError(path: request.store, message: "does not exist, and its type cannot be told from its name "
                 + "(.jks, .p12 or .pfx); give the store type")
@@ -118,16 +162,22 @@ public enum TrustStoreImporter {
         let bytes = try empty.settingTrustedCertificate(request.certificate, alias: alias, password: request.password.revealed,
                                                         path: request.store)
         try verify(bytes, against: empty, request: request, alias: alias)
+        return TrustStoreImportPlan(request: request, outcome: TrustStoreImportOutcome(action: .created(format), store: request.store, alias: alias,
+                                                                                     thumbprints: request.certificate.thumbprints),
+                                    original: nil, result: bytes)
+    }
+
+    private static func create(_ plan: TrustStoreImportPlan) throws(InputError) -> TrustStoreImportOutcome {
+        let request = plan.request
         try SafeWriter.withDirectoryLock(for: request.store) { () throws(InputError) in
             // Made while isconf waited for the lock: import into it on a next run rather than overwrite it.
             if exists(request.store) {
                 throw InputError(path: request.store, message: "was created by someone else meanwhile; not changed, run again")
             }
-            try SafeWriter.writeNew(request.store, bytes, mode: 0o644)
+            try SafeWriter.writeNew(request.store, plan.result ?? [], mode: 0o644)
             SafeWriter.syncDirectory(SafeWriter.parent(of: request.store))
         }
-        return TrustStoreImportOutcome(action: .created(format), store: request.store, alias: alias,
-                                       thumbprints: request.certificate.thumbprints)
+        return plan.outcome
     }
 
     /// Reads the new bytes back with the password: every other entry as before, the new one there.
@@ -156,14 +206,16 @@ public enum TrustStoreImporter {
     private static func saveBackup(_ source: SourceFile, path: String, mode: mode_t, policy: BackupPolicy,
                                    stamp: String) throws(InputError) -> String? {
         let name = path.split(separator: "/").last.map(String.init) ?? path
+        // Below an IS_HOME, the path from it: as `enable` lays out the XML files' backups.
+        let home = home(containing: path)
+        let relative = home.map { String(path.dropFirst($0 == "." ? 0 : $0.count + 1)) } ?? name
         switch policy {
         case .none:
             return nil
         case .directory(let directory):
-            return try Backups(root: directory, stamp: stamp).save(source, relativePath: name, mode: mode)
+            return try Backups(root: directory, stamp: stamp).save(source, relativePath: relative, mode: mode)
         case .isHome:
-            if let home = home(containing: path) {
-                let relative = String(path.dropFirst(home == "." ? 0 : home.count + 1))
+            if let home {
                 return try Backups(root: home + "/backup/isconf", stamp: stamp).save(source, relativePath: relative, mode: mode)
             }
             let folder = SafeWriter.parent(of: path)

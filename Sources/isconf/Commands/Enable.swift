@@ -1,5 +1,6 @@
 import ArgumentParser
 import ISConfDomain
+import ISConfTrustStore
 import ISConfXML
 
 struct Enable: ParsableCommand {
@@ -9,9 +10,11 @@ struct Enable: ParsableCommand {
         abstract: "Enable mutual SSL: clientAuth=\"want\" and MutualSSLAuthenticator disabled=\"false\".",
         discussion: """
             Changes only the bytes that must change, verifies the result against libxml2 before writing, \
-            writes atomically under a folder lock, and keeps a backup of each file it replaces. Running it \
-            again changes nothing. Exit codes: 0 done or already compliant, 1 --check found work, \
-            2 error (the target is left untouched), 64 usage error.
+            writes atomically under a folder lock, and keeps a backup of each file it replaces. With \
+            --trust-client-cert it also imports a client certificate into the trust store the HTTPS connector \
+            uses, opened and checked with the files before anything is written. Running it again changes \
+            nothing. Exit codes: 0 done or already compliant, 1 --check found work, 2 error (the target is left \
+            untouched), 64 usage error.
             """
     )
 
@@ -29,12 +32,21 @@ struct Enable: ParsableCommand {
 
     @OptionGroup var fix: FixOptions
 
+    @OptionGroup var trust: TrustOptions
+
     @Option(help: "Output format: text or json.")
     var format: EnableFormat = .text
 
     func run() throws {
-        let request = EnableRequest(options: try fix.enableOptions(), tomcat: fix.tomcat, forceXML: forceXML,
-                                    backup: fix.backup, write: !check, diff: diff)
+        let trustClientCertificate: ClientCertificateTrust?
+        do { trustClientCertificate = try trust.request() } catch {
+            Terminal.write("isconf: error: \(error)\n", to: 2)
+            throw ExitCode(2)
+        }
+        var options = try fix.enableOptions()
+        if trust.whitelistThisCert { options.whitelistCertificate = trustClientCertificate?.certificate.thumbprints }
+        let request = EnableRequest(options: options, tomcat: fix.tomcat, forceXML: forceXML, backup: fix.backup, write: !check,
+                                    diff: diff, trustClientCertificate: trustClientCertificate)
         let discovery = Discovery.discover(paths)
         let stamp = Backups.utcStamp()
         let outcomes = discovery.targets.map { Enabler.run($0, request, stamp: stamp) }
@@ -53,6 +65,51 @@ struct Enable: ParsableCommand {
 
         if !errors.isEmpty { throw ExitCode(2) }
         if check, outcomes.contains(where: { $0.files.contains(where: \.changed) }) { throw ExitCode(1) }
+    }
+}
+
+/// The third step of the procedure, done with the first two: the client's certificate into the
+/// trust store the HTTPS connector uses.
+struct TrustOptions: ParsableArguments {
+    @Option(name: .customLong("trust-client-cert"),
+            help: "Import this client certificate (PEM or DER, exactly one) into the trust store the HTTPS connector uses.")
+    var certificate: String?
+
+    @Option(name: .customLong("trust-client-cert-alias"), help: "Its alias (default: its CN, lowercased, made unique in the store).")
+    var alias: String?
+
+    @Flag(name: .customLong("whitelist-this-cert"),
+          help: "Add its thumbprint to WhiteList (SHA-256 or SHA-1, as the authenticator compares) and set WhiteListEnabled=true, keeping the thumbprints listed.")
+    var whitelistThisCert = false
+
+    @Option(name: .customLong("truststore-pass-file"),
+            help: "The trust store password, from the first line of this file, when the connector does not write it (secure vault, the JVM's trust store).")
+    var passwordFile: String?
+
+    @Option(name: .customLong("truststore-pass-env"), help: "The same, from this environment variable.")
+    var passwordEnvironment: String?
+
+    func validate() throws {
+        if certificate == nil, alias != nil || whitelistThisCert || passwordFile != nil || passwordEnvironment != nil {
+            throw ValidationError("--trust-client-cert-alias, --whitelist-this-cert and --truststore-pass-* go with --trust-client-cert")
+        }
+        if passwordFile != nil, passwordEnvironment != nil {
+            throw ValidationError("give the trust store password one way only: --truststore-pass-file or --truststore-pass-env")
+        }
+    }
+
+    /// The certificate read and the password resolved once, before any IS_HOME is planned.
+    func request() throws(InputError) -> ClientCertificateTrust? {
+        guard let certificate else { return nil }
+        let password: Secret? = if let passwordFile {
+            try StorePassword.fromFile(passwordFile)
+        } else if let passwordEnvironment {
+            try StorePassword.fromEnvironment(passwordEnvironment, option: "--truststore-pass-env")
+        } else {
+            nil
+        }
+        return ClientCertificateTrust(certificate: try CertificateFile.single(in: try SourceFile.read(path: certificate)),
+                                      alias: alias, password: password)
     }
 }
 

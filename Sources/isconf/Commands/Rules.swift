@@ -39,7 +39,7 @@ struct Rules: ParsableCommand {
             for (name, content) in files {
                 text += "  \(name):\n"
                 for line in content.split(separator: "\n", omittingEmptySubsequences: false) {
-                    text += "    \(line)\n"
+                    text += "    \(redactSecrets(in: String(line)))\n"
                 }
             }
         }
@@ -58,6 +58,7 @@ struct Rules: ParsableCommand {
         case true?: result.append("plugins folder with the mutual SSL bundle")
         case nil: break
         }
+        result += example.facts.storeFiles.descriptions
         return result
     }
 }

@@ -31,19 +31,25 @@ struct StorePassword: ParsableArguments {
     /// The password, or nil when none was given and there is no terminal to ask on (or the answer was empty).
     func resolve() throws(InputError) -> Secret? {
         if let password { return Secret(password) }
-        if let file {
-            let text = String(decoding: try SourceFile.read(path: file, limit: 64 * 1024).bytes, as: UTF8.self)
-            var line = Substring(text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
-            if line.hasSuffix("\r") { line = line.dropLast() }
-            return Secret(String(line))
-        }
-        if let environment {
-            guard let value = getenv(environment) else {
-                throw InputError(path: "--storepass-env", message: "the environment variable \(environment) is not set")
-            }
-            return Secret(String(cString: value))
-        }
+        if let file { return try StorePassword.fromFile(file) }
+        if let environment { return try StorePassword.fromEnvironment(environment, option: "--storepass-env") }
         return isatty(0) == 1 ? prompt() : nil
+    }
+
+    /// The first line of a file (without its CR LF or LF), as `--storepass-file` and `enable
+    /// --truststore-pass-file` take it.
+    static func fromFile(_ file: String) throws(InputError) -> Secret {
+        let text = String(decoding: try SourceFile.read(path: file, limit: 64 * 1024).bytes, as: UTF8.self)
+        var line = Substring(text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
+        if line.hasSuffix("\r") { line = line.dropLast() }
+        return Secret(String(line))
+    }
+
+    static func fromEnvironment(_ environment: String, option: String) throws(InputError) -> Secret {
+        guard let value = getenv(environment) else {
+            throw InputError(path: option, message: "the environment variable \(environment) is not set")
+        }
+        return Secret(String(cString: value))
     }
 
     /// The missing-password error of commands that cannot go on without one.

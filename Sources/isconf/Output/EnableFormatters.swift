@@ -46,7 +46,7 @@ struct EnableTextFormatter {
     }
 }
 
-/// `{"changed": …, "files": [{path, changed, rules_fixed, changes, diff?, backup?}], "errors": [...]}`.
+/// `{"changed": …, "files": [{path, changed, rules_fixed, changes, diff?, backup?, trusted_certificate?}], "errors": [...]}`.
 struct EnableJSONFormatter {
     func format(_ outcomes: [TargetOutcome], errors: [String]) -> String {
         let files = outcomes.flatMap(\.files)
@@ -62,6 +62,13 @@ struct EnableJSONFormatter {
                 ]
                 if let diff = file.diff { members.append(("diff", .string(diff))) }
                 if let backup = file.backup { members.append(("backup", .string(backup))) }
+                if let trusted = file.trustedCertificate {
+                    members.append(("trusted_certificate", .object([
+                        ("alias", .string(trusted.alias)),
+                        ("sha1", .string(trusted.thumbprints.sha1)),
+                        ("sha256", .string(trusted.thumbprints.sha256)),
+                    ])))
+                }
                 return .object(members)
             })),
             ("errors", .array(errors.map(JSON.string))),

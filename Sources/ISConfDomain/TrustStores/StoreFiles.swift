@@ -1,0 +1,159 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import ISConfTrustStore
+import ISConfXML
+
+/// The key store files of a home as the store rules see them, and the moment certificates are
+/// judged at: the disk and the clock in a lint, memory and a fixed date in the rules' examples.
+/// A store is opened once however many rules look at it (a PKCS#12 store costs key derivations),
+/// and opened again only when its bytes change.
+public final class StoreFiles: @unchecked Sendable {
+    private let memory: [String: [UInt8]]?
+    private let fixedNow: Timestamp?
+    /// What the examples' stores hold, for `isconf rules`.
+    public let descriptions: [String]
+    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+    private var opened: [Key: (bytes: [UInt8], store: Result<KeyStore, InputError>)] = [:]
+
+    private struct Key: Hashable {
+        var path: String
+        var password: String?
+    }
+
+    /// The disk and the clock.
+    public convenience init() {
+        self.init(memory: nil, now: nil, descriptions: [])
+    }
+
+    /// Files held in memory by path, judged at `now`.
+    public convenience init(files: [String: [UInt8]], now: Timestamp, descriptions: [String]) {
+        self.init(memory: files, now: now, descriptions: descriptions)
+    }
+
+    private init(memory: [String: [UInt8]]?, now: Timestamp?, descriptions: [String]) {
+        self.memory = memory
+        fixedNow = now
+        self.descriptions = descriptions
+        pthread_mutex_init(mutex, nil)
+    }
+
+    deinit {
+        pthread_mutex_destroy(mutex)
+        mutex.deallocate()
+    }
+
+    public var now: Timestamp { fixedNow ?? .now() }
+
+    func exists(_ path: String) -> Bool {
+        memory.map { $0[path] != nil } ?? FileSystem.exists(path)
+    }
+
+    /// The store at `path`, read and verified with `password`; without one (secure vault) a JKS
+    /// store is still listed, unverified.
+    func open(_ path: String, password: Secret?) -> Result<KeyStore, InputError> {
+        let bytes: [UInt8]
+        if let memory {
+            guard let held = memory[path] else { return .failure(InputError(path: path, message: describeErrno(ENOENT))) }
+            bytes = held
+        } else {
+            do { bytes = try SourceFile.read(path: path).bytes } catch { return .failure(error) }
+        }
+        let key = Key(path: path, password: password?.revealed)
+        pthread_mutex_lock(mutex)
+        let known = opened[key]
+        pthread_mutex_unlock(mutex)
+        if let known, known.bytes == bytes { return known.store }
+        let store: Result<KeyStore, InputError>
+        do { store = .success(try KeyStore.read(bytes, path: path, password: password?.revealed)) } catch { store = .failure(error) }
+        pthread_mutex_lock(mutex)
+        opened[key] = (bytes, store)
+        pthread_mutex_unlock(mutex)
+        return store
+    }
+}
+
+/// One store of the main HTTPS connector, as far as isconf could get with it.
+struct StoreCheck {
+    enum State {
+        /// The path holds a placeholder other than `${carbon.home}`.
+        case unresolvedPath
+        case missing(path: String)
+        /// Its password is in secure vault; a JKS store is still listed, without its integrity checked.
+        case secureVault(alias: String, listed: KeyStore?)
+        /// Not a store isconf can read, or the password is wrong: the library's message.
+        case unreadable(InputError)
+        case opened(KeyStore)
+    }
+
+    let reference: StoreReference
+    let state: State
+    let document: XMLDocument
+    /// Names the store independently of its line, for fingerprints: `Connector[port=9443].truststore`.
+    let subject: String
+
+    var isOpened: Bool {
+        if case .opened = state { return true }
+        return false
+    }
+
+    /// The store's entries, when they could be read.
+    var store: KeyStore? {
+        switch state {
+        case .opened(let store): store
+        case .secureVault(_, let listed): listed
+        default: nil
+        }
+    }
+
+    /// The resolved path, or the path as written when it could not be resolved.
+    var shownPath: String { reference.resolvedPath ?? reference.path }
+
+    /// The key entry Tomcat serves: the one `keyAlias` names, else the first private key.
+    var servedKeyEntry: KeyStoreEntry? {
+        guard let store else { return nil }
+        if let alias = reference.keyAlias { return store.entry(alias).flatMap { $0.kind == .privateKey ? $0 : nil } }
+        return store.entries.first { $0.kind == .privateKey }
+    }
+}
+
+extension LintContext {
+    /// The main HTTPS connector's key store and trust store, each opened once per lint and shared by
+    /// the store rules; none without an IS_HOME to resolve `${carbon.home}` in.
+    var storeChecks: [StoreCheck] {
+        guard let home = facts.root, let server = catalina, let connector = server.mainHTTPSConnector else { return [] }
+        let files = facts.storeFiles
+        return connector.storeReferences(generation: tomcat, home: home, kernelVersion: facts.kernelVersion).map { reference in
+            let state: StoreCheck.State
+            if let path = reference.resolvedPath {
+                if !files.exists(path) {
+                    state = .missing(path: path)
+                } else {
+                    switch reference.password {
+                    case .secureVault(let alias):
+                        state = .secureVault(alias: alias, listed: try? files.open(path, password: nil).get())
+                    case .known(let password):
+                        switch files.open(path, password: password) {
+                        case .success(let store): state = .opened(store)
+                        case .failure(let error): state = .unreadable(error)
+                        }
+                    }
+                }
+            } else {
+                state = .unresolvedPath
+            }
+            let subject = connector.subject + (reference.purpose == .keyStore ? ".keystore" : ".truststore")
+            return StoreCheck(reference: reference, state: state, document: server.document, subject: subject)
+        }
+    }
+
+    /// A finding about a store, at `attribute`, else at the attribute that names the store (or its element).
+    func finding(_ rule: Rule, _ message: String, about check: StoreCheck, at attribute: XMLAttribute? = nil,
+                 severity: Severity? = nil, hint: String?, subject: String? = nil) -> Finding {
+        let position = attribute.map { check.document.position(of: $0.nameSpan.start) } ?? check.reference.position(in: check.document)
+        return Finding(rule: rule.id, severity: severity ?? rule.severity, message: message, file: check.document.path,
+                       position: position, hint: hint, subject: subject ?? check.subject)
+    }
+}
