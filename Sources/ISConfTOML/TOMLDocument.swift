@@ -38,7 +38,7 @@ public struct TOMLDocument: Sendable {
     public var root: TOMLValue
     let layout: TOMLLayout
     private let lineMap: LineMap
-    private let entryIndex: [[String]: Int]
+    let entryIndex: [[String]: Int]
 
     public func entry(_ keyPath: [String]) -> TOMLEntry? {
         entryIndex[keyPath].map { entries[$0] }
@@ -66,31 +66,28 @@ public struct TOMLDocument: Sendable {
             throw failure("invalid UTF-8 (byte 0x\(String(bytes[invalid], radix: 16, uppercase: true))); TOML files are UTF-8", at: invalid)
         }
 
+        // toml++ 3.4 asserts on some malformed input (an abort; undefined behaviour where asserts
+        // are compiled out), so it reads only what the scanner has accepted as TOML. A scanner
+        // failure is then reported by TOMLKit if the bytes before it already break a rule (a key
+        // defined twice…), and in the scanner's words otherwise.
         var scanner = TOMLScanner(bytes: bytes, lineMap: lineMap)
-        var scanFailure: ScanFailure?
         do {
             try scanner.scan()
         } catch {
-            switch error.kind {
-            case .rejected: scanFailure = error
-            case .headerWithoutKey: throw failure("invalid TOML: \(error.message)", at: error.offset)
-            case .limitation: throw failure(error.message, at: error.offset)
+            if error.isLimitation { throw failure(error.message, at: error.offset) }
+            if case .failure(let earlier) = TOMLKitReader.read(Array(bytes[..<error.acceptedPrefix])) {
+                throw InputError(path: source.path, message: "invalid TOML: \(earlier.message)",
+                                 position: SourcePosition(line: earlier.line, column: earlier.column))
             }
+            throw failure("invalid TOML: \(error.message)", at: error.offset)
         }
-        // Where the scanner stopped, toml++ sees the file only to the end of that line: should the
-        // scanner be wrong there, toml++ still never reads a header the scanner has not checked.
-        let reference = scanFailure.map { Array(bytes[..<lineEnd(after: $0.offset, in: bytes)]) } ?? bytes
         let root: TOMLValue
-        switch TOMLKitReader.read(reference) {
+        switch TOMLKitReader.read(bytes) {
         case .success(let value):
             root = value
         case .failure(let error):
             throw InputError(path: source.path, message: "invalid TOML: \(error.message)",
                              position: SourcePosition(line: error.line, column: error.column))
-        }
-        if let scanFailure {
-            throw failure("internal error: TOMLKit reads this file but isconf's TOML scanner does not (\(scanFailure.message)); please report it",
-                          at: scanFailure.offset)
         }
         if let difference = scanner.value.firstDifference(from: root) {
             throw failure("internal error: isconf's TOML scanner and TOMLKit read \(describe(difference)) differently; please report it")
@@ -114,10 +111,6 @@ func describe(_ keyPath: [String]) -> String {
         }
     }
     return out
-}
-
-private func lineEnd(after offset: Int, in bytes: [UInt8]) -> Int {
-    bytes[offset...].firstIndex(of: 0x0A).map { $0 + 1 } ?? bytes.count
 }
 
 /// The offset of the first byte that is not well-formed UTF-8.

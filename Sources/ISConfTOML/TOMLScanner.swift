@@ -2,30 +2,29 @@ import ISConfXML
 
 /// Why the scanner stopped, and where it noticed.
 struct ScanFailure: Error {
-    enum Kind {
-        /// Not TOML, or a scanner bug: TOMLKit decides which.
-        case rejected
-        /// Not TOML, and toml++ must not see it: a header that does not start with a key trips an
-        /// assertion in its parse_key() (an abort, or undefined behaviour where asserts are off).
-        case headerWithoutKey
-        /// Valid TOML isconf cannot represent.
-        case limitation
-    }
-
     var message: String
     var offset: Int
-    var kind = Kind.rejected
+    /// The bytes before the key/value, header or line that failed: all of it TOML as far as the
+    /// scanner can tell.
+    var acceptedPrefix: Int
+    /// Valid TOML isconf cannot represent, rather than invalid TOML.
+    var isLimitation = false
 }
 
 /// isconf's own byte-level TOML 1.0 reader. TOMLKit says what a document means but not where
 /// anything is; this finds the byte spans of every key and value, and builds the same value tree,
 /// which `TOMLDocument.parse` compares with TOMLKit's to prove the spans right.
+///
+/// It checks what TOML looks like (the lexical rules), not what it means: a key defined twice or a
+/// table redefined are TOMLKit's to report, so the scanner only has to get through them.
 struct TOMLScanner {
     private let bytes: [UInt8]
     private let lineMap: LineMap
     private var index = 0
     /// The first byte of the line being read.
     private var lineStart = 0
+    /// The first byte of the line the current key/value, header or blank line starts on.
+    private var constructStart = 0
     private let root = TableBuilder()
 
     private(set) var entries: [TOMLEntry] = []
@@ -46,6 +45,7 @@ struct TOMLScanner {
         layout.sections.append(.init(path: [], header: nil, bodyStart: index, bodyStartNeedsLineBreak: false))
         var table = root
         while true {
+            constructStart = lineStart
             skipSpaces()
             guard let byte = peek() else { return }
             switch byte {
@@ -82,7 +82,12 @@ struct TOMLScanner {
     }
 
     private func fail(_ message: String, at offset: Int? = nil) -> ScanFailure {
-        ScanFailure(message: message, offset: offset ?? index)
+        ScanFailure(message: message, offset: offset ?? index, acceptedPrefix: constructStart)
+    }
+
+    /// "expected …, saw 'x'" at the current byte.
+    private func expected(_ what: String) -> ScanFailure {
+        fail("expected \(what), saw \(describeCharacter(at: index))")
     }
 
     private func describeCharacter(at offset: Int) -> String {
@@ -105,7 +110,7 @@ struct TOMLScanner {
         } else if at("\r"), at("\n", 1) {
             index += 2
         } else if index < bytes.count {
-            throw fail("expected the end of the line")
+            throw expected("a comment or the end of the line")
         } else {
             return false
         }
@@ -130,13 +135,12 @@ struct TOMLScanner {
         let isArrayElement = at("[", 1)
         index += isArrayElement ? 2 : 1
         skipSpaces()
-        guard let first = peek(), isBareKeyByte(first) || first == UInt8(ascii: "\"") || first == UInt8(ascii: "'") else {
-            throw ScanFailure(message: "expected a key in the table header, saw \(describeCharacter(at: index))",
-                              offset: index, kind: .headerWithoutKey)
-        }
-        let (parts, _) = try key()
+        let (parts, _) = try key(in: "the table header")
         skipSpaces()
-        guard at("]"), !isArrayElement || at("]", 1) else { throw fail("expected \(isArrayElement ? "]]" : "]") closing the header") }
+        guard at("]"), !isArrayElement || at("]", 1) else {
+            if at("]") { index += 1 }
+            throw expected(isArrayElement ? "]] closing the header" : "] closing the header")
+        }
         index += isArrayElement ? 2 : 1
 
         var table = root
@@ -154,8 +158,7 @@ struct TOMLScanner {
                     table.members[part] = .table(created)
                 }
                 table = created
-            case .table(let existing):
-                if isLast && isArrayElement { throw fail("[[\(parts.joined(separator: "."))]] names a table", at: start) }
+            case .table(let existing) where !(isLast && isArrayElement):
                 table = existing
             case .tables(let elements):
                 if isLast && isArrayElement {
@@ -167,8 +170,11 @@ struct TOMLScanner {
                     path.append("[\(elements.count - 1)]")
                     table = elements[elements.count - 1]
                 }
-            case .value:
-                throw fail("\(path.joined(separator: ".")) is a value, not a table", at: start)
+            case .table, .value:
+                // Redefined: TOMLKit reports it.
+                let created = TableBuilder()
+                table.members[part] = .table(created)
+                table = created
             }
         }
         tables.append(TOMLTableHeader(path: parts, span: ByteSpan(start, index),
@@ -178,28 +184,28 @@ struct TOMLScanner {
     }
 
     /// A bare, quoted or dotted key: its parts and the span of the whole key.
-    private mutating func key() throws(ScanFailure) -> ([String], ByteSpan) {
+    private mutating func key(in context: String? = nil) throws(ScanFailure) -> ([String], ByteSpan) {
         let start = index
-        var parts = [try simpleKey()]
+        var parts = [try simpleKey(in: context)]
         var end = index
         while true {
             skipSpaces()
             guard at(".") else { break }
             index += 1
             skipSpaces()
-            parts.append(try simpleKey())
+            parts.append(try simpleKey(in: context))
             end = index
         }
         index = end
         return (parts, ByteSpan(start, end))
     }
 
-    private mutating func simpleKey() throws(ScanFailure) -> String {
+    private mutating func simpleKey(in context: String?) throws(ScanFailure) -> String {
         if at("\"") { return try basicString() }
         if at("'") { return try literalString() }
         let start = index
         while let byte = peek(), isBareKeyByte(byte) { index += 1 }
-        guard index > start else { throw fail("expected a key") }
+        guard index > start else { throw expected(context.map { "a key in \($0)" } ?? "a key") }
         return String(decoding: bytes[start..<index], as: UTF8.self)
     }
 
@@ -210,7 +216,7 @@ struct TOMLScanner {
     private mutating func keyValue(in table: TableBuilder, section: Int, inlineTable: Int?) throws(ScanFailure) -> Int {
         let (parts, keySpan) = try key()
         skipSpaces()
-        guard at("=") else { throw fail("expected = after the key") }
+        guard at("=") else { throw expected("= after the key") }
         let equalsOffset = index
         index += 1
         skipSpaces()
@@ -219,7 +225,7 @@ struct TOMLScanner {
         let valueStart = index
         let value = try value(keyPath: keyPath, section: section)
         let valueSpan = ByteSpan(valueStart, index)
-        try insert(value, at: parts, into: table, keyStart: keySpan.start)
+        insert(value, at: parts, into: table)
 
         layout.statements.append(.init(
             keyPath: keyPath, writtenKey: parts, keySpan: keySpan, equalsOffset: equalsOffset, valueSpan: valueSpan,
@@ -233,29 +239,25 @@ struct TOMLScanner {
         return statement
     }
 
-    private func insert(_ value: TOMLValue, at parts: [String], into table: TableBuilder, keyStart: Int) throws(ScanFailure) {
+    /// Defines a (dotted) key; a conflict replaces what was there, and TOMLKit reports it.
+    private func insert(_ value: TOMLValue, at parts: [String], into table: TableBuilder) {
         var table = table
         for part in parts.dropLast() {
-            switch table.members[part] {
-            case nil:
+            if case .table(let existing) = table.members[part] {
+                table = existing
+            } else {
                 let created = TableBuilder()
                 table.members[part] = .table(created)
                 table = created
-            case .table(let existing):
-                table = existing
-            default:
-                throw fail("\(part) is not a table", at: keyStart)
             }
         }
-        let last = parts[parts.count - 1]
-        guard table.members[last] == nil else { throw fail("\(last) is defined twice", at: keyStart) }
-        table.members[last] = .value(value)
+        table.members[parts[parts.count - 1]] = .value(value)
     }
 
     /// A value. `keyPath` is where it sits when keys can reach it (nil inside arrays), so that the
     /// members of an inline table there are recorded too.
     private mutating func value(keyPath: [String]?, section: Int) throws(ScanFailure) -> TOMLValue {
-        guard let byte = peek() else { throw fail("expected a value") }
+        guard let byte = peek() else { throw expected("a value") }
         switch byte {
         case UInt8(ascii: "\""):
             return .string(at("\"", 1) && at("\"", 2) ? try multiLineString(basic: true) : try basicString())
@@ -283,7 +285,7 @@ struct TOMLScanner {
             } else if at("]") {
                 break
             } else {
-                throw fail("expected , or ] in the array")
+                throw expected(", or ] in the array")
             }
         }
         index += 1
@@ -314,7 +316,7 @@ struct TOMLScanner {
                 } else if at("}") {
                     break
                 } else {
-                    throw fail("expected , or } in the inline table")
+                    throw expected(", or } in the inline table")
                 }
             }
         }
@@ -325,12 +327,12 @@ struct TOMLScanner {
 
     /// A member of an inline table inside an array: only its value matters.
     private mutating func unrecordedKeyValue(into table: TableBuilder) throws(ScanFailure) {
-        let (parts, keySpan) = try key()
+        let (parts, _) = try key()
         skipSpaces()
-        guard at("=") else { throw fail("expected = after the key") }
+        guard at("=") else { throw expected("= after the key") }
         index += 1
         skipSpaces()
-        try insert(try value(keyPath: nil, section: 0), at: parts, into: table, keyStart: keySpan.start)
+        insert(try value(keyPath: nil, section: 0), at: parts, into: table)
     }
 
     // MARK: Strings
@@ -340,7 +342,7 @@ struct TOMLScanner {
         index += 1
         var text: [UInt8] = []
         while true {
-            guard let byte = peek(), byte != 0x0A, byte != 0x0D else { throw fail("unterminated string") }
+            guard let byte = peek(), byte != 0x0A, byte != 0x0D else { throw fail("the string that starts here is not closed on its line", at: start) }
             if byte == UInt8(ascii: "\"") { break }
             if byte == UInt8(ascii: "\\") {
                 try escape(into: &text)
@@ -357,7 +359,7 @@ struct TOMLScanner {
         index += 1
         var text: [UInt8] = []
         while true {
-            guard let byte = peek(), byte != 0x0A, byte != 0x0D else { throw fail("unterminated string") }
+            guard let byte = peek(), byte != 0x0A, byte != 0x0D else { throw fail("the string that starts here is not closed on its line", at: start) }
             if byte == UInt8(ascii: "'") { break }
             try appendCharacter(byte, to: &text)
         }
@@ -375,7 +377,7 @@ struct TOMLScanner {
         if at("\n") { index += 1 } else if at("\r"), at("\n", 1) { index += 2 }
         var text: [UInt8] = []
         while true {
-            guard let byte = peek() else { throw fail("unterminated multi-line string") }
+            guard let byte = peek() else { throw fail("the multi-line string that starts here is never closed", at: start) }
             if byte == quote {
                 var run = 0
                 while peek(run) == quote { run += 1 }
@@ -410,7 +412,9 @@ struct TOMLScanner {
     }
 
     private mutating func appendCharacter(_ byte: UInt8, to text: inout [UInt8]) throws(ScanFailure) {
-        if (byte < 0x20 && byte != 0x09) || byte == 0x7F { throw fail("control character in a string") }
+        if (byte < 0x20 && byte != 0x09) || byte == 0x7F {
+            throw fail("control character U+00\(byte < 0x10 ? "0" : "")\(String(byte, radix: 16, uppercase: true)) in a string (write it as an escape)")
+        }
         text.append(byte)
         index += 1
     }
@@ -418,7 +422,7 @@ struct TOMLScanner {
     private mutating func escape(into text: inout [UInt8]) throws(ScanFailure) {
         let start = index
         index += 1
-        guard let letter = peek() else { throw fail("unterminated string") }
+        guard let letter = peek() else { throw fail("the string is not closed before the end of the file") }
         index += 1
         switch letter {
         case UInt8(ascii: "b"): text.append(0x08)
@@ -436,13 +440,14 @@ struct TOMLScanner {
                   let scalar = Unicode.Scalar(code)
             else { throw fail("invalid \\\(Character(Unicode.Scalar(letter))) escape", at: start) }
             if code == 0 {
-                throw ScanFailure(message: "a string holds \\u0000, which TOMLKit cuts the string at; isconf does not read such files",
-                                  offset: start, kind: .limitation)
+                var failure = fail("a string holds \\u0000, which TOMLKit cuts the string at; isconf does not read such files", at: start)
+                failure.isLimitation = true
+                throw failure
             }
             text.append(contentsOf: String(Character(scalar)).utf8)
             index += width
         default:
-            throw fail("invalid escape", at: start)
+            throw fail("invalid escape \\\(describeCharacter(at: start + 1).dropFirst().dropLast()) (TOML has \\b \\t \\n \\f \\r \\\" \\\\ \\u \\U)", at: start)
         }
     }
 
@@ -460,7 +465,7 @@ struct TOMLScanner {
         let token = bytes[start..<index]
         let text = String(decoding: token, as: UTF8.self)
         switch text {
-        case "": throw fail("expected a value")
+        case "": throw expected("a value")
         case "true": return .boolean(true)
         case "false": return .boolean(false)
         case "inf", "+inf": return .float(.infinity)
@@ -469,12 +474,12 @@ struct TOMLScanner {
         default: break
         }
         if token.count >= 5, token.contains(UInt8(ascii: ":")) || token[start + 4] == UInt8(ascii: "-") && token.prefix(4).allSatisfy(isDigit) {
-            guard let fields = DateTimeFields(token) else { throw fail("invalid date or time", at: start) }
+            guard let fields = DateTimeFields(token) else { throw fail("invalid date or time (TOML writes 1979-05-27T07:32:00Z)", at: start) }
             return .dateTime(fields.text)
         }
         if let number = integer(text) { return .integer(number) }
         if let number = float(text) { return .float(number) }
-        throw fail("invalid value", at: start)
+        throw fail("invalid value: not a number, boolean or date (strings need quotes)", at: start)
     }
 
     private func integer(_ text: String) -> Int64? {

@@ -202,11 +202,11 @@ import Testing
     }
 
     @Test func unterminatedString() {
-        expectError(Array("a = 1\nb = \"abc\nc = 2\n".utf8), line: 2, "invalid TOML")
+        expectError(Array("a = 1\nb = \"abc\nc = 2\n".utf8), line: 2, column: 5, "invalid TOML", "not closed on its line")
     }
 
     @Test func unterminatedMultiLineString() {
-        expectError(Array("a = '''abc\n\nc = 2\n".utf8), line: 3, "invalid TOML")
+        expectError(Array("a = '''abc\n\nc = 2\n".utf8), line: 1, column: 5, "invalid TOML", "never closed")
     }
 
     @Test func duplicateKey() {
@@ -225,6 +225,25 @@ import Testing
         expectError(Array("x = 1\n  [\r\n".utf8), line: 2, column: 4, "saw the end of the line")
         expectError(Array("[.a]".utf8), line: 1, column: 2, "saw '.'")
         expectError(Array("[".utf8), line: 1, column: 2, "saw the end of the file")
+    }
+
+    /// Another input toml++ 3.4 aborts on (in parse_value); the scanner stops first.
+    @Test func dateFollowedBySpaceAndDigit() {
+        expectError(Array("d = 1979-05-27 0 07:32:00Z\n".utf8), line: 1, column: 16, "invalid TOML", "saw '0'")
+    }
+
+    /// Where the scanner stops, TOMLKit still judges the lines before: the first error is reported.
+    @Test func anEarlierRuleBreakWinsOverALaterSyntaxError() {
+        expectError(Array("a = 1\na = 2\nb = \"open\n".utf8), line: 2, "invalid TOML", "redefine")
+        expectError(Array("a = 1\nb = \"open\na = 2\n".utf8), line: 2, column: 5, "not closed")
+    }
+
+    @Test func unquotedStringsAreNotEchoed() {
+        // The value could be a password: the message names the problem, not the text.
+        let error = parseError(Array("[super_admin]\npassword = s3cr3tpass\n".utf8))
+        #expect(error?.message.contains("s3cr3t") == false)
+        #expect(error?.message.contains("strings need quotes") == true)
+        #expect(error?.position == SourcePosition(line: 2, column: 12))
     }
 
     @Test func errorColumnsCountCharacters() {

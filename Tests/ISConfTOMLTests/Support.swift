@@ -46,6 +46,7 @@ enum PythonTOML {
     static let skipReason: Comment = "python3 with tomllib (3.11+) is not installed"
 
     /// Tags every value with its TOML type, and writes date-times in TOMLValue's normal form.
+    /// tomllib refuses a BOM, so it is dropped first.
     private static let script = #"""
 import sys, json, tomllib, datetime
 def tagged(v):
@@ -68,7 +69,7 @@ def tagged(v):
     if isinstance(v, datetime.date): return {"t": "dateTime", "v": v.strftime("%Y-%m-%d")}
     if isinstance(v, datetime.time): return {"t": "dateTime", "v": clock(v)}
     raise TypeError(type(v))
-print(json.dumps(tagged(tomllib.loads(sys.stdin.buffer.read().decode("utf-8")))))
+print(json.dumps(tagged(tomllib.loads(sys.stdin.buffer.read().decode("utf-8-sig")))))
 """#
 
     struct Failure: Error, CustomStringConvertible { let description: String }
