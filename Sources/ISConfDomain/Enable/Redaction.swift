@@ -18,8 +18,10 @@ public func redactSecrets(in document: TOMLDocument) -> [UInt8] {
     var bytes = document.source.bytes
     let secrets = document.entries.filter { Secret.isSecretKey($0.keyPath) }.sorted { $0.valueSpan.start > $1.valueSpan.start }
     for entry in secrets {
-        let lines = bytes[entry.valueSpan.range].split(separator: 0x0A, omittingEmptySubsequences: false).count
-        let mask = lines == 1 ? "\"" + Secret.mask + "\"" : Array(repeating: Secret.mask, count: lines).joined(separator: "\n")
+        let value = bytes[entry.valueSpan.range]
+        let lines = value.split(separator: 0x0A, omittingEmptySubsequences: false).count
+        let quote = value.first.flatMap { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "'") ? String(UnicodeScalar($0)) : nil } ?? ""
+        let mask = lines == 1 ? quote + Secret.mask + quote : Array(repeating: Secret.mask, count: lines).joined(separator: "\n")
         bytes.replaceSubrange(entry.valueSpan.range, with: Array(mask.utf8))
     }
     return bytes
