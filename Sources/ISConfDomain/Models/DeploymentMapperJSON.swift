@@ -39,7 +39,12 @@ enum MapperJSON {
         }
 
         mutating func skipSpace() {
-            while index < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) { index += 1 }
+            while index < bytes.count {
+                switch bytes[index] {
+                case 0x20, 0x09, 0x0A, 0x0D: index += 1
+                default: return
+                }
+            }
         }
 
         /// nil for `null`.
@@ -97,6 +102,12 @@ enum MapperJSON {
         private mutating func string() throws(Failure) -> String {
             let start = index
             index += 1
+            // Most strings have no escapes: one decode of the run.
+            if let end = bytes[index...].firstIndex(where: { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 < 0x20 }),
+               bytes[end] == UInt8(ascii: "\"") {
+                defer { index = end + 1 }
+                return String(decoding: bytes[index..<end], as: UTF8.self)
+            }
             var scalars = String.UnicodeScalarView()
             var runStart = index
             func flush(_ end: Int) { scalars.append(contentsOf: String(decoding: bytes[runStart..<end], as: UTF8.self).unicodeScalars) }
@@ -169,8 +180,12 @@ enum MapperJSON {
 
         private mutating func number() throws(Failure) -> Double {
             let start = index
-            let numberBytes: Set<UInt8> = Set(Array("+-0123456789.eE".utf8))
-            while index < bytes.count, numberBytes.contains(bytes[index]) { index += 1 }
+            scan: while index < bytes.count {
+                switch bytes[index] {
+                case 0x30...0x39, UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E"): index += 1
+                default: break scan
+                }
+            }
             let text = String(decoding: bytes[start..<index], as: UTF8.self)
             guard !text.isEmpty, text.first != "+", let number = Double(text) else {
                 throw Failure(offset: start, message: text.isEmpty ? "unexpected character" : "bad number \(text)")

@@ -69,7 +69,8 @@ extension Rule {
                                         subject: "deployment.toml:" + DeploymentKey.whiteListEnabled.rawValue)]
             }
             if listShort {
-                let unchecked = toggle.value == .boolean(true) ? "" : " (WhiteListEnabled is not the boolean true, so the config mapper's validator does not catch it)"
+                let unchecked = toggle.value == .boolean(true) || deployment.mapper.validatesWhiteList == false
+                    ? "" : " (WhiteListEnabled is not the boolean true, so the config mapper's validator does not catch it)"
                 return [context.finding(rule, "WhiteListEnabled is on and \(listState): \(quietOutcome)\(unchecked)",
                                         at: list.entry ?? toggle.entry, in: deployment, hint: listHint, subject: subject)]
             }
