@@ -110,7 +110,7 @@ private struct EditPlanner {
         switch change {
         case .set(_, let value):
             if existingDepth == keyPath.count {
-                guard let entry = entry(keyPath) else { throw failure(change, "it is a table; set the keys inside it") }
+                guard let entry = document.entry(keyPath) else { throw failure(change, "it is a table; set the keys inside it") }
                 if entry.value == value { return nil }
                 return Splice(at: entry.valueSpan.range, value.description)
             }
@@ -122,14 +122,12 @@ private struct EditPlanner {
             }
             let statement = layout.statements[layout.entryStatements[number]]
             if statement.inlineTable != nil {
-                throw failure(change, "it is inside an inline table { … } it shares a line with; edit that by hand",
+                throw failure(change, "it is a member of an inline table { … } and shares its line; edit it by hand",
                               at: statement.keySpan.start)
             }
             return Splice(at: statement.lines.range, "")
         }
     }
-
-    private func entry(_ keyPath: [String]) -> TOMLEntry? { document.entry(keyPath) }
 
     private func failure(_ change: TOMLChange, _ reason: String, at offset: Int? = nil) -> InputError {
         InputError(path: document.path, message: "cannot \(change.verb) \(describe(change.keyPath)): \(reason)",
@@ -165,14 +163,13 @@ private struct EditPlanner {
         if let section = layout.sections.firstIndex(where: { $0.header != nil && $0.path == table }) ?? (table.isEmpty ? 0 : nil) {
             return addLine(in: section, key: [keyPath.last!], value)
         }
-        let definingDottedKeys = layout.statements.indices.filter { number in
-            let statement = layout.statements[number]
-            return statement.inlineTable == nil && statement.keyPath.count > table.count && statement.keyPath.starts(with: table)
+        let lastDefiningDottedKey = layout.statements.filter { statement in
+            statement.inlineTable == nil && statement.keyPath.count > table.count && statement.keyPath.starts(with: table)
                 && layout.sections[statement.section].path.count < table.count
-        }
-        if let last = definingDottedKeys.max(by: { layout.statements[$0].keySpan.start < layout.statements[$1].keySpan.start }) {
-            let sectionPath = layout.sections[layout.statements[last].section].path
-            return addLine(after: layout.statements[last], key: Array(keyPath[sectionPath.count...]), value)
+        }.max { $0.keySpan.start < $1.keySpan.start }
+        if let last = lastDefiningDottedKey {
+            let sectionPath = layout.sections[last.section].path
+            return addLine(after: last, key: Array(keyPath[sectionPath.count...]), value)
         }
         // A table only headers of its sub-tables imply: its own header may still come.
         return addSection(table, key: keyPath.last!, value)

@@ -7,8 +7,6 @@ struct TOMLLayout: Sendable {
     struct Statement: Sendable {
         /// Absolute, like `TOMLEntry.keyPath`.
         var keyPath: [String]
-        /// The key's parts as written (relative to the section or inline table).
-        var writtenKey: [String]
         var keySpan: ByteSpan
         var equalsOffset: Int
         var valueSpan: ByteSpan
@@ -16,7 +14,8 @@ struct TOMLLayout: Sendable {
         /// The inline table it is a member of, if any.
         var inlineTable: Int?
         /// From the first byte of its line to just after the line ending of its last line (or the
-        /// end of the file). TOML gives every key/value outside an inline table lines of its own.
+        /// end of the file). TOML gives every key/value outside an inline table lines of its own;
+        /// for a member of an inline table this is only its key.
         var lines: ByteSpan
         var endsWithLineBreak: Bool
     }

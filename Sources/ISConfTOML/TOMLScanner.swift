@@ -26,6 +26,8 @@ struct TOMLScanner {
     /// The first byte of the line the current key/value, header or blank line starts on.
     private var constructStart = 0
     private let root = TableBuilder()
+    /// The last position handed out, to count on from it.
+    private var lastPosition: (offset: Int, position: SourcePosition)?
 
     private(set) var entries: [TOMLEntry] = []
     private(set) var tables: [TOMLTableHeader] = []
@@ -69,6 +71,22 @@ struct TOMLScanner {
 
     // MARK: Lines
 
+    /// `LineMap`'s position, counted on from the previous one when it is further on the same line:
+    /// keys come in file order, and an inline table of thousands of keys on one line would
+    /// otherwise have its columns counted from the line's start for each of them.
+    private mutating func position(of offset: Int) -> SourcePosition {
+        var position: SourcePosition
+        if let (previous, known) = lastPosition, previous <= offset,
+           !bytes[previous..<offset].contains(where: { $0 == 0x0A || $0 == 0x0D }) {
+            position = known
+            position.column += bytes[previous..<offset].reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) }
+        } else {
+            position = lineMap.position(of: offset, in: bytes)
+        }
+        lastPosition = (offset, position)
+        return position
+    }
+
     private func peek(_ ahead: Int = 0) -> UInt8? {
         index + ahead < bytes.count ? bytes[index + ahead] : nil
     }
@@ -92,6 +110,9 @@ struct TOMLScanner {
 
     private func describeCharacter(at offset: Int) -> String {
         guard offset < bytes.count else { return "the end of the file" }
+        if bytes[offset] == 0x0D, offset + 1 == bytes.count || bytes[offset + 1] != 0x0A {
+            return "a carriage return without a line feed"
+        }
         if bytes[offset] == 0x0A || bytes[offset] == 0x0D { return "the end of the line" }
         var end = offset + 1
         while end < bytes.count, bytes[end] & 0xC0 == 0x80 { end += 1 }
@@ -178,7 +199,7 @@ struct TOMLScanner {
             }
         }
         tables.append(TOMLTableHeader(path: parts, span: ByteSpan(start, index),
-                                      position: lineMap.position(of: start, in: bytes), isArrayElement: isArrayElement))
+                                      position: position(of: start), isArrayElement: isArrayElement))
         layout.sections.append(.init(path: path, header: tables.count - 1, bodyStart: index, bodyStartNeedsLineBreak: false))
         return table
     }
@@ -228,13 +249,13 @@ struct TOMLScanner {
         insert(value, at: parts, into: table)
 
         layout.statements.append(.init(
-            keyPath: keyPath, writtenKey: parts, keySpan: keySpan, equalsOffset: equalsOffset, valueSpan: valueSpan,
+            keyPath: keyPath, keySpan: keySpan, equalsOffset: equalsOffset, valueSpan: valueSpan,
             section: section, inlineTable: inlineTable, lines: keySpan, endsWithLineBreak: false))
         let statement = layout.statements.count - 1
         if let inlineTable { layout.inlineTables[inlineTable].members.append(statement) }
         if case .table(let members) = value, !members.isEmpty { return statement }
         entries.append(TOMLEntry(keyPath: keyPath, value: value, keySpan: keySpan, valueSpan: valueSpan,
-                                 position: lineMap.position(of: keySpan.start, in: bytes)))
+                                 position: position(of: keySpan.start)))
         layout.entryStatements.append(statement)
         return statement
     }
@@ -438,16 +459,17 @@ struct TOMLScanner {
                   let code = UInt32(String(decoding: bytes[index..<index + width], as: UTF8.self), radix: 16),
                   bytes[index..<index + width].allSatisfy(isHexDigit),
                   let scalar = Unicode.Scalar(code)
-            else { throw fail("invalid \\\(Character(Unicode.Scalar(letter))) escape", at: start) }
+            else { throw fail("invalid \\\(Unicode.Scalar(letter)) escape: it needs \(width) hex digits of a Unicode scalar value", at: start) }
             if code == 0 {
                 var failure = fail("a string holds \\u0000, which TOMLKit cuts the string at; isconf does not read such files", at: start)
                 failure.isLimitation = true
                 throw failure
             }
-            text.append(contentsOf: String(Character(scalar)).utf8)
+            text.append(contentsOf: String(scalar).utf8)
             index += width
         default:
-            throw fail("invalid escape \\\(describeCharacter(at: start + 1).dropFirst().dropLast()) (TOML has \\b \\t \\n \\f \\r \\\" \\\\ \\u \\U)", at: start)
+            let shown = letter > 0x20 && letter < 0x7F ? " \\" + String(Unicode.Scalar(letter)) : ""
+            throw fail("invalid escape\(shown) (TOML has \\b \\t \\n \\f \\r \\\" \\\\ \\u \\U)", at: start)
         }
     }
 
@@ -483,8 +505,13 @@ struct TOMLScanner {
     }
 
     private func integer(_ text: String) -> Int64? {
-        let radixes: [String: Int] = ["0x": 16, "0o": 8, "0b": 2]
-        if let radix = radixes[String(text.prefix(2))] {
+        let radix: Int? = switch text.prefix(2) {
+        case "0x": 16
+        case "0o": 8
+        case "0b": 2
+        default: nil
+        }
+        if let radix {
             let digits = text.dropFirst(2)
             guard let clean = withoutUnderscores(digits), clean.utf8.allSatisfy(isHexDigit) else { return nil }
             return Int64(clean, radix: radix)

@@ -53,6 +53,8 @@ extension TOMLValue {
 
     /// The first key path (in key order) where the two trees differ; nil when they are equal.
     func firstDifference(from other: TOMLValue) -> [String]? {
+        // Equal trees, the usual case, need no sorted walk.
+        if self == other { return nil }
         switch (self, other) {
         case let (.table(mine), .table(theirs)):
             for key in Set(mine.keys).union(theirs.keys).sorted() {
@@ -66,7 +68,7 @@ extension TOMLValue {
             }
             return nil
         default:
-            return self == other ? nil : []
+            return []
         }
     }
 }

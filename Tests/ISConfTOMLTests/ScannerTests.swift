@@ -153,6 +153,19 @@ import Testing
         #expect(parsed.position(of: 9) == SourcePosition(line: 2, column: 3))
     }
 
+    /// Positions are counted on along a line; they must still be LineMap's.
+    @Test func positionsOnOneLongLineAndAcrossLines() throws {
+        let members = (0..<300).map { "\"k\($0)é\" = \($0)" }.joined(separator: ", ")
+        let parsed = try document("[t]\nx = 1\nmany = { " + members + " }\ny = 'é'\n[[u]]\n z = { a = 1 }\r\n" + Self.everything)
+        #expect(parsed.entries.count > 300)
+        for entry in parsed.entries {
+            #expect(entry.position == parsed.position(of: entry.keySpan.start), "\(entry.keyPath)")
+        }
+        for header in parsed.tables {
+            #expect(header.position == parsed.position(of: header.span.start), "\(header.path)")
+        }
+    }
+
     @Test func readsCRLF() throws {
         let parsed = try document("a = 1\r\n\r\n[t]\r\nb = \"\"\"\r\nx\r\ny\"\"\"\r\nc = [\r\n  1,\r\n]\r\n")
         #expect(parsed.entry(["t", "b"])?.value == .string("x\ny"))
@@ -236,6 +249,13 @@ import Testing
     @Test func anEarlierRuleBreakWinsOverALaterSyntaxError() {
         expectError(Array("a = 1\na = 2\nb = \"open\n".utf8), line: 2, "invalid TOML", "redefine")
         expectError(Array("a = 1\nb = \"open\na = 2\n".utf8), line: 2, column: 5, "not closed")
+    }
+
+    @Test func invalidEscapes() {
+        expectError(Array("a = \"x\\q\"\n".utf8), line: 1, column: 7, "invalid escape \\q (TOML has")
+        expectError(Array("a = \"x\\\n".utf8), line: 1, column: 7, "invalid escape (TOML has")
+        expectError(Array("a = \"\"\"x\\ y\"\"\"\n".utf8), line: 1, column: 9, "invalid escape (TOML has")
+        expectError(Array("a = 'ok'\nb = \"\\uD800\"\n".utf8), line: 2, column: 6, "invalid \\u escape")
     }
 
     @Test func unquotedStringsAreNotEchoed() {
