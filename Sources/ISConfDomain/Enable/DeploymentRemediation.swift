@@ -39,10 +39,10 @@ public enum DeploymentRemediation {
         let targetRules: [Rule] = [.tomlCertificateVerification, .tomlClientAuth, .tomlMutualSSLAuthenticator, .tomlEnableBoolean]
             + (options.whitelist != nil ? [Rule.tomlWhitelist] : [])
         let planned = changes(DeploymentConfig(document: document, mapper: mapper), options: options)
-        let before = findings(of: targetRules, in: source, facts: facts)
         if planned.isEmpty {
             return DeploymentPlan(document: document, edited: document, edits: [], changes: [], rulesFixed: [])
         }
+        let before = findings(of: targetRules, in: source, facts: facts)
 
         let edits = planned.map(\.change)
         let result = try TOMLEditor.verify(try TOMLEditor.apply(edits, to: document), original: document, changes: edits)

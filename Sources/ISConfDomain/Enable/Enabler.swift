@@ -16,7 +16,7 @@ public enum BackupPolicy: Sendable {
 public struct EnableRequest: Sendable {
     public var options: EnableOptions
     public var tomcat: TomcatGeneration?
-    /// Edit the XML of an IS 5.9+ home although deployment.toml regenerates it.
+    /// Edit the XML of an IS 5.9+ home instead of deployment.toml, which regenerates it at every start.
     public var forceXML: Bool
     public var backup: BackupPolicy
     /// False for `--check`: plan and verify, write nothing.
@@ -72,6 +72,7 @@ extension FilePlan: PlannedFile {}
 public enum Enabler {
     static let attempts = 3
 
+    /// An IS 5.9+ home gets its deployment.toml enabled instead, unless `forceXML` (`enableDeploymentToml`).
     /// `alreadyRead` holds files the caller has just read (the daemon, which reads to see whether a
     /// file changed at all); they are planned from as they are. A retry after a concurrent change
     /// always reads again.
