@@ -15,9 +15,15 @@ final class WatchEngine: @unchecked Sendable {
         case starting, ready, reloading, stopping
     }
 
+    private enum Kind {
+        case xml(ConfigRole)
+        /// An IS 5.9+ home's deployment.toml, from which the server renders the XML at every start.
+        case deploymentToml
+    }
+
     private struct WatchedFile {
         var target: Int
-        var role: ConfigRole
+        var kind: Kind
         var path: String
         /// The folders whose events concern this file, each with the entry name on the way; `direct`
         /// for the file's own folder (and its real folder when the path is a symbolic link).
@@ -35,7 +41,7 @@ final class WatchEngine: @unchecked Sendable {
         /// An event on this name may change the file; `direct` when the name is the file itself, else a
         /// folder on the way (replaced: the file is new whatever its bytes).
         case file(Int, direct: Bool)
-        /// deployment.toml of this target: the home's facts may have changed.
+        /// deployment.toml of this target: it may have appeared or gone, which changes what is watched.
         case home(Int)
     }
 
@@ -237,16 +243,21 @@ final class WatchEngine: @unchecked Sendable {
         if discovery.targets.isEmpty {
             logger.error("reload: nothing to watch; keeping the previous set")
         } else {
-            let previous = files
             targets = discovery.targets
-            for watch in foldersByWatch.keys { inotify.remove(watch) }
-            layOut(keeping: previous)
-            let kept = Set(files.map(\.path))
-            for file in previous where !kept.contains(file.path) { metrics.forget(file: file.path) }
+            relayOut()
         }
         logger.info("reloaded")
         checkAll(reason: "reload")
         becomeReady()
+    }
+
+    /// Watches the files of `targets` anew, keeping what was learnt about the files still there.
+    private func relayOut() {
+        let previous = files
+        for watch in foldersByWatch.keys { inotify.remove(watch) }
+        layOut(keeping: previous)
+        let kept = Set(files.map(\.path))
+        for file in previous where !kept.contains(file.path) { metrics.forget(file: file.path) }
     }
 
     /// Builds the file list and the folders to watch; a file already known keeps what was learnt about it.
@@ -257,9 +268,11 @@ final class WatchEngine: @unchecked Sendable {
         foldersByWatch = [:]
         pending = [:]
         for (index, target) in targets.enumerated() {
-            for (role, path) in target.files where !files.contains(where: { $0.path == path }) {  // a path given twice
+            var watched = target.files.map { (Kind.xml($0.role), $0.path) }
+            if let toml = target.facts.deploymentToml { watched.append((.deploymentToml, toml)) }
+            for (kind, path) in watched where !files.contains(where: { $0.path == path }) {  // a path given twice
                 let root = target.facts.root.map(Self.withoutTrailingSlash)
-                var file = WatchedFile(target: index, role: role, path: path, chain: Self.chain(of: path, root: root))
+                var file = WatchedFile(target: index, kind: kind, path: path, chain: Self.chain(of: path, root: root))
                 if let old = known[path] {
                     file.knownHash = old.knownHash
                     file.brokenRules = old.brokenRules
@@ -339,6 +352,7 @@ final class WatchEngine: @unchecked Sendable {
 
     private func handle(_ events: [Inotify.Event]) {
         let now = MonotonicClock.nanoseconds()
+        var layoutChanged = false
         for event in events {
             if event.mask & Inotify.overflow != 0 {
                 logger.warning("inotify queue overflowed; re-checking everything")
@@ -362,11 +376,18 @@ final class WatchEngine: @unchecked Sendable {
                     case .file(let index, let direct):
                         schedule(index, at: now, force: !direct)
                     case .home(let target):
-                        if let root = targets[target].facts.root { targets[target].facts = Discovery.home(root).facts }
-                        for (index, file) in files.enumerated() where file.target == target { schedule(index, at: now, force: true) }
+                        guard let root = targets[target].facts.root else { continue }
+                        let facts = Discovery.home(root).facts
+                        if (facts.deploymentToml == nil) != (targets[target].facts.deploymentToml == nil) { layoutChanged = true }
+                        targets[target].facts = facts
                     }
                 }
             }
+        }
+        if layoutChanged {
+            // A deployment.toml appeared or went: which files are watched, and how the home is enabled, changed.
+            relayOut()
+            for index in files.indices { schedule(index, at: now, force: true) }
         }
     }
 
@@ -426,12 +447,22 @@ final class WatchEngine: @unchecked Sendable {
         }
         metrics.checked(atEpochSeconds: Self.epochSeconds())
 
-        let generated = target.facts.deploymentToml != nil
-        let writes = !configuration.reportOnly && !generated
-        let request = EnableRequest(options: configuration.options, tomcat: configuration.tomcat, forceXML: true,
-                                    backup: configuration.backup, write: writes)
-        let single = LintTarget(facts: target.facts, files: [(files[index].role, path)])
-        let outcome = Enabler.run(single, request, alreadyRead: [source])
+        // IS 5.9+ renders the XML from deployment.toml at every start: deployment.toml is corrected, the XML only reported.
+        let generated: Bool
+        let outcome: TargetOutcome
+        var request = EnableRequest(options: configuration.options, tomcat: configuration.tomcat, backup: configuration.backup)
+        switch files[index].kind {
+        case .xml(let role):
+            generated = target.facts.deploymentToml != nil
+            request.forceXML = true
+            request.write = !configuration.reportOnly && !generated
+            outcome = Enabler.run(LintTarget(facts: target.facts, files: [(role, path)]), request, alreadyRead: [source])
+        case .deploymentToml:
+            generated = false
+            request.write = !configuration.reportOnly
+            outcome = Enabler.enableDeploymentToml(target, request, alreadyRead: [source])
+        }
+        let writes = request.write
         let took = Double((MonotonicClock.nanoseconds() - started) / 10_000) / 100
 
         guard let result = outcome.files.first else {
@@ -462,7 +493,7 @@ final class WatchEngine: @unchecked Sendable {
         if !writes {
             files[index].knownHash = hash
             if rules != files[index].brokenRules || reason != "interval" {
-                metadata["action"] = .string(generated ? "none: IS 5.9+ regenerates this file from deployment.toml" : "none: --report-only")
+                metadata["action"] = .string(generated ? "none: IS 5.9+ renders this file from deployment.toml at its next start" : "none: --report-only")
                 logger.warning("drift", metadata: metadata)
             }
             files[index].brokenRules = rules

@@ -127,19 +127,24 @@ import Testing
         #expect(try CLI.run(["enable", "--no-backup", "--backup-dir", "x", other]).status == 64)
     }
 
-    @Test func deploymentTomlHomesAreRefusedUnlessForced() throws {
+    /// IS 5.9+ renders the XML from deployment.toml at every start: enable edits deployment.toml there,
+    /// and the XML only with --force-xml.
+    @Test func deploymentTomlHomesGetTheTOMLEditedUnlessForced() throws {
         let scratch = try Scratch()
         let home = try scratch.copySample(as: "home")
-        try scratch.write("home/repository/conf/deployment.toml", "[server]\nhostname = \"localhost\"\n")
-        let before = try bytes(home + "/" + Self.catalina)
-        let refused = try CLI.run(["enable", home])
-        #expect(refused.status == 2)
-        #expect(refused.stderr.contains("certificateVerification = \"want\""))
-        #expect(refused.stderr.contains("enable = true"))
-        #expect(refused.stderr.contains("--force-xml"))
-        #expect(try bytes(home + "/" + Self.catalina) == before)
+        let toml = try scratch.write("home/repository/conf/deployment.toml", "[server]\nhostname = \"localhost\"\n")
+        let before = (try bytes(home + "/" + Self.catalina), try bytes(home + "/" + Self.authenticators))
+        let result = try CLI.run(["enable", home])
+        #expect(result.status == 0, "\(result.stderr)")
+        // An Identity Server's defaults already give certificateVerification "want": only the authenticator is added.
+        #expect(result.stdout.hasPrefix(toml + ": add [admin_console.authenticator.mutual_ssl_authenticator] enable = true\n"), "\(result.stdout)")
+        #expect(String(decoding: try bytes(toml), as: UTF8.self).hasSuffix("\n[admin_console.authenticator.mutual_ssl_authenticator]\nenable = true\n"))
+        #expect(try bytes(home + "/" + Self.catalina) == before.0 && bytes(home + "/" + Self.authenticators) == before.1)
+
+        let tomlBefore = try bytes(toml)
         #expect(try CLI.run(["enable", "--force-xml", home]).status == 0)
-        #expect(try bytes(home + "/" + Self.catalina) != before)
+        #expect(try bytes(home + "/" + Self.catalina) != before.0)
+        #expect(try bytes(toml) == tomlBefore)
     }
 
     @Test func aSymlinkedFileIsEditedAtItsTarget() throws {

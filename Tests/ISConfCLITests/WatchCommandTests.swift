@@ -217,22 +217,28 @@ import Glibc
         #expect(Save.bytes(home.catalina) == edited)
     }
 
-    /// IS 5.9+ regenerates the XML from deployment.toml at every start: drift there is reported, never
-    /// written, also when the deployment.toml appears while the daemon watches.
-    @Test func filesGeneratedFromDeploymentTomlAreOnlyReported() throws {
+    /// A deployment.toml that appears while the daemon watches makes the home IS 5.9+, whose XML is
+    /// rendered from it at every start: deployment.toml is watched and corrected from then on, and drift
+    /// in the XML is only reported.
+    @Test func aDeploymentTomlThatAppearsIsCorrectedAndTheXMLOnlyReported() throws {
         let home = try Home()
         let daemon = try Self.watch(home)
         defer { daemon.kill() }
         try #require(daemon.waitFor(message: "watching") != nil, "\(daemon.transcript)")
         #expect(daemon.count("corrected") == 2)
-        try Save.create(home.path + "/repository/conf/deployment.toml", Array("[server]\nhostname = \"localhost\"\n".utf8))
-        usleep(300_000)
+        let toml = home.path + "/repository/conf/deployment.toml"
+        try Save.create(toml, Array("[server]\nhostname = \"localhost\"\n".utf8))
+        let corrected = try #require(daemon.waitFor(message: "corrected", count: 3), "\(daemon.transcript)")
+        #expect(corrected["file"] as? String == toml)
+        #expect(corrected["rules"] as? [String] == ["toml-mutual-ssl-authenticator"])
+        #expect(Save.text(toml) == "[server]\nhostname = \"localhost\"\n\n[admin_console.authenticator.mutual_ssl_authenticator]\nenable = true\n")
+
         try Save.viaRename(home.catalina, Self.badCatalina)
         let drift = try #require(daemon.waitFor(message: "drift"), "\(daemon.transcript)")
         #expect((drift["action"] as? String)?.contains("deployment.toml") == true, "\(drift)")
         usleep(500_000)
         #expect(Save.bytes(home.catalina) == Self.badCatalina)
-        #expect(daemon.count("corrected") == 2, "\(daemon.transcript)")
+        #expect(daemon.count("corrected") == 3, "\(daemon.transcript)")
         #expect(daemon.stop() == 0)
     }
 

@@ -19,6 +19,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE_HOME = REPO / "conf-samples" / "is-home"
+SAMPLE_HOME_7_3 = REPO / "conf-samples" / "is-home-7.3"
 ANSIBLE_DIR = REPO / "conf-samples" / "ansible"
 LIBRARY = ANSIBLE_DIR / "library"
 PLAYBOOK = ANSIBLE_DIR / "playbook.yml"
@@ -29,6 +30,7 @@ TRUST_STORE = Path("repository/resources/security/client-truststore.jks")
 # The sample IS_HOME's trust store password (its catalina-server.xml gives it) and its client CA's SHA-1.
 SAMPLE_TRUSTSTORE_PASSWORD = "sample-truststore-secret"
 SAMPLE_CA_SHA1 = "B2:4A:D8:D6:22:56:07:03:80:1B:8B:A5:C1:A5:24:82:BB:B0:AE:83"
+DEPLOYMENT_TOML = Path("repository/conf/deployment.toml")
 # The venv's own scripts (not resolved: the venv's bin folder is where they are).
 VENV_BIN = Path(sys.executable).parent
 
@@ -403,14 +405,61 @@ def test_isconf_usage_error_fails_with_its_message(tmp_path, env, isconf):
     assert result["rc"] == 64
 
 
-def test_is_5_9_home_is_refused_unless_force_xml(tmp_path, env, isconf):
-    home = make_home(tmp_path)
-    (home / "repository/conf/deployment.toml").write_text("[server]\nhostname = \"localhost\"\n")
-    rc, result = module(tmp_path, env, {"is_home": str(home), "binary": isconf})
-    assert rc != 0 and result["failed"] is True
-    assert "certificateVerification" in result["msg"] and "--force-xml" in result["msg"]
-    rc, result = module(tmp_path, env, {"is_home": str(home), "binary": isconf, "force_xml": True})
+def make_is_5_9_home(tmp_path, name="is-home-7.3"):
+    """A copy of conf-samples/is-home-7.3: deployment.toml as an older guide has it, with passwords."""
+    dest = tmp_path / name
+    shutil.copytree(SAMPLE_HOME_7_3, dest, symlinks=True)
+    return dest
+
+
+def test_is_5_9_home_gets_deployment_toml_edited(tmp_path, env, isconf):
+    home = make_is_5_9_home(tmp_path)
+    xml_before = {p: (home / p).read_bytes() for p in (CATALINA, AUTHENTICATORS)}
+    args = {"is_home": str(home), "binary": isconf, "fail_on": "error"}
+
+    # check mode: the TOML errors the planned change fixes do not fail the task
+    rc, result = module(tmp_path, env, args, "--check", "--diff")
+    assert rc == 0 and result["changed"] is True and not result.get("failed"), result
+    assert [Path(f["path"]).relative_to(home) for f in result["files"]] == [DEPLOYMENT_TOML]
+    diff = result["diff"][0]["prepared"]
+    assert diff.startswith("--- a/repository/conf/deployment.toml\n")
+    assert '-clientAuth = "want"' in diff and '-enable = "true"\n+enable = true' in diff
+    assert "would change" in result["msg"]
+    assert "wso2carbon" not in json.dumps(result)
+
+    rc, result = module(tmp_path, env, args)
     assert rc == 0 and result["changed"] is True, result
+    toml = (home / DEPLOYMENT_TOML).read_text()
+    assert 'clientAuth' not in toml and toml.endswith("[admin_console.authenticator.mutual_ssl_authenticator]\nenable = true\n")
+    assert 'password = "wso2carbon"' in toml  # the rest as it was
+    (entry,) = result["files"]
+    assert entry["rules_fixed"] == ["toml-client-auth", "toml-enable-boolean"]
+    assert Path(entry["backup"]).is_file()
+    assert result["msg"].startswith("mutual SSL enabled: 1 file changed; it takes effect at the next start of the server")
+    assert {p: (home / p).read_bytes() for p in (CATALINA, AUTHENTICATORS)} == xml_before
+
+    after = snapshot(home)
+    rc, again = module(tmp_path, env, args)
+    assert rc == 0 and again["changed"] is False, again
+    assert snapshot(home) == after
+
+    # force_xml: the generated XML is edited instead, as before IS 5.9
+    rc, forced = module(tmp_path, env, dict(args, force_xml=True, fail_on="never"))
+    assert rc == 0 and forced["changed"] is True, forced
+    assert "--force-xml" in forced["cmd"]
+    assert {Path(f["path"]).relative_to(home) for f in forced["files"] if f["changed"]} == {CATALINA, AUTHENTICATORS}
+    assert (home / DEPLOYMENT_TOML).read_text() == toml
+
+
+def test_is_5_9_home_with_a_malformed_deployment_toml_fails(tmp_path, env, isconf):
+    home = make_is_5_9_home(tmp_path)
+    (home / DEPLOYMENT_TOML).write_text('[server]\nhostname = "localhost"\n[server]\n')
+    before = snapshot(home)
+    for state in ("enabled", "linted"):
+        rc, result = module(tmp_path, env, {"is_home": str(home), "binary": isconf, "state": state})
+        assert rc != 0 and result["failed"] is True
+        assert "%s:3:1: invalid TOML" % (home / DEPLOYMENT_TOML) in result["msg"], result["msg"]
+    assert snapshot(home) == before
 
 
 # ---------------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ public enum BackupPolicy: Sendable {
 public struct EnableRequest: Sendable {
     public var options: EnableOptions
     public var tomcat: TomcatGeneration?
-    /// Edit the XML of an IS 5.9+ home although deployment.toml regenerates it.
+    /// Edit the XML of an IS 5.9+ home instead of deployment.toml, which regenerates it at every start.
     public var forceXML: Bool
     public var backup: BackupPolicy
     /// False for `--check`: plan and verify, write nothing.
@@ -53,6 +53,8 @@ public struct FileOutcome: Sendable {
     public var writtenContent: [UInt8]?
     /// For the trust store: the certificate imported, or found already there.
     public var trustedCertificate: TrustStoreImportOutcome?
+    /// The file is deployment.toml: the server renders the XML from it at its next start.
+    public var isDeploymentToml = false
 }
 
 public struct TargetOutcome: Sendable {
@@ -61,23 +63,30 @@ public struct TargetOutcome: Sendable {
     public var error: String?
 }
 
+/// A file's verified new contents, as the writer needs them.
+protocol PlannedFile {
+    var original: SourceFile { get }
+    var result: [UInt8] { get }
+    var path: String { get }
+    var changed: Bool { get }
+}
+
+extension FilePlan: PlannedFile {}
+
 /// Carries out `isconf enable` on one target: plan and verify every file first, then write each
 /// changed file under the folder lock, compare-and-swap, with a backup.
 public enum Enabler {
     static let attempts = 3
 
+    /// An IS 5.9+ home gets its deployment.toml enabled instead, unless `forceXML` (`enableDeploymentToml`).
     /// `alreadyRead` holds files the caller has just read (the daemon, which reads to see whether a
     /// file changed at all); they are planned from as they are. A retry after a concurrent change
     /// always reads again.
     public static func run(_ target: LintTarget, _ request: EnableRequest, stamp: String = Backups.utcStamp(),
                            alreadyRead: [SourceFile] = []) -> TargetOutcome {
         var outcome = TargetOutcome()
-        if let toml = target.facts.deploymentToml, !request.forceXML {
-            outcome.error = "\(target.facts.root ?? toml): IS 5.9+ generates these XML files from \(toml) at every start, so edits here would be lost. "
-                + "Set [transport.https.sslHostConfig.properties] certificateVerification = \"want\" and "
-                + "[admin_console.authenticator.mutual_ssl_authenticator] enable = true there, "
-                + "or pass --force-xml to edit the generated XML anyway (start the server with -DavoidConfigUpdate=true to keep it)"
-            return outcome
+        if target.facts.deploymentToml != nil, !request.forceXML {
+            return enableDeploymentToml(target, request, stamp: stamp, alreadyRead: alreadyRead)
         }
         var plans: [FilePlan] = []
         for (role, path) in target.files {
@@ -118,7 +127,11 @@ public enum Enabler {
             }
             if request.write, plan.changed {
                 do {
-                    if let written = try write(plan, target: target, request: request, stamp: stamp) {
+                    let written = try write(plan, name: relativeName(plan.path, target: target), target: target, request: request,
+                                            stamp: stamp) { () throws(InputError) in
+                        try self.plan(path: plan.path, role: plan.role, target: target, request: request)
+                    }
+                    if let written {
                         file.backup = written.backup
                         file.writtenContent = written.content
                         file.written = true
@@ -175,41 +188,40 @@ public enum Enabler {
         return try Remediation.plan(source, role: role, facts: target.facts, tomcat: request.tomcat, options: request.options)
     }
 
-    /// Writes one file; if it changed since it was read, reads and plans again (a few times at most).
-    /// Nil when a concurrent edit made the change unnecessary.
-    private static func write(_ first: FilePlan, target: LintTarget, request: EnableRequest,
-                              stamp: String) throws(InputError) -> (backup: String?, content: [UInt8])? {
+    /// Writes one file, saved as `name` in the backups; if it changed since it was read, reads and
+    /// plans again with `planAgain` (a few times at most). Nil when a concurrent edit made the change unnecessary.
+    static func write<Plan: PlannedFile>(_ first: Plan, name: String, target: LintTarget, request: EnableRequest, stamp: String,
+                                         planAgain: () throws(InputError) -> Plan) throws(InputError) -> (backup: String?, content: [UInt8])? {
         var plan = first
         let resolved = try SafeWriter.resolve(plan.path)
         for _ in 0..<attempts {
-            let current = plan
+            let (original, result) = (plan.original, plan.result)
             var backup: String?
             let outcome = try SafeWriter.withDirectoryLock(for: resolved) { () throws(InputError) in
-                try SafeWriter.replace(resolved, expecting: current.original.bytes, with: current.result) { info throws(InputError) in
-                    backup = try saveBackup(current, mode: info.st_mode, target: target, policy: request.backup, stamp: stamp)
+                try SafeWriter.replace(resolved, expecting: original.bytes, with: result) { info throws(InputError) in
+                    backup = try saveBackup(original, name: name, mode: info.st_mode, target: target, policy: request.backup, stamp: stamp)
                 }
             }
-            if outcome == .written { return (backup, current.result) }
-            plan = try self.plan(path: plan.path, role: plan.role, target: target, request: request)
+            if outcome == .written { return (backup, result) }
+            plan = try planAgain()
             if !plan.changed { return nil }
         }
         throw InputError(path: plan.path, message: "kept changing while isconf was writing it (\(attempts) tries); not changed")
     }
 
-    private static func saveBackup(_ plan: FilePlan, mode: mode_t, target: LintTarget, policy: BackupPolicy,
+    private static func saveBackup(_ original: SourceFile, name: String, mode: mode_t, target: LintTarget, policy: BackupPolicy,
                                    stamp: String) throws(InputError) -> String? {
-        let name = relativeName(plan.path, target: target)
         switch policy {
         case .none:
             return nil
         case .directory(let directory):
-            return try Backups(root: directory, stamp: stamp).save(plan.original, relativePath: name, mode: mode)
+            return try Backups(root: directory, stamp: stamp).save(original, relativePath: name, mode: mode)
         case .isHome:
             if let root = target.facts.root {
-                return try Backups(root: root + "/backup/isconf", stamp: stamp).save(plan.original, relativePath: name, mode: mode)
+                return try Backups(root: root + "/backup/isconf", stamp: stamp).save(original, relativePath: name, mode: mode)
             }
-            let folder = SafeWriter.parent(of: plan.path) + "/.isconf-backup"
-            return try Backups(root: folder, stamp: stamp).save(plan.original, relativePath: name, mode: mode)
+            let folder = SafeWriter.parent(of: original.path) + "/.isconf-backup"
+            return try Backups(root: folder, stamp: stamp).save(original, relativePath: name, mode: mode)
         }
     }
 

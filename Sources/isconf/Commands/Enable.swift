@@ -9,8 +9,10 @@ struct Enable: ParsableCommand {
         commandName: "enable",
         abstract: "Enable mutual SSL: clientAuth=\"want\" and MutualSSLAuthenticator disabled=\"false\".",
         discussion: """
-            Changes only the bytes that must change, verifies the result against libxml2 before writing, \
-            writes atomically under a folder lock, and keeps a backup of each file it replaces. With \
+            Changes only the bytes that must change, verifies the result before writing (against libxml2 for \
+            the XML; by reading the whole TOML document back), writes atomically under a folder lock, and keeps \
+            a backup of each file it replaces. On IS 5.9+ (an IS_HOME with repository/conf/deployment.toml) it \
+            edits deployment.toml, from which the server renders the XML at its next start. With \
             --trust-client-cert it also imports a client certificate into the trust store the HTTPS connector \
             uses, opened and checked with the files before anything is written. Running it again changes \
             nothing. Exit codes: 0 done or already compliant, 1 --check found work, 2 error (the target is left \
@@ -27,7 +29,7 @@ struct Enable: ParsableCommand {
     @Flag(help: "Print a unified diff of the changes (passwords masked).")
     var diff = false
 
-    @Flag(name: .customLong("force-xml"), help: "Edit the XML of an IS 5.9+ home although deployment.toml regenerates it at each start.")
+    @Flag(name: .customLong("force-xml"), help: "Edit the XML of an IS 5.9+ home instead of deployment.toml, which regenerates it at each start.")
     var forceXML = false
 
     @OptionGroup var fix: FixOptions
@@ -60,7 +62,7 @@ struct Enable: ParsableCommand {
             for error in errors { diagnostics += "isconf: error: \(error)\n" }
             Terminal.write(diagnostics, to: 2)
         case .json:
-            Terminal.write(EnableJSONFormatter().format(outcomes, errors: errors), to: 1)
+            Terminal.write(EnableJSONFormatter(check: check).format(outcomes, errors: errors), to: 1)
         }
 
         if !errors.isEmpty { throw ExitCode(2) }

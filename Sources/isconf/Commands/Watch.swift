@@ -11,11 +11,12 @@ struct Watch: ParsableCommand {
         discussion: """
             Checks everything at start, then reacts to every save (in place, rename over, delete and \
             re-create, a folder replaced) after --debounce-ms of quiet. A broken rule is corrected as \
-            `isconf enable` would (verified, atomic, backed up, under the same lock); with --report-only, \
-            or for IS 5.9+ files generated from deployment.toml, it is only logged. A file that does not \
-            parse is reported and left alone until it changes. Logs one line per event on standard error. \
-            Speaks sd_notify when NOTIFY_SOCKET is set. SIGTERM/SIGINT stop it (exit 0); SIGHUP re-discovers \
-            the paths and re-checks everything. Exit codes: 0 stopped by a signal, 2 could not start, 64 usage error.
+            `isconf enable` would (verified, atomic, backed up, under the same lock): on IS 5.9+ in \
+            deployment.toml, while drift in the XML generated from it is only logged; with --report-only \
+            nothing is written. A file that does not parse is reported and left alone until it changes. Logs \
+            one line per event on standard error. Speaks sd_notify when NOTIFY_SOCKET is set. SIGTERM/SIGINT \
+            stop it (exit 0); SIGHUP re-discovers the paths and re-checks everything. Exit codes: 0 stopped by \
+            a signal, 2 could not start, 64 usage error.
             """
     )
 

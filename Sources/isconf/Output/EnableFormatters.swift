@@ -21,18 +21,7 @@ struct EnableTextFormatter {
         for file in files { if let diff = file.diff { out += diff } }
         let backups = Set(files.compactMap { $0.backup.map(backupRun) }).sorted()
         for folder in backups { out += "backup: \(folder)\n" }
-        let changed = files.filter(\.changed).count
-        let written = files.filter(\.written).count
-        if files.isEmpty { return out }
-        if changed == 0 {
-            out += "already compliant: nothing to change\n"
-        } else if check {
-            out += "\(changed) file\(changed == 1 ? "" : "s") would change (run without --check to apply)\n"
-        } else if written < changed {
-            out += "mutual SSL not enabled: \(written) of \(changed) files changed (see the error)\n"
-        } else {
-            out += "mutual SSL enabled: \(written) file\(written == 1 ? "" : "s") changed; restart the server for it to take effect\n"
-        }
+        if let summary = enableSummary(files, check: check) { out += summary + "\n" }
         return out
     }
 
@@ -46,12 +35,32 @@ struct EnableTextFormatter {
     }
 }
 
-/// `{"changed": …, "files": [{path, changed, rules_fixed, changes, diff?, backup?, trusted_certificate?}], "errors": [...]}`.
+/// The last line of the text output and the JSON's `message`; nil when no file was planned.
+func enableSummary(_ files: [FileOutcome], check: Bool) -> String? {
+    let changed = files.filter(\.changed).count
+    let written = files.filter(\.written).count
+    if files.isEmpty { return nil }
+    if changed == 0 { return "already compliant: nothing to change" }
+    if check { return "\(changed) file\(changed == 1 ? "" : "s") would change (run without --check to apply)" }
+    if written < changed { return "mutual SSL not enabled: \(written) of \(changed) files changed (see the error)" }
+    let effect = files.contains { $0.written && $0.isDeploymentToml }
+        ? "it takes effect at the next start of the server, which renders catalina-server.xml and authenticators.xml from deployment.toml"
+        : "restart the server for it to take effect"
+    return "mutual SSL enabled: \(written) file\(written == 1 ? "" : "s") changed; \(effect)"
+}
+
+/// `{"changed": …, "restart_required": …, "message": …, "files": [{path, changed, written, rules_fixed,
+/// changes, diff?, backup?, trusted_certificate?}], "errors": [...]}`.
 struct EnableJSONFormatter {
+    var check: Bool
+
     func format(_ outcomes: [TargetOutcome], errors: [String]) -> String {
         let files = outcomes.flatMap(\.files)
         let document = JSON.object([
             ("changed", .bool(files.contains(where: \.changed))),
+            // Written files take effect when the server next starts (IS 5.9+ renders the XML from deployment.toml then).
+            ("restart_required", .bool(files.contains(where: \.written))),
+            ("message", .optional(enableSummary(files, check: check))),
             ("files", .array(files.map { file in
                 var members: [(String, JSON)] = [
                     ("path", .string(file.path)),

@@ -19,11 +19,20 @@ description:
     in the Tomcat 9 shape) and C(disabled="false") on C(MutualSSLAuthenticator) in
     C(repository/conf/security/authenticators.xml). Only the bytes that must change change; a second
     run changes nothing.
+  - >-
+    On IS 5.9 and later (an IS_HOME with C(repository/conf/deployment.toml)), which render both XML
+    files from C(deployment.toml) at every start, it sets the keys there instead:
+    C([admin_console.authenticator.mutual_ssl_authenticator] enable = true),
+    C([transport.https.sslHostConfig.properties] certificateVerification = "want") where the product's
+    defaults do not already give it, the whitelist and username header when asked, in the form the
+    file already uses, and removes a C([transport.https.properties] clientAuth) that conflicts with the
+    SSLHostConfig. Comments and every other line are kept. The change takes effect at the server's
+    next start.
   - With I(state=linted) it runs C(isconf lint), changes nothing, returns the findings and fails when
     any finding is at or above I(fail_on).
   - Check mode runs C(isconf enable --check); diff mode returns isconf's unified diff of each file
-    that changes (or would change), with keystore and trust store passwords masked. The raw contents
-    of the files, which hold passwords, are never returned.
+    that changes (or would change), with keystore, trust store and C(deployment.toml) passwords
+    masked. The raw contents of the files, which hold passwords, are never returned.
   - A missing binary, a bad IS_HOME, a file that does not parse, or any other isconf error fails the
     task with isconf's own message; the IS_HOME is then left untouched.
 version_added: "0.1.0"
@@ -75,9 +84,9 @@ options:
     default: true
   force_xml:
     description:
-      - Edit the XML of an IS 5.9+ home (one with C(repository/conf/deployment.toml)) anyway. IS 5.9+
-        regenerates these files from C(deployment.toml) at every start, so by default isconf refuses
-        and names the TOML keys to set instead.
+      - Edit the XML of an IS 5.9+ home (one with C(repository/conf/deployment.toml)) instead of
+        C(deployment.toml). IS 5.9+ regenerates the XML from C(deployment.toml) at every start, so the
+        edit lasts only with C(-DavoidConfigUpdate=true).
     type: bool
     default: false
   binary:
@@ -106,7 +115,7 @@ attributes:
     platforms: posix
 notes:
   - Restart the Identity Server after a change (for example from a handler); the files are read at
-    start only.
+    start only (IS 5.9+ renders the XML from C(deployment.toml) then).
   - When I(fail_on) fails the task after a change, C(changed) is still true, but Ansible notifies no
     handler from a failed task (so a restart handler does not run; see C(--force-handlers)).
   - Findings come from C(isconf lint) and carry rule, severity, file, line, column, message, hint and
@@ -148,10 +157,10 @@ changed:
   returned: always
   type: bool
 msg:
-  description: One line saying what happened, or isconf's own error message.
+  description: One line saying what happened (isconf's own, then the lint counts), or isconf's own error message.
   returned: always
   type: str
-  sample: "mutual SSL enabled: 2 files changed; restart the server for it to take effect"
+  sample: "mutual SSL enabled: 2 files changed; restart the server for it to take effect; lint: 0 errors, 1 warning, 0 notes in 2 files"
 findings:
   description:
     - The findings of C(isconf lint) on I(is_home) after the task (in check mode, of the files as they
@@ -368,8 +377,9 @@ def lint(runner, is_home, **on_failure):
     findings = data.get("findings") or []
     errors = ["%s: %s" % (e.get("file"), e.get("message")) for e in (data.get("errors") or [])]
     if rc not in (0, 1) or errors:
-        # A file that cannot be read or parsed: errors, or xml-malformed findings with exit status 2.
-        malformed = [location(f) + ": " + f.get("message", "") for f in findings if f.get("rule") == "xml-malformed"]
+        # A file that cannot be read or parsed: errors, or *-malformed findings with exit status 2.
+        malformed = [location(f) + ": " + f.get("message", "") for f in findings
+                     if f.get("rule") in ("xml-malformed", "toml-malformed")]
         problems = errors + malformed
         runner.fail(
             "; ".join(problems) if problems else "isconf lint failed with exit status %d" % rc,
@@ -452,21 +462,17 @@ def enable(module, runner, params):
             for f in changed_files
         ]
 
-    n = len(changed_files)
-    if module.check_mode:
-        msg = ("%s would change" % count(n, "file")) if changed else "already compliant: nothing to change"
-    else:
-        msg = ("mutual SSL enabled: %s changed; restart the server for it to take effect" % count(n, "file")
-               if changed else "already compliant: nothing to change")
+    msg = data.get("message") or older_isconf_message(module.check_mode, changed, len(changed_files))
     msg += ("; lint of the files as they are: " if module.check_mode else "; lint: ") + summary_line(summary)
 
     fail_on = params["fail_on"] or "never"
     counted = findings
     if module.check_mode:
+        # rules_fixed: the rules whose findings in that file the planned change makes go away.
         fixed = [(f.get("path"), set(f.get("rules_fixed") or [])) for f in changed_files]
         counted = [
             x for x in findings
-            if not (x.get("fixable") and any(same_file(x.get("file"), p) and x.get("rule") in rules for p, rules in fixed))
+            if not any(same_file(x.get("file"), p) and x.get("rule") in rules for p, rules in fixed)
         ]
     failing = at_or_above(counted, fail_on)
 
@@ -476,6 +482,15 @@ def enable(module, runner, params):
         result.update(msg=msg + "; " + describe_failing(failing, fail_on), failing_findings=failing)
         module.fail_json(**result)
     module.exit_json(**result)
+
+
+def older_isconf_message(check_mode, changed, n):
+    """The summary of an isconf whose JSON has no "message" yet (one without IS 5.9+ support)."""
+    if not changed:
+        return "already compliant: nothing to change"
+    if check_mode:
+        return "%s would change" % count(n, "file")
+    return "mutual SSL enabled: %s changed; restart the server for it to take effect" % count(n, "file")
 
 
 def without_diff(entry):

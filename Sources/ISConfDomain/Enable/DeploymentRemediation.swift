@@ -1,0 +1,108 @@
+import ISConfTOML
+import ISConfXML
+
+/// The verified new contents of an IS 5.9+ home's deployment.toml.
+public struct DeploymentPlan: Sendable, PlannedFile {
+    public let document: TOMLDocument
+    /// The document as it will be written; the original when nothing changes.
+    public let edited: TOMLDocument
+    /// The value changes, by key path.
+    public let edits: [TOMLChange]
+    /// What was done, one phrase per change, for people.
+    public let changes: [String]
+    /// Rules that reported a finding before and none after.
+    public let rulesFixed: [String]
+
+    public var original: SourceFile { document.source }
+    public var result: [UInt8] { edited.source.bytes }
+    public var path: String { document.path }
+    public var changed: Bool { original.bytes != result }
+
+    /// A unified diff with every secret masked, in values and in commented-out lines alike.
+    public func diff(name: String) -> String {
+        UnifiedDiff.make(old: redactSecrets(in: document), new: redactSecrets(in: edited), oldName: "a/" + name,
+                         newName: "b/" + name, redact: redactTOMLSecrets(in:))
+    }
+}
+
+/// Plans `isconf enable` on IS 5.9+, where the config mapper renders catalina-server.xml and
+/// authenticators.xml from deployment.toml at every start: the keys that make the TOML rules hold, set
+/// in the form the file already uses (a key, a shorthand, a dotted key, an inline table) with only
+/// their bytes changed, each edit verified by re-reading the whole document.
+public enum DeploymentRemediation {
+    public static func plan(_ source: SourceFile, facts: HomeFacts, options: EnableOptions) throws(InputError) -> DeploymentPlan {
+        let document: TOMLDocument
+        do { document = try TOMLDocument.parse(source) } catch {
+            throw InputError(path: error.path, message: error.message + "; not changed", position: error.position)
+        }
+        let mapper = MapperData.load(facts.mapperFiles, facts: facts)
+        let targetRules: [Rule] = [.tomlCertificateVerification, .tomlClientAuth, .tomlMutualSSLAuthenticator, .tomlEnableBoolean]
+            + (options.whitelist != nil ? [Rule.tomlWhitelist] : [])
+        let planned = changes(DeploymentConfig(document: document, mapper: mapper), options: options)
+        if planned.isEmpty {
+            return DeploymentPlan(document: document, edited: document, edits: [], changes: [], rulesFixed: [])
+        }
+        let before = findings(of: targetRules, in: source, facts: facts)
+
+        let edits = planned.map(\.change)
+        let result = try TOMLEditor.verify(try TOMLEditor.apply(edits, to: document), original: document, changes: edits)
+        let after = findings(of: targetRules, in: result.source, facts: facts)
+        if let left = after.first(where: { $0.severity == .error }) {
+            throw InputError(path: source.path, message: "could not make \(left.rule) hold (\(left.message)); not changed")
+        }
+        let again = changes(DeploymentConfig(document: result, mapper: mapper), options: options)
+        if !again.isEmpty {
+            throw InputError(path: source.path, message: "internal error: the edits did not settle (a second run would "
+                             + again.map(\.description).joined(separator: "; ") + "); not changed")
+        }
+        let reportedBefore = Set(before.map(\.rule)), reportedAfter = Set(after.map(\.rule))
+        let rulesFixed = targetRules.map(\.id).filter { reportedBefore.contains($0) && !reportedAfter.contains($0) }
+        return DeploymentPlan(document: document, edited: result, edits: edits, changes: planned.map(\.description),
+                              rulesFixed: rulesFixed)
+    }
+
+    struct PlannedChange {
+        var change: TOMLChange
+        var description: String
+    }
+
+    /// Only what must change: a stock IS home already gets certificateVerification "want" from the
+    /// product's defaults, so nothing is added for it there.
+    static func changes(_ config: DeploymentConfig, options: EnableOptions) -> [PlannedChange] {
+        var planned: [PlannedChange] = []
+        func set(_ key: DeploymentKey, _ value: TOMLValue) {
+            let keyPath = config.keyPathToSet(key)
+            let name = DeploymentConfig.displayName(keyPath)
+            if let entry = config.document.entry(keyPath) {
+                guard entry.value != value else { return }
+                planned.append(PlannedChange(change: .set(keyPath, value), description: "set \(name) = \(value) (was \(entry.value))"))
+            } else {
+                planned.append(PlannedChange(change: .set(keyPath, value), description: "add \(name) = \(value)"))
+            }
+        }
+
+        let verification = config[.certificateVerification]
+        if verification.rendered.map({ EffectiveClientAuth.mode(of: $0, generation: .tomcat9).mode }) != .optional {
+            set(.certificateVerification, .string("want"))
+        }
+        // The rule's fix: clientAuth goes, certificateVerification (now "want") decides.
+        for entry in config[.connectorClientAuth].entries {
+            planned.append(PlannedChange(change: .remove(entry.keyPath),
+                                         description: "remove \(DeploymentConfig.displayName(entry.keyPath)) = \(entry.value), which conflicts with the SSLHostConfig's certificateVerification"))
+        }
+        if config[.authenticatorEnabled].value != .boolean(true) { set(.authenticatorEnabled, .boolean(true)) }
+        if let header = options.usernameHeader, config[.usernameHeader].value != .string(header) {
+            set(.usernameHeader, .string(header))
+        }
+        if let whitelist = options.whitelist {
+            if config[.whiteListEnabled].value != .boolean(true) { set(.whiteListEnabled, .boolean(true)) }
+            let list = whitelist.joined(separator: ",")
+            if config[.whiteList].value != .string(list) { set(.whiteList, .string(list)) }
+        }
+        return planned
+    }
+
+    private static func findings(of rules: [Rule], in source: SourceFile, facts: HomeFacts) -> [Finding] {
+        Linter.lint(sources: [], facts: facts, only: rules, deploymentToml: source).findings
+    }
+}

@@ -1,0 +1,44 @@
+import ISConfXML
+
+extension Enabler {
+    /// `isconf enable` on an IS 5.9+ home: deployment.toml is edited, written as the XML files are
+    /// (locked, compare-and-swap, backed up), and the XML the server renders from it at its next start
+    /// is left alone. `alreadyRead` as for `run`.
+    public static func enableDeploymentToml(_ target: LintTarget, _ request: EnableRequest, stamp: String = Backups.utcStamp(),
+                                            alreadyRead: [SourceFile] = []) -> TargetOutcome {
+        var outcome = TargetOutcome()
+        guard let path = target.facts.deploymentToml else { return outcome }
+        func plan(_ source: SourceFile?) throws(InputError) -> DeploymentPlan {
+            let source = if let source { source } else { try SourceFile.read(path: path) }
+            return try DeploymentRemediation.plan(source, facts: target.facts, options: request.options)
+        }
+        let planned: DeploymentPlan
+        do { planned = try plan(alreadyRead.first { $0.path == path }) } catch {
+            outcome.error = error.description
+            return outcome
+        }
+        var file = FileOutcome(path: path, changed: planned.changed, changes: planned.changes, rulesFixed: planned.rulesFixed)
+        file.isDeploymentToml = true
+        if request.diff, planned.changed { file.diff = planned.diff(name: HomeFacts.deploymentTomlPath) }
+        if request.write, planned.changed {
+            do {
+                let written = try write(planned, name: HomeFacts.deploymentTomlPath, target: target, request: request, stamp: stamp) {
+                    () throws(InputError) in try plan(nil)
+                }
+                if let written {
+                    file.backup = written.backup
+                    file.writtenContent = written.content
+                    file.written = true
+                } else {
+                    // Someone else's concurrent edit did the job.
+                    file.changed = false
+                    file.changes = []
+                }
+            } catch {
+                outcome.error = error.description
+            }
+        }
+        outcome.files.append(file)
+        return outcome
+    }
+}
