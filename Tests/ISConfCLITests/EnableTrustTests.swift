@@ -282,4 +282,50 @@ struct EnableTrustTests {
         #expect(listed["client"]?.sha256 == [try thumbprints(certificate).sha256])
         #expect(listed["existing"] != nil && listed["wso2carbon"] != nil)
     }
+
+    /// IS 5.9+: the whitelist goes into deployment.toml and the certificate into the store the
+    /// rendered connector names, in one run; the second run changes nothing.
+    @Test func anIS59HomeGetsTheTOMLAndTheStoreInOneRun() throws {
+        let scratch = try Scratch()
+        let home = try scratch.copySample(as: "home")
+        try scratch.write("home/repository/conf/deployment.toml", """
+            [server]
+            hostname = "localhost"
+
+            [admin_console.authenticator.mutual_ssl_authenticator]
+            enable = false
+
+            """)
+        try scratch.write("home/" + Self.catalina, """
+            <Server port="8005" shutdown="SHUTDOWN">
+              <Service name="Catalina">
+                <Connector port="9443" SSLEnabled="true" scheme="https">
+                  <SSLHostConfig certificateVerification="want"
+                                 truststoreFile="${carbon.home}/repository/resources/security/client-truststore.p12"
+                                 truststorePassword="\(Keytool.password)" truststoreType="PKCS12">
+                    <Certificate certificateKeystoreFile="${carbon.home}/repository/resources/security/wso2carbon.jks"
+                                 certificateKeystorePassword="\(Self.sampleKeystorePassword)"/>
+                  </SSLHostConfig>
+                </Connector>
+              </Service>
+            </Server>
+
+            """)
+        let catalinaBefore = try text(home, Self.catalina)
+        let store = try Keytool.store(scratch, "home/repository/resources/security/client-truststore.p12", type: "pkcs12")
+        let certificate = try Keytool.certificate(scratch, "client")
+        // The sample's plugins name a 4.4 kernel: --tomcat 9 makes the connector read as IS 5.9+ renders it.
+        let result = try CLI.run(["enable", "--tomcat", "9", "--trust-client-cert", certificate, "--whitelist-this-cert", home])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("client-truststore.p12: add trusted certificate 'client'"))
+        let toml = try text(home, "repository/conf/deployment.toml")
+        #expect(toml.contains("enable = true"))
+        #expect(toml.contains("WhiteListEnabled = true"))
+        // The sample's mutual SSL bundle predates EnableSHA256, so it compares SHA-1 thumbprints.
+        #expect(toml.contains("WhiteList = \"\(try thumbprints(certificate).sha1)\""), "\(toml)")
+        #expect(try text(home, Self.catalina) == catalinaBefore, "the rendered XML is left to the server")
+        #expect(try Keytool.list(store)["client"]?.type == "trustedCertEntry")
+        let again = try CLI.run(["enable", "--tomcat", "9", "--trust-client-cert", certificate, "--whitelist-this-cert", home])
+        #expect(again.status == 0 && again.stdout.contains("already compliant: nothing to change"), "\(again.stdout)")
+    }
 }

@@ -37,8 +37,8 @@ public enum DeploymentRemediation {
         }
         let mapper = MapperData.load(facts.mapperFiles, facts: facts)
         let targetRules: [Rule] = [.tomlCertificateVerification, .tomlClientAuth, .tomlMutualSSLAuthenticator, .tomlEnableBoolean]
-            + (options.whitelist != nil ? [Rule.tomlWhitelist] : [])
-        let planned = changes(DeploymentConfig(document: document, mapper: mapper), options: options)
+            + (options.setsWhitelist ? [Rule.tomlWhitelist] : [])
+        let planned = changes(DeploymentConfig(document: document, mapper: mapper), options: options, facts: facts)
         if planned.isEmpty {
             return DeploymentPlan(document: document, edited: document, edits: [], changes: [], rulesFixed: [])
         }
@@ -50,7 +50,7 @@ public enum DeploymentRemediation {
         if let left = after.first(where: { $0.severity == .error }) {
             throw InputError(path: source.path, message: "could not make \(left.rule) hold (\(left.message)); not changed")
         }
-        let again = changes(DeploymentConfig(document: result, mapper: mapper), options: options)
+        let again = changes(DeploymentConfig(document: result, mapper: mapper), options: options, facts: facts)
         if !again.isEmpty {
             throw InputError(path: source.path, message: "internal error: the edits did not settle (a second run would "
                              + again.map(\.description).joined(separator: "; ") + "); not changed")
@@ -68,7 +68,7 @@ public enum DeploymentRemediation {
 
     /// Only what must change: a stock IS home already gets certificateVerification "want" from the
     /// product's defaults, so nothing is added for it there.
-    static func changes(_ config: DeploymentConfig, options: EnableOptions) -> [PlannedChange] {
+    static func changes(_ config: DeploymentConfig, options: EnableOptions, facts: HomeFacts) -> [PlannedChange] {
         var planned: [PlannedChange] = []
         func set(_ key: DeploymentKey, _ value: TOMLValue) {
             let keyPath = config.keyPathToSet(key)
@@ -94,10 +94,14 @@ public enum DeploymentRemediation {
         if let header = options.usernameHeader, config[.usernameHeader].value != .string(header) {
             set(.usernameHeader, .string(header))
         }
-        if let whitelist = options.whitelist {
+        if options.setsWhitelist {
             if config[.whiteListEnabled].value != .boolean(true) { set(.whiteListEnabled, .boolean(true)) }
-            let list = whitelist.joined(separator: ",")
-            if config[.whiteList].value != .string(list) { set(.whiteList, .string(list)) }
+            let digest = EffectiveThumbprintDigest(componentVersion: facts.mutualSSLComponentVersion,
+                                                   enableSHA256: config[.enableSHA256].rendered)
+            if let list = options.whitelist(existing: config[.whiteList].rendered, digest: digest)?.joined(separator: ","),
+               config[.whiteList].value != .string(list) {
+                set(.whiteList, .string(list))
+            }
         }
         return planned
     }

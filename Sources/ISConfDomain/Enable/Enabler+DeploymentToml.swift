@@ -17,6 +17,21 @@ extension Enabler {
             outcome.error = error.description
             return outcome
         }
+        // The trust store the rendered connector names (the TOML does not move it) is planned with the TOML.
+        var storePlan: TrustStoreImportPlan?
+        if let trust = request.trustClientCertificate {
+            do { storePlan = try planStore(trust, target: target, request: request, plans: []) } catch {
+                outcome.error = error.description
+                return outcome
+            }
+        }
+        if request.write, let store = storePlan?.replacedStore {
+            // Refused before deployment.toml is written, so the home is not left half done.
+            do { try SafeWriter.checkReplaceable(try SafeWriter.resolve(store)) } catch {
+                outcome.error = error.description
+                return outcome
+            }
+        }
         var file = FileOutcome(path: path, changed: planned.changed, changes: planned.changes, rulesFixed: planned.rulesFixed)
         file.isDeploymentToml = true
         if request.diff, planned.changed { file.diff = planned.diff(name: HomeFacts.deploymentTomlPath) }
@@ -36,9 +51,13 @@ extension Enabler {
                 }
             } catch {
                 outcome.error = error.description
+                outcome.files.append(file)
+                outcome.files += storePlan.map { [$0.fileOutcome] } ?? []
+                return outcome
             }
         }
         outcome.files.append(file)
+        if let storePlan { outcome.files.append(writeStore(storePlan, request: request, stamp: stamp, error: &outcome.error)) }
         return outcome
     }
 }

@@ -151,29 +151,32 @@ public enum Enabler {
             }
             outcome.files.append(file)
         }
-        if let storePlan {
-            var file = storePlan.fileOutcome
-            if request.write, storePlan.changesStore {
-                do {
-                    let written = try TrustStoreImporter.write(storePlan, stamp: stamp)
-                    file.trustedCertificate = written
-                    file.backup = written.backup
-                    file.written = true
-                    // Someone else's concurrent import did the job.
-                    if case .alreadyPresent = written.action { (file.changed, file.changes, file.written) = (false, [], false) }
-                } catch {
-                    outcome.error = error.description
-                }
-            }
-            outcome.files.append(file)
-        }
+        if let storePlan { outcome.files.append(writeStore(storePlan, request: request, stamp: stamp, error: &outcome.error)) }
         return outcome
+    }
+
+    /// Writes the trust store `--trust-client-cert` planned, after the configuration files.
+    static func writeStore(_ storePlan: TrustStoreImportPlan, request: EnableRequest, stamp: String,
+                           error: inout String?) -> FileOutcome {
+        var file = storePlan.fileOutcome
+        guard request.write, storePlan.changesStore else { return file }
+        do {
+            let written = try TrustStoreImporter.write(storePlan, stamp: stamp)
+            file.trustedCertificate = written
+            file.backup = written.backup
+            file.written = true
+            // Someone else's concurrent import did the job.
+            if case .alreadyPresent = written.action { (file.changed, file.changes, file.written) = (false, [], false) }
+        } catch let failure {
+            error = failure.description
+        }
+        return file
     }
 
     /// The import `--trust-client-cert` asks for, into the trust store of the catalina-server.xml
     /// just planned (or read, when it needs no change).
-    private static func planStore(_ trust: ClientCertificateTrust, target: LintTarget, request: EnableRequest,
-                                  plans: [FilePlan]) throws(InputError) -> TrustStoreImportPlan {
+    static func planStore(_ trust: ClientCertificateTrust, target: LintTarget, request: EnableRequest,
+                          plans: [FilePlan]) throws(InputError) -> TrustStoreImportPlan {
         guard let path = target.files.first(where: { $0.role == .catalinaServer })?.path else {
             throw InputError(path: target.files.first?.path ?? "?", message: "--trust-client-cert needs an IS_HOME, to find the trust store its connector uses")
         }
