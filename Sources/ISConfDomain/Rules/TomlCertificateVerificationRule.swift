@@ -39,7 +39,7 @@ extension Rule {
             guard let deployment = context.deployment else { return [] }
             let setting = deployment[.certificateVerification]
             if setting.value != nil && setting.rendered == nil { return [] }  // an array or table: toml-value-type
-            let hint = "set \(DeploymentConfig.displayName(deployment.keyPathToSet(.certificateVerification))) = \"want\""
+            let hint = "set \(DeploymentConfig.displayName(deployment.keyPathToSet(.certificateVerification))) = \"want\" (run: isconf enable)"
             let shown = setting.rendered.map { "certificateVerification is \"\($0)\" (\(setting.originDescription))" }
             let message: String
             switch setting.rendered.map({ EffectiveClientAuth.mode(of: $0, generation: .tomcat9).mode }) {
@@ -57,6 +57,6 @@ extension Rule {
                 message = "\(shown!), which Tomcat 9 rejects: the HTTPS connector does not start (valid: want/optional, required, none, optionalNoCA)"
             }
             return [context.finding(.tomlCertificateVerification, message, at: setting.entry, in: deployment, hint: hint,
-                                    subject: "deployment.toml:" + DeploymentKey.certificateVerification.rawValue)]
+                                    fixable: true, subject: "deployment.toml:" + DeploymentKey.certificateVerification.rawValue)]
         })
 }

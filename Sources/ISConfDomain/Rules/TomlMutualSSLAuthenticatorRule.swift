@@ -37,8 +37,8 @@ extension Rule {
             }
             let message = cause + ": the MutualSSLAuthenticator is rendered disabled=\"true\", so certificate logins are refused"
             return [context.finding(.tomlMutualSSLAuthenticator, message, at: setting.entry, in: deployment,
-                                    hint: "set \(name) = true",
-                                    subject: "deployment.toml:" + DeploymentKey.authenticatorEnabled.rawValue)]
+                                    hint: "set \(name) = true (run: isconf enable)",
+                                    fixable: true, subject: "deployment.toml:" + DeploymentKey.authenticatorEnabled.rawValue)]
         })
 
     public static let tomlEnableBoolean: Rule = Rule(
@@ -77,7 +77,7 @@ extension Rule {
             }
             return [context.finding(.tomlEnableBoolean,
                                     "\(setting.originDescription) \(written): the template's `is sameas true` fails, so the MutualSSLAuthenticator is rendered disabled=\"true\"",
-                                    at: setting.entry, in: deployment, hint: "write enable = true, without quotes",
-                                    subject: "deployment.toml:" + DeploymentKey.authenticatorEnabled.rawValue)]
+                                    at: setting.entry, in: deployment, hint: "write enable = true, without quotes (run: isconf enable)",
+                                    fixable: true, subject: "deployment.toml:" + DeploymentKey.authenticatorEnabled.rawValue)]
         })
 }

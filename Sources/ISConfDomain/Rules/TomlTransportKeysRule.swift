@@ -26,8 +26,8 @@ extension Rule {
                 .tomlClientAuth,
                 "\(setting.originDescription) = \(value) renders clientAuth on the HTTPS <Connector>, beside the <SSLHostConfig> the template always writes: Tomcat 9 takes client authentication from the SSLHostConfig's certificateVerification, and the two conflict",
                 at: setting.entry, in: deployment,
-                hint: "remove it and set \(DeploymentConfig.displayName(deployment.keyPathToSet(.certificateVerification))) = \"want\"",
-                subject: "deployment.toml:" + DeploymentKey.connectorClientAuth.rawValue)]
+                hint: "remove it and set \(DeploymentConfig.displayName(deployment.keyPathToSet(.certificateVerification))) = \"want\" (run: isconf enable)",
+                fixable: true, subject: "deployment.toml:" + DeploymentKey.connectorClientAuth.rawValue)]
         })
 
     public static let tomlCertificateTable: Rule = Rule(
