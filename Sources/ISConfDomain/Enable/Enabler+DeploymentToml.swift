@@ -40,15 +40,7 @@ extension Enabler {
                 let written = try write(planned, name: HomeFacts.deploymentTomlPath, target: target, request: request, stamp: stamp) {
                     () throws(InputError) in try plan(nil)
                 }
-                if let written {
-                    file.backup = written.backup
-                    file.writtenContent = written.content
-                    file.written = true
-                } else {
-                    // Someone else's concurrent edit did the job.
-                    file.changed = false
-                    file.changes = []
-                }
+                file.record(written)
             } catch {
                 outcome.error = error.description
                 outcome.files.append(file)

@@ -57,6 +57,17 @@ public struct FileOutcome: Sendable {
     public var isDeploymentToml = false
 }
 
+extension FileOutcome {
+    /// What `Enabler.write` did; nil: someone else's concurrent edit did the job.
+    mutating func record(_ written: (backup: String?, content: [UInt8])?) {
+        if let written {
+            (backup, writtenContent, self.written) = (written.backup, written.content, true)
+        } else {
+            (changed, changes) = (false, [])
+        }
+    }
+}
+
 public struct TargetOutcome: Sendable {
     public var files: [FileOutcome] = []
     /// Why this target was left untouched (or only partly written), if it was.
@@ -131,15 +142,7 @@ public enum Enabler {
                                             stamp: stamp) { () throws(InputError) in
                         try self.plan(path: plan.path, role: plan.role, target: target, request: request)
                     }
-                    if let written {
-                        file.backup = written.backup
-                        file.writtenContent = written.content
-                        file.written = true
-                    } else {
-                        // Someone else's concurrent edit did the job.
-                        file.changed = false
-                        file.changes = []
-                    }
+                    file.record(written)
                 } catch {
                     outcome.files.append(file)
                     outcome.files += plans[(index + 1)...].map {

@@ -77,13 +77,8 @@ extension Rule {
             guard let text = list.rendered else { return [] }  // an array or table: toml-value-type
             let entries = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingXMLSpace() }
             var findings: [Finding] = []
-            for (index, entry) in entries.enumerated() where !isThumbprint(entry) {
-                let shown = entry.count > 80 ? String(entry.prefix(77)) + "..." : entry
-                let problem = entry.isEmpty ? "an empty entry"
-                    : entry == "*" ? "\"*\", which is not a wildcard"
-                    : "\"\(shown)\", which is not a thumbprint (40 or 64 lowercase hex digits without colons)"
-                findings.append(context.finding(rule, "WhiteList entry \(index + 1) is \(problem)", at: list.entry, in: deployment,
-                                                hint: "write thumbprints as lowercase hex without colons (openssl x509 -noout -fingerprint -sha256)",
+            for (index, problem) in whitelistEntryProblems(entries) {
+                findings.append(context.finding(rule, problem, at: list.entry, in: deployment, hint: whitelistEntryHint,
                                                 subject: subject + "[\(index)]"))
             }
             return findings

@@ -68,18 +68,26 @@ extension Rule {
                                         subject: subject + ".WhiteList")]
             }
             var findings: [Finding] = []
-            for (index, entry) in entries.enumerated() where !isThumbprint(entry) {
-                let shown = entry.count > 80 ? String(entry.prefix(77)) + "..." : entry
-                let problem = entry.isEmpty ? "an empty entry"
-                    : entry == "*" ? "\"*\", which is not a wildcard"
-                    : "\"\(shown)\", which is not a thumbprint (40 or 64 lowercase hex digits without colons)"
-                findings.append(context.finding(rule, "WhiteList entry \(index + 1) is \(problem)", at: list.element, in: document,
-                                                hint: "write thumbprints as lowercase hex without colons (openssl x509 -noout -fingerprint -sha256)",
+            for (index, problem) in whitelistEntryProblems(entries) {
+                findings.append(context.finding(rule, problem, at: list.element, in: document, hint: whitelistEntryHint,
                                                 subject: subject + ".WhiteList[\(index)]"))
             }
             return findings
         })
 }
+
+/// "WhiteList entry N is …" for each entry that is not a thumbprint, by index; shared with the TOML rule.
+func whitelistEntryProblems(_ entries: [String]) -> [(index: Int, message: String)] {
+    entries.enumerated().filter { !isThumbprint($0.element) }.map { index, entry in
+        let shown = entry.count > 80 ? String(entry.prefix(77)) + "..." : entry
+        let problem = entry.isEmpty ? "an empty entry"
+            : entry == "*" ? "\"*\", which is not a wildcard"
+            : "\"\(shown)\", which is not a thumbprint (40 or 64 lowercase hex digits without colons)"
+        return (index, "WhiteList entry \(index + 1) is \(problem)")
+    }
+}
+
+let whitelistEntryHint = "write thumbprints as lowercase hex without colons (openssl x509 -noout -fingerprint -sha256)"
 
 func isThumbprint(_ text: String) -> Bool {
     (text.utf8.count == 40 || text.utf8.count == 64)
