@@ -55,6 +55,7 @@ public enum Linter {
     }
 
     public static func lint(_ target: LintTarget, tomcat: TomcatGeneration? = nil) -> LintReport {
+        defer { target.facts.storeFiles.forgetOpened() }
         var sources: [(ConfigRole, SourceFile)] = []
         var errors: [InputError] = []
         for (role, path) in target.files {

@@ -73,6 +73,14 @@ public final class StoreFiles: @unchecked Sendable {
         pthread_mutex_unlock(mutex)
         return store
     }
+
+    /// Lets go of the stores opened so far: the cache serves the rules of one lint, and a fleet's
+    /// targets would otherwise hold every store they read until the end of the run.
+    func forgetOpened() {
+        pthread_mutex_lock(mutex)
+        opened = [:]
+        pthread_mutex_unlock(mutex)
+    }
 }
 
 /// One store of the main HTTPS connector, as far as isconf could get with it.
