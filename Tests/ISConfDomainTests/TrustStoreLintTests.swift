@@ -254,8 +254,8 @@ struct TrustStoreLintTests {
         #expect(try digest(nil, nil) == nil)
     }
 
-    @Test func theCorpusIS73RenderedFileWithStoresMadeByKeytool() throws {
-        try #require(Corpus.available, Corpus.skipReason)
+    @Test(.enabled(if: Corpus.available, Corpus.skipReason))
+    func theCorpusIS73RenderedFileWithStoresMadeByKeytool() throws {
         let home = try StoreHome(catalina: String(decoding: try Corpus.source("catalina-server.xml@product-is-v7.3.0-DERIVED-rendered").bytes,
                                                   as: UTF8.self), kernel: "4.12.34", bundle: "5.6.0")
         try home.keyPair("wso2carbon.p12", alias: "wso2carbon", password: "wso2carbon", type: "PKCS12")
