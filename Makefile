@@ -16,8 +16,9 @@ run: build
 	@.build/debug/isconf lint $(SAMPLE); status=$$?; [ $$status -le 1 ]
 
 # The Swift tests, then the Ansible module's (Tests/ansible: real ansible-core from .venv-ansible).
+# Every import must be of a declared dependency: a layer cannot lean on what another one links.
 test: setup
-	$(SWIFT) test
+	$(SWIFT) test --explicit-target-dependency-import-check error
 	ISCONF_BIN=$$(pwd)/.build/debug/isconf .venv-ansible/bin/python -m pytest -q -p no:cacheprovider Tests/ansible
 
 # The static-stdlib binary operators install: no Swift runtime needed on the IS server.
@@ -26,7 +27,7 @@ release: setup
 
 install: release
 	install -d $(DESTDIR)$(PREFIX)/bin
-	install -m 0755 .build/release/isconf $(DESTDIR)$(PREFIX)/bin/isconf
+	install -m 0755 .build/release/isconf .build/release/isconf-watch $(DESTDIR)$(PREFIX)/bin/
 
 bench: release
 	python3 bench/bench.py

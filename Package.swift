@@ -2,15 +2,21 @@
 import PackageDescription
 
 // Layers, each depending only on the ones before it:
-// CLibXML2 (system library) → ISConfXML (XML core; also the source, position and safe-writer
-// types every layer shares) → ISConfTOML (deployment.toml with byte spans, beside the XML core) and
-// ISConfTrustStore (JKS / PKCS#12 without a JVM) → ISConfDomain (models, rules, enable)
-// → ISConfWatch (the daemon) → isconf (CLI).
+// 1. CLibXML2, CLinux (system libraries behind one shim each);
+// 2. ISConfCore (positions, spans, input errors, source files, the safe writer, diffs), and beside
+//    it ISConfXML (the only importer of libxml2), ISConfTOML (deployment.toml with byte spans) and
+//    ISConfTrustStore (JKS / PKCS#12 without a JVM);
+// 3. ISConfDomain (models, rules, enable), then ISConfWatch (the daemon's engine);
+// 4. ISConfCommandLine (what both executables' commands share), then the executables: isconf
+//    (lint, enable, rules, truststore) and isconf-watch, which alone links the server libraries
+//    (NIO, service-lifecycle, prometheus, log): every library linked into a binary is scanned at
+//    each of its starts.
 let package = Package(
     name: "isconf",
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "isconf", targets: ["isconf"]),
+        .executable(name: "isconf-watch", targets: ["isconf-watch"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -33,16 +39,17 @@ let package = Package(
         ),
         // Linux declarations Glibc's module leaves out (renameat2, signalfd, pthread_setname_np).
         .systemLibrary(name: "CLinux", path: "Sources/CLinux"),
-        .target(name: "ISConfXML", dependencies: ["CLibXML2", "CLinux"], path: "Sources/ISConfXML"),
+        .target(name: "ISConfCore", dependencies: ["CLinux"], path: "Sources/ISConfCore"),
+        .target(name: "ISConfXML", dependencies: ["CLibXML2", "ISConfCore"], path: "Sources/ISConfXML"),
         .target(
             name: "ISConfTOML",
-            dependencies: ["ISConfXML", .product(name: "TOMLKit", package: "TOMLKit")],
+            dependencies: ["ISConfCore", .product(name: "TOMLKit", package: "TOMLKit")],
             path: "Sources/ISConfTOML"
         ),
         .target(
             name: "ISConfTrustStore",
             dependencies: [
-                "ISConfXML",
+                "ISConfCore",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CryptoExtras", package: "swift-crypto"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
@@ -50,47 +57,88 @@ let package = Package(
             ],
             path: "Sources/ISConfTrustStore"
         ),
-        .target(name: "ISConfDomain", dependencies: ["ISConfXML", "ISConfTOML", "ISConfTrustStore"], path: "Sources/ISConfDomain"),
+        .target(
+            name: "ISConfDomain",
+            dependencies: ["ISConfCore", "ISConfXML", "ISConfTOML", "ISConfTrustStore"],
+            path: "Sources/ISConfDomain"
+        ),
         .target(
             name: "ISConfWatch",
             dependencies: [
+                "ISConfCore",
                 "ISConfDomain",
                 "CLinux",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             path: "Sources/ISConfWatch"
         ),
+        .target(
+            name: "ISConfCommandLine",
+            dependencies: [
+                "ISConfCore",
+                "ISConfDomain",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Sources/ISConfCommandLine"
+        ),
         .executableTarget(
             name: "isconf",
             dependencies: [
+                "ISConfCore",
                 "ISConfDomain",
-                "ISConfWatch",
+                "ISConfTrustStore",
+                "ISConfCommandLine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/isconf",
             // SwiftPM exports every symbol of an executable; nothing loads isconf as a library, and
             // at each start the runtime's dladdr() walks that table linearly.
             linkerSettings: [.unsafeFlags(["-Xlinker", "--no-export-dynamic"])]
         ),
+        .executableTarget(
+            name: "isconf-watch",
+            dependencies: [
+                "ISConfCore",
+                "ISConfDomain",
+                "ISConfWatch",
+                "ISConfCommandLine",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/isconf-watch",
+            linkerSettings: [.unsafeFlags(["-Xlinker", "--no-export-dynamic"])]
+        ),
         // Fuzz harness (stress/): `make fuzz` builds it with -sanitize=fuzzer -DFUZZING for libFuzzer;
         // a plain build makes a deterministic random-mutation driver of the same harness.
         .executableTarget(
             name: "ISConfFuzz",
-            dependencies: ["ISConfDomain", "ISConfXML"],
+            dependencies: ["ISConfCore", "ISConfXML", "ISConfDomain"],
             path: "Sources/ISConfFuzz",
             swiftSettings: [.unsafeFlags(["-parse-as-library"])]
         ),
-        .testTarget(name: "ISConfXMLTests", dependencies: ["ISConfXML"], path: "Tests/ISConfXMLTests"),
-        .testTarget(name: "ISConfTOMLTests", dependencies: ["ISConfTOML"], path: "Tests/ISConfTOMLTests"),
-        .testTarget(name: "ISConfTrustStoreTests", dependencies: ["ISConfTrustStore"], path: "Tests/ISConfTrustStoreTests"),
-        .testTarget(name: "ISConfDomainTests", dependencies: ["ISConfDomain"], path: "Tests/ISConfDomainTests"),
-        .testTarget(name: "ISConfWatchTests", dependencies: ["ISConfWatch"], path: "Tests/ISConfWatchTests"),
-        .testTarget(name: "ISConfCLITests", dependencies: ["ISConfDomain"], path: "Tests/ISConfCLITests"),
+        .testTarget(name: "ISConfXMLTests", dependencies: ["ISConfCore", "ISConfXML"], path: "Tests/ISConfXMLTests"),
+        .testTarget(name: "ISConfTOMLTests", dependencies: ["ISConfCore", "ISConfTOML"], path: "Tests/ISConfTOMLTests"),
+        .testTarget(name: "ISConfTrustStoreTests", dependencies: ["ISConfCore", "ISConfTrustStore"], path: "Tests/ISConfTrustStoreTests"),
+        .testTarget(
+            name: "ISConfDomainTests",
+            dependencies: ["ISConfCore", "ISConfXML", "ISConfTOML", "ISConfTrustStore", "ISConfDomain"],
+            path: "Tests/ISConfDomainTests"
+        ),
+        .testTarget(
+            name: "ISConfWatchTests",
+            dependencies: ["ISConfWatch", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/ISConfWatchTests"
+        ),
+        .testTarget(
+            name: "ISConfCLITests",
+            dependencies: ["ISConfCore", "ISConfDomain", "ISConfTrustStore"],
+            path: "Tests/ISConfCLITests"
+        ),
     ]
 )

@@ -14,7 +14,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import ISConfXML
+import ISConfCore
 
 @main
 struct FuzzDriver {

@@ -1,4 +1,5 @@
 import ISConfDomain
+import ISConfCore
 import ISConfXML
 
 /// One fuzz input through the whole `isconf enable` pipeline, in process:

@@ -1,4 +1,4 @@
-import ISConfXML
+import ISConfCore
 
 /// One leaf of a document: a key's value (arrays whole; an empty inline table `{}` is a leaf too),
 /// with where its key and value are written.

@@ -1,4 +1,4 @@
-import ISConfXML
+import ISConfCore
 
 /// One change to a document's values, by absolute key path.
 public enum TOMLChange: Sendable, Equatable {

@@ -1,4 +1,4 @@
-import ISConfXML
+import ISConfCore
 
 /// Where the parts of a document sit in its bytes, beyond what `TOMLEntry` tells: what an edit
 /// needs to add a key beside its siblings or remove a line.

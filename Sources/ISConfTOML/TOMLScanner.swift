@@ -1,4 +1,4 @@
-import ISConfXML
+import ISConfCore
 
 /// Why the scanner stopped, and where it noticed.
 struct ScanFailure: Error {

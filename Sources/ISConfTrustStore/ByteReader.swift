@@ -1,4 +1,4 @@
-import ISConfXML
+import ISConfCore
 
 /// Reads the big-endian fields of a JKS file; running past the end is a truncated file.
 struct ByteReader {

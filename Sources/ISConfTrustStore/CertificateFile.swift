@@ -1,4 +1,4 @@
-import ISConfXML
+import ISConfCore
 import SwiftASN1
 
 /// Certificate files as keytool takes them for -importcert: PEM (one or more CERTIFICATE blocks,

@@ -1,5 +1,5 @@
 import Crypto
-import ISConfXML
+import ISConfCore
 
 /// Sun's JKS format: `FEEDFEED`, version, count, the entries, then a SHA-1 integrity digest keyed
 /// with the store password. Certificates are in the clear; only private keys are encrypted, so the

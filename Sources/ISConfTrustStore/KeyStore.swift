@@ -1,4 +1,4 @@
-import ISConfXML
+import ISConfCore
 
 public enum KeyStoreFormat: String, Sendable, CaseIterable, CustomStringConvertible {
     case jks

@@ -1,4 +1,4 @@
-import ISConfXML
+import ISConfCore
 import SwiftASN1
 
 /// PKCS#12 (RFC 7292) as keytool 17 and OpenSSL 3 write it: password integrity (an HMAC whose key

@@ -1,5 +1,5 @@
 import FoundationEssentials
-import ISConfXML
+import ISConfCore
 import SwiftASN1
 import X509
 

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import ISConfXML
+import ISConfCore
 
 /// Thin glue over inotify(7): a non-blocking descriptor the daemon polls, and decoded events.
 final class Inotify {

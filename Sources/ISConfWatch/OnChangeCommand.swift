@@ -1,7 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import ISConfXML
+import ISConfCore
 
 /// The `--on-change` command: words split like a shell does for quotes and backslashes, but with no
 /// expansion, globbing or redirection, unless the operator asks for `/bin/sh -c`.

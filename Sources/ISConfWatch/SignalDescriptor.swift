@@ -2,7 +2,7 @@
 import Glibc
 #endif
 import CLinux
-import ISConfXML
+import ISConfCore
 
 /// SIGTERM, SIGINT and SIGHUP as a descriptor the watch loop polls (signalfd(2)). Blocked before any
 /// thread exists, so every thread inherits the mask: a signal is never lost, never kills the daemon

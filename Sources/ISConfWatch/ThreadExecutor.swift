@@ -2,7 +2,7 @@
 import Glibc
 #endif
 import CLinux
-import ISConfXML
+import ISConfCore
 
 /// Runs the daemon's async code (swift-service-lifecycle's group, the metrics server's futures) on
 /// one thread of its own that sleeps on a condition variable when idle. On Linux the default

@@ -1,5 +1,5 @@
 import ISConfDomain
-import ISConfXML
+import ISConfCore
 
 /// What `isconf watch` was asked to do.
 public struct WatchConfiguration: Sendable {

@@ -1,5 +1,5 @@
 import Dispatch
-import ISConfXML
+import ISConfCore
 import Logging
 import ServiceLifecycle
 

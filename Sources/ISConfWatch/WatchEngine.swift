@@ -2,7 +2,7 @@
 import Glibc
 #endif
 import ISConfDomain
-import ISConfXML
+import ISConfCore
 import Logging
 import NIOConcurrencyHelpers
 

@@ -1,3 +1,5 @@
+import ISConfCore
+
 /// The encodings isconf reads and can patch byte for byte.
 public enum SourceEncoding: String, Sendable {
     case utf8 = "UTF-8"

@@ -1,3 +1,5 @@
+import ISConfCore
+
 /// One attribute as the scanner found it in the raw start tag, before values are attached.
 struct RawAttribute {
     var name: String

@@ -1,3 +1,5 @@
+import ISConfCore
+
 /// One attribute exactly as written in a start tag, with its decoded value.
 public struct XMLAttribute: Sendable {
     /// The name as written, e.g. `clientAuth`, `svns:secretAlias`, `xmlns:svns`.

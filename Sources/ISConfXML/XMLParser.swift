@@ -1,4 +1,5 @@
 internal import CLibXML2
+import ISConfCore
 
 let libxml2Ready: Void = { xmlInitParser() }()
 

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 @testable import ISConfDomain
-import ISConfXML
+import ISConfCore
 
 /// The verdicts SOURCES.md implies for WSO2's real files.
 @Suite(.enabled(if: Corpus.available, Corpus.skipReason))

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 @testable import ISConfDomain
-import ISConfXML
+import ISConfCore
 
 /// WSO2's own deployment.toml of IS 5.9.0 and 7.3.0 in IS_HOMEs built in temporary folders: plugins
 /// named for the kernel, with and without the mapper's data files, linted the way `isconf lint` does.

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import ISConfDomain
 import ISConfTOML
-import ISConfXML
+import ISConfCore
 
 /// The config mapper's data: reading its JSON as Gson does, and choosing between a home's files and isconf's tables.
 @Suite struct DeploymentMapperDataTests {

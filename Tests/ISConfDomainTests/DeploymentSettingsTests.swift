@@ -1,7 +1,7 @@
 import Testing
 @testable import ISConfDomain
 import ISConfTOML
-import ISConfXML
+import ISConfCore
 
 /// Effective settings of small deployment.toml files of our own, as the config mapper would render them.
 @Suite struct DeploymentSettingsTests {

@@ -1,7 +1,7 @@
 import Testing
 @testable import ISConfDomain
 import ISConfTOML
-import ISConfXML
+import ISConfCore
 
 /// What `isconf enable` leaves to the user on IS 5.9+, and how its diffs of deployment.toml keep secrets
 /// out. (EnableTomlCommandTests runs it on real and sample files and reads the results back with tomllib.)

@@ -1,5 +1,6 @@
 import Testing
 @testable import ISConfDomain
+import ISConfCore
 import ISConfXML
 
 private func catalina(_ text: String) throws -> CatalinaServer {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import ISConfDomain
+import ISConfCore
 import ISConfXML
 
 /// The lines that differ between two versions, assuming no lines were added or removed.

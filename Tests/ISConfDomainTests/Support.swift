@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import ISConfDomain
-import ISConfXML
+import ISConfCore
 
 /// `../shared/corpus/wso2` beside the package, when this checkout has it.
 enum Corpus {

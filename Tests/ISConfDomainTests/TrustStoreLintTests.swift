@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import ISConfDomain
 import ISConfTrustStore
+import ISConfCore
 import ISConfXML
 
 /// The store rules on IS_HOMEs whose stores the real keytool and openssl make at test time.

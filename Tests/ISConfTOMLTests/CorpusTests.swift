@@ -1,5 +1,5 @@
 import ISConfTOML
-import ISConfXML
+import ISConfCore
 import Testing
 
 /// The real deployment.toml files of IS 5.9.0 and 7.3.0.

@@ -1,5 +1,5 @@
 import ISConfTOML
-import ISConfXML
+import ISConfCore
 import Testing
 
 /// The lines an edit took out and put in: everything before and after them is byte-identical.

@@ -1,6 +1,6 @@
 import Foundation
 @testable import ISConfTOML
-import ISConfXML
+import ISConfCore
 import Testing
 
 /// Every lexical form of TOML 1.0: the entries found, their spans (checked by slicing the bytes),

@@ -3,7 +3,7 @@
 
 import Foundation
 import ISConfTOML
-import ISConfXML
+import ISConfCore
 import Testing
 
 enum Corpus {

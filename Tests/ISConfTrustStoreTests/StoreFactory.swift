@@ -1,5 +1,4 @@
 import Foundation
-import ISConfXML
 import Testing
 @testable import ISConfTrustStore
 

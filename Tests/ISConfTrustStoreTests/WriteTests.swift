@@ -1,5 +1,5 @@
 import Foundation
-import ISConfXML
+import ISConfCore
 import Testing
 @testable import ISConfTrustStore
 

@@ -1,4 +1,5 @@
 import Foundation
+import ISConfCore
 import ISConfXML
 import Testing
 

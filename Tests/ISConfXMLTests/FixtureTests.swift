@@ -1,3 +1,4 @@
+import ISConfCore
 import ISConfXML
 import Testing
 

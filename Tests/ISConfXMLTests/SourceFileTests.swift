@@ -1,6 +1,6 @@
 import Dispatch
 import Foundation
-import ISConfXML
+import ISConfCore
 import Testing
 
 #if canImport(Glibc)

@@ -3,6 +3,7 @@
 // bytes alone, without going through the code under test.
 
 import Foundation
+import ISConfCore
 import ISConfXML
 import Testing
 

@@ -3,7 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import ISConfXML
+import ISConfCore
 
 /// Where `isconf enable` keeps the bytes it replaces: one folder per run, named by UTC time, the
 /// newest `keep` runs kept. Folders are private (0700): the files hold passwords.

@@ -1,4 +1,5 @@
 import ISConfTrustStore
+import ISConfCore
 import ISConfXML
 
 /// `isconf enable --trust-client-cert`: a client certificate to import into the trust store the

@@ -1,5 +1,5 @@
 import ISConfTOML
-import ISConfXML
+import ISConfCore
 
 /// The verified new contents of an IS 5.9+ home's deployment.toml.
 public struct DeploymentPlan: Sendable, PlannedFile {

@@ -1,4 +1,4 @@
-import ISConfXML
+import ISConfCore
 
 extension Enabler {
     /// `isconf enable` on an IS 5.9+ home: deployment.toml is edited, written as the XML files are

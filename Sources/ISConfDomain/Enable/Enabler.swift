@@ -3,7 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import ISConfXML
+import ISConfCore
 
 /// Where backups go.
 public enum BackupPolicy: Sendable {

@@ -1,4 +1,5 @@
 import ISConfTrustStore
+import ISConfCore
 import ISConfXML
 
 /// What `isconf enable` is asked to do beyond the two required settings.

@@ -1,4 +1,4 @@
-import ISConfXML
+import ISConfCore
 
 public enum Severity: String, Sendable, Comparable, CaseIterable {
     case note, warning, error

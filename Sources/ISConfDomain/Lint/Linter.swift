@@ -1,5 +1,6 @@
 import Dispatch
 import ISConfTOML
+import ISConfCore
 import ISConfXML
 
 public struct LintReport: Sendable {

@@ -1,4 +1,5 @@
 import ISConfTOML
+import ISConfCore
 import ISConfXML
 
 /// A lint rule: its identity, its documentation, its examples (which are also its tests) and its check.

@@ -1,3 +1,4 @@
+import ISConfCore
 import ISConfXML
 
 /// `authenticators.xml`, read the way Carbon's AuthenticatorsConfiguration reads it (DOMAIN.md §3):

@@ -1,5 +1,5 @@
 import ISConfTOML
-import ISConfXML
+import ISConfCore
 
 /// Where the defaults that deployment.toml leaves to the config mapper come from.
 public enum DefaultsSource: Sendable, Equatable, CustomStringConvertible {

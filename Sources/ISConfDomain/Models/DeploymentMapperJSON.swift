@@ -1,5 +1,5 @@
 import ISConfTOML
-import ISConfXML
+import ISConfCore
 
 /// Reads the config mapper's JSON data files (default.json, key-mappings.json, validator.json) the way
 /// Gson's untyped reading gives them to the mapper: every number a double (so a default of `5` renders

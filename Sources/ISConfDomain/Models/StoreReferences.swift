@@ -1,3 +1,4 @@
+import ISConfCore
 import ISConfXML
 
 /// A key store or trust store the main HTTPS connector makes Tomcat open: where it is, of which

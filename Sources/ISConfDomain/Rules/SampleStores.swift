@@ -1,5 +1,5 @@
 import ISConfTrustStore
-import ISConfXML
+import ISConfCore
 
 /// The key stores of the rules' examples: real store bytes, built in memory when the examples are,
 /// by the code `isconf enable --trust-client-cert` imports with, from the certificates below. The

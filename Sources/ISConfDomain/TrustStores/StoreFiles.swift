@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import ISConfTrustStore
+import ISConfCore
 import ISConfXML
 
 /// The key store files of a home as the store rules see them, and the moment certificates are

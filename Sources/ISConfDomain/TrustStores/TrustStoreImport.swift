@@ -4,7 +4,7 @@ import Glibc
 import Darwin
 #endif
 import ISConfTrustStore
-import ISConfXML
+import ISConfCore
 
 /// What to import where: the one description `isconf truststore import` and
 /// `isconf enable --trust-client-cert` both fill in.

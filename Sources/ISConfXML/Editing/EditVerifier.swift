@@ -1,4 +1,5 @@
 internal import CLibXML2
+import ISConfCore
 
 /// The second opinion on every patch: libxml2 applies the same edits to its own tree of the
 /// original, and that tree must equal the tree of the patched bytes. A patcher bug then shows up

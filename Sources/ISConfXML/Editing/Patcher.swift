@@ -1,3 +1,5 @@
+import ISConfCore
+
 /// One byte-level change: replace `span` of the original bytes (an insertion when it is empty).
 public struct ByteReplacement: Sendable, Equatable {
     public var span: ByteSpan
