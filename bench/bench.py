@@ -79,8 +79,10 @@ LINT_OK = {0, 1}
 
 # Targets from the project's performance brief.
 TARGET_SINGLE_RATIO = 2.5  # isconf / xmllint, median wall time, one IS_HOME
+TARGET_VERSION_RATIO = 2.0  # isconf --version / xmllint --version, median wall time: start-up alone
 TARGET_FLEET_SPEEDUP = 20.0  # xmllint loop / isconf, median wall time, 1,000 IS_HOMEs
-TARGET_RSS_MIB = 20.0  # isconf peak RSS, one IS_HOME
+TARGET_RSS_MIB = 14.0  # isconf peak RSS, one IS_HOME
+TARGET_STRIPPED_MIB = 30.0  # isconf stripped of symbols, as a package would ship it
 TARGET_ENABLE_RATIO = 2.0  # isconf enable / xmlstarlet ed -L, median wall time, one IS_HOME
 # The fewest lines the two edits can touch: clientAuth's line, and the two lines that hold
 # the comment's delimiters. isconf must hit these, and touch no more than xmlstarlet.
@@ -381,6 +383,16 @@ def tool_version(argv: list[str]) -> str:
     proc = subprocess.run(argv, capture_output=True, text=True)
     # xmllint prints its version on stderr; isconf and xmlstarlet on stdout.
     return (proc.stdout.strip() or proc.stderr.strip()).splitlines()[0]
+
+
+def stripped_size(binary: str) -> int:
+    """The size of a copy stripped of symbols and debug information, as a package ships it."""
+    if not os.access(binary, os.X_OK):
+        sys.exit(f"bench: no executable at {binary}; `make release` builds isconf and isconf-watch")
+    with tempfile.TemporaryDirectory(prefix="isconf-bench-strip-") as scratch:
+        copy = os.path.join(scratch, "stripped")
+        subprocess.run(["strip", "-o", copy, binary], check=True)
+        return os.path.getsize(copy)
 
 
 def static_stdlib(binary: str) -> tuple[bool, str]:
@@ -1028,6 +1040,12 @@ def main() -> int:
     check_statuses("isconf (one IS_HOME)", iso_1, LINT_OK)
     check_statuses("xmllint (one IS_HOME)", xml_1, {0})
 
+    print(f"bench: --version, {single_pairs} interleaved pairs ...", flush=True)
+    iso_v, xml_v = interleave(same_job([binary, "--version"]), same_job(["xmllint", "--version"]),
+                              single_pairs, single_warmup)
+    check_statuses("isconf --version", iso_v, {0})
+    check_statuses("xmllint --version", xml_v, {0})
+
     # Each enable run edits, so each gets its own fresh copy, all made (and synced, so their
     # write-back is not charged to the first timed fsync) before timing starts.
     enable_runs = enable_warmup + enable_pairs
@@ -1076,11 +1094,16 @@ def main() -> int:
 
     is_static, static_note = static_stdlib(binary)
     size_bytes = os.path.getsize(binary)
+    stripped_bytes = stripped_size(binary)
+    daemon = str(Path(binary).with_name("isconf-watch"))
+    daemon_stripped_bytes = stripped_size(daemon)
 
     s_iso, s_xml = median_ms(iso_1), median_ms(xml_1)
     p_iso, p_xml = p90_ms(iso_1), p90_ms(xml_1)
     f_iso, f_xml = median_ms(iso_n), median_ms(xml_n)
     r_single, r_fleet = s_iso / s_xml, f_xml / f_iso
+    v_iso, v_xml = median_ms(iso_v), median_ms(xml_v)
+    r_version = v_iso / v_xml
     e_iso, e_xml = median_ms(iso_e), median_ms(xml_e)
     ep_iso, ep_xml = p90_ms(iso_e), p90_ms(xml_e)
     r_enable = e_iso / e_xml
@@ -1096,6 +1119,8 @@ def main() -> int:
         Row("lint one IS_HOME, median wall", f"{s_iso:.2f} ms", f"{s_xml:.2f} ms", fmt_ratio(r_single, TARGET_SINGLE_RATIO),
             f"≤ {TARGET_SINGLE_RATIO}×", r_single <= TARGET_SINGLE_RATIO),
         Row("lint one IS_HOME, p90 wall", f"{p_iso:.2f} ms", f"{p_xml:.2f} ms", fmt_ratio(p_iso / p_xml), "—", None),
+        Row("--version, median wall (start-up alone)", f"{v_iso:.2f} ms", f"{v_xml:.2f} ms",
+            fmt_ratio(r_version, TARGET_VERSION_RATIO), f"≤ {TARGET_VERSION_RATIO}×", r_version <= TARGET_VERSION_RATIO),
         Row("enable one IS_HOME, median wall", f"{e_iso:.2f} ms", f"{e_xml:.2f} ms (xmlstarlet)",
             fmt_ratio(r_enable, TARGET_ENABLE_RATIO), f"≤ {TARGET_ENABLE_RATIO}×", r_enable <= TARGET_ENABLE_RATIO),
         Row("enable one IS_HOME, p90 wall", f"{ep_iso:.2f} ms", f"{ep_xml:.2f} ms (xmlstarlet)",
@@ -1110,7 +1135,10 @@ def main() -> int:
         Row("peak RSS, lint one IS_HOME", rss_cell(rss_1), rss_cell(rss_xml_1), rss_ratio_cell,
             f"≤ {TARGET_RSS_MIB:.0f} MiB", rss_1 / 1024 <= TARGET_RSS_MIB),
         Row(f"peak RSS, lint {FLEET_HOMES} IS_HOMEs", rss_cell(rss_n), "—", "—", "—", None),
-        Row("binary size", f"{size_bytes / 2**20:.1f} MiB", "—", "—", "—", None),
+        Row("binary size, isconf as built", f"{size_bytes / 2**20:.1f} MiB", "—", "—", "—", None),
+        Row("binary size, isconf stripped", f"{stripped_bytes / 2**20:.1f} MiB", "—", "—",
+            f"≤ {TARGET_STRIPPED_MIB:.0f} MiB", stripped_bytes / 2**20 <= TARGET_STRIPPED_MIB),
+        Row("binary size, isconf-watch stripped", f"{daemon_stripped_bytes / 2**20:.1f} MiB", "—", "—", "—", None),
         Row("Swift stdlib statically linked", "yes" if is_static else "no", "—", "—", "yes", is_static),
         *truststore_rows(truststore),
         *watch_rows(watch),

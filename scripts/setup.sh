@@ -26,10 +26,15 @@ if [ ${#packages[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
 fi
 
-# The tests call python3 (whichever is first on PATH) to validate SARIF; make sure it has jsonschema.
+# The tests call python3 (whichever is first on PATH) to validate SARIF (jsonschema) and to read the
+# Kubernetes sample's manifest (PyYAML); make sure it has both.
 if ! python3 -c 'import jsonschema' >/dev/null 2>&1; then
   echo "setup: installing jsonschema for $(command -v python3)"
   python3 -m pip install --quiet jsonschema
+fi
+if ! python3 -c 'import yaml' >/dev/null 2>&1; then
+  echo "setup: installing PyYAML for $(command -v python3)"
+  python3 -m pip install --quiet pyyaml
 fi
 
 # The Ansible module's tests (Tests/ansible) run real ansible-core from PyPI, in a venv of its own.

@@ -16,9 +16,10 @@ final class Daemon: @unchecked Sendable {
 
     /// Starts `isconf` with `arguments` (e.g. ["watch", "--log-format", "json", home]); `environment`
     /// is added to the test's own, minus any systemd variables the test runner itself may have.
-    init(_ arguments: [String], environment: [String: String] = [:], directory: String? = nil, keeping: AnyObject? = nil) throws {
+    init(_ arguments: [String], environment: [String: String] = [:], directory: String? = nil, keeping: AnyObject? = nil,
+         executable: URL = CLI.binary) throws {
         self.keeping = keeping
-        process.executableURL = CLI.binary
+        process.executableURL = executable
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         for key in ["NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID", "LISTEN_FDS", "LISTEN_PID"] { env.removeValue(forKey: key) }

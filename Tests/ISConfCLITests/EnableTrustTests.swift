@@ -1,7 +1,7 @@
 import Foundation
 import ISConfDomain
 import ISConfTrustStore
-import ISConfXML
+import ISConfCore
 import Testing
 
 /// `isconf enable --trust-client-cert` end to end: stores of the sample IS_HOME or made by keytool,

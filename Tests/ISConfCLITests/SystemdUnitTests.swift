@@ -42,13 +42,14 @@ enum SystemdAnalyze {
         var aboutUnit: [String]
     }
 
-    /// Runs `systemd-analyze verify` on a copy of `unitText` whose ExecStart runs the isconf the
-    /// tests built: verify also checks that the command exists and is executable.
+    /// Runs `systemd-analyze verify` on a copy of `unitText` whose ExecStart runs the isconf-watch
+    /// the tests built: verify also checks that the command exists and is executable.
     static func verify(_ unitText: String, in scratch: Scratch) throws -> Verdict {
-        let installed = "ExecStart=/usr/local/bin/isconf "
+        let installed = "ExecStart=/usr/local/bin/isconf-watch "
         let runsInstalled = unitText.contains(installed)
-        try #require(runsInstalled, "the unit's ExecStart must run /usr/local/bin/isconf")
-        let built = "ExecStart=\"\(CLI.binary.path.replacingOccurrences(of: "%", with: "%%"))\" "
+        try #require(runsInstalled, "the unit's ExecStart must run /usr/local/bin/isconf-watch")
+        let daemon = CLI.binary.deletingLastPathComponent().appendingPathComponent("isconf-watch")
+        let built = "ExecStart=\"\(daemon.path.replacingOccurrences(of: "%", with: "%%"))\" "
         let name = "isconf-watch.service"
         let copy = try scratch.write(name, unitText.replacingOccurrences(of: installed, with: built))
         let result = try CLI.run(["verify", copy], executable: try #require(path))

@@ -1,7 +1,7 @@
 import Foundation
 import ISConfDomain
 import ISConfTrustStore
-import ISConfXML
+import ISConfCore
 import Testing
 
 /// keytool and openssl for the trust store tests: stores and certificates are made at test time.

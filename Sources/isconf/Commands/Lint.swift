@@ -1,6 +1,6 @@
+import ISConfCommandLine
 import ArgumentParser
 import ISConfDomain
-import ISConfXML
 
 struct Lint: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -68,5 +68,3 @@ enum FailOn: String, ExpressibleByArgument, CaseIterable {
         }
     }
 }
-
-extension TomcatGeneration: ExpressibleByArgument {}

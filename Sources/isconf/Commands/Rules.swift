@@ -1,3 +1,4 @@
+import ISConfCommandLine
 import ArgumentParser
 import ISConfDomain
 

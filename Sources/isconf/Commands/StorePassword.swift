@@ -1,11 +1,12 @@
 #if canImport(Glibc)
+import ISConfCommandLine
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
 import ArgumentParser
 import ISConfDomain
-import ISConfXML
+import ISConfCore
 
 /// Where the store password comes from: at most one of the three options, else a prompt without
 /// echo when standard input is a terminal. The value is never printed, nor put in an error.

@@ -1,7 +1,8 @@
+import ISConfCommandLine
 import ArgumentParser
 import ISConfDomain
 import ISConfTrustStore
-import ISConfXML
+import ISConfCore
 
 struct TrustStore: ParsableCommand {
     static let configuration = CommandConfiguration(

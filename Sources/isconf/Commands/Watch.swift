@@ -1,105 +1,82 @@
 import ArgumentParser
-import ISConfDomain
-import ISConfWatch
-import ISConfXML
-import Logging
+import ISConfCommandLine
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// `isconf watch ARGS…` runs the daemon, which is the executable `isconf-watch`: keeping it out of
+/// this binary keeps the server libraries it links out of every start of `isconf`.
+///
+/// `ISConf.main()` hands `watch` and everything after it to `WatchLauncher` before parsing, so that
+/// `isconf watch --help` shows the daemon's own options; this command is what `isconf --help` and
+/// `isconf help watch` describe.
 struct Watch: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "watch",
         abstract: "Keep mutual SSL enabled: watch the files and correct drift within milliseconds.",
         discussion: """
-            Checks everything at start, then reacts to every save (in place, rename over, delete and \
-            re-create, a folder replaced) after --debounce-ms of quiet. A broken rule is corrected as \
-            `isconf enable` would (verified, atomic, backed up, under the same lock): on IS 5.9+ in \
-            deployment.toml, while drift in the XML generated from it is only logged; with --report-only \
-            nothing is written. A file that does not parse is reported and left alone until it changes. Logs \
-            one line per event on standard error. Speaks sd_notify when NOTIFY_SOCKET is set. SIGTERM/SIGINT \
-            stop it (exit 0); SIGHUP re-discovers the paths and re-checks everything. Exit codes: 0 stopped by \
-            a signal, 2 could not start, 64 usage error.
+            Runs isconf-watch (the daemon, installed beside isconf) with the same arguments; \
+            `isconf watch --help` lists its options.
             """
     )
 
-    @Argument(help: "IS_HOMEs, folders of IS_HOMEs, or single files.")
-    var paths: [String]
-
-    @Flag(name: .customLong("report-only"), help: "Log and count drift; never write.")
-    var reportOnly = false
-
-    @Option(name: .customLong("debounce-ms"), help: "Quiet time after the last change of a burst before checking (milliseconds).")
-    var debounceMilliseconds: UInt64 = 100
-
-    @Option(help: "Re-check everything this often, for changes inotify cannot see (seconds; 0 turns it off).")
-    var interval: UInt64 = 300
-
-    @Option(name: .customLong("on-change"), help: ArgumentHelp(
-        "Command to run after a correction, e.g. \"systemctl restart wso2is\"; split into words, no shell.",
-        discussion: "Its environment has ISCONF_FILE, ISCONF_RULES and ISCONF_HOME (one per line when several)."))
-    var onChange: String?
-
-    @Flag(name: .customLong("on-change-shell"), help: "Run --on-change through /bin/sh -c.")
-    var onChangeShell = false
-
-    @Option(name: .customLong("on-change-min-interval"), help: "Least time between two runs of --on-change (seconds); corrections in between are gathered into one run.")
-    var onChangeMinInterval: UInt64 = 60
-
-    @Option(name: .customLong("metrics-listen"), help: "Serve /metrics and /healthz on HOST:PORT, [IPv6]:PORT or PORT (on 127.0.0.1); off unless given.")
-    var metricsListen: String?
-
-    @Option(name: .customLong("log-format"), help: "Log lines as key=value text or as JSON objects.")
-    var logFormat: LogFormat = .text
-
-    @Option(name: .customLong("log-level"), help: "The least severe level logged.")
-    var logLevel: LogLevel = .info
-
-    @OptionGroup var fix: FixOptions
-
-    func validate() throws {
-        if onChangeShell, onChange == nil { throw ValidationError("--on-change-shell needs --on-change") }
-        if debounceMilliseconds > 60_000 { throw ValidationError("--debounce-ms must be at most 60000") }
-        do {
-            _ = try makeConfiguration()
-        } catch {
-            throw ValidationError(error.description)
-        }
-    }
-
-    func makeConfiguration() throws(InputError) -> WatchConfiguration {
-        var configuration = WatchConfiguration(paths: paths)
-        configuration.reportOnly = reportOnly
-        configuration.debounceMilliseconds = debounceMilliseconds
-        configuration.intervalSeconds = interval == 0 ? nil : interval
-        configuration.onChange = try onChange.map { commandLine throws(InputError) in try OnChangeCommand(commandLine, shell: onChangeShell) }
-        configuration.onChangeMinIntervalSeconds = onChangeMinInterval
-        configuration.metricsListen = try metricsListen.map { text throws(InputError) in try ListenAddress(parsing: text) }
-        configuration.options = try fix.enableOptions()
-        configuration.tomcat = fix.tomcat
-        configuration.backup = fix.backup
-        return configuration
-    }
+    @Argument(parsing: .captureForPassthrough, help: "isconf-watch's arguments.")
+    var arguments: [String] = []
 
     func run() throws {
-        let configuration = try makeConfiguration()
-        let format = logFormat.handlerFormat
-        let level = logLevel.level
-        let logger = Logger(label: "isconf.watch") { _ in LineLogHandler(format: format, level: level) }
-        do {
-            try WatchDaemon.run(configuration, version: ISConf.version, logger: logger, environment: ProcessEnvironment.current())
-        } catch {
-            Terminal.write("isconf: error: \(error)\n", to: 2)
-            throw ExitCode(2)
-        }
+        WatchLauncher.execute(arguments)
     }
 }
 
-enum LogFormat: String, ExpressibleByArgument, CaseIterable {
-    case text, json
+enum WatchLauncher {
+    static let executableName = "isconf-watch"
 
-    var handlerFormat: LineLogHandler.Format { self == .json ? .json : .text }
-}
+    /// Replaces this process with isconf-watch (same PID, so systemd and signals see the daemon);
+    /// returns only by exiting with status 2 when it cannot be found or run.
+    static func execute(_ arguments: [String]) -> Never {
+        let beside = besideThisExecutable()
+        guard let path = beside.flatMap(executable) ?? onPath() else {
+            let where_ = beside.map { "beside \(Self.parent(of: $0)) nor on PATH" } ?? "on PATH"
+            fail("`isconf watch` runs \(executableName), which is not \(where_); install it with isconf (make install puts both in PREFIX/bin)")
+        }
+        let argv = ([path] + arguments).map { strdup($0) } + [nil]
+        execv(path, argv)
+        fail("cannot run \(path): \(String(cString: strerror(errno)))")
+    }
 
-enum LogLevel: String, ExpressibleByArgument, CaseIterable {
-    case trace, debug, info, notice, warning, error, critical
+    private static func fail(_ message: String) -> Never {
+        Terminal.write("isconf: error: \(message)\n", to: 2)
+        exit(2)
+    }
 
-    var level: Logger.Level { Logger.Level(rawValue: rawValue)! }
+    /// `isconf-watch` in the folder of the running executable (symlinks resolved, as /proc gives it).
+    private static func besideThisExecutable() -> String? {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let count = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        guard count > 0 else { return nil }
+        let path = String(decoding: buffer[..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return parent(of: path) + "/" + executableName
+    }
+
+    private static func onPath() -> String? {
+        guard let path = getenv("PATH") else { return nil }
+        for directory in String(cString: path).split(separator: ":", omittingEmptySubsequences: true) {
+            if let found = executable(directory + "/" + executableName) { return found }
+        }
+        return nil
+    }
+
+    private static func executable(_ path: String) -> String? {
+        var info = stat()
+        guard stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG, access(path, X_OK) == 0 else { return nil }
+        return path
+    }
+
+    private static func parent(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
+    }
 }

@@ -1,5 +1,5 @@
 import ISConfDomain
-import ISConfXML
+import ISConfCore
 
 /// `{"findings": [...], "errors": [...], "skipped": [...], "summary": {...}}` for scripts and dashboards.
 struct JSONFormatter {

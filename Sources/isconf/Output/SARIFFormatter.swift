@@ -1,5 +1,5 @@
 import ISConfDomain
-import ISConfXML
+import ISConfCore
 
 /// SARIF 2.1.0, for code-scanning dashboards in CI.
 struct SARIFFormatter {

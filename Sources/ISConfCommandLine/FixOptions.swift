@@ -1,30 +1,32 @@
 import ArgumentParser
 import ISConfDomain
-import ISConfXML
+import ISConfCore
 
 /// How a fix is made and kept: shared by `enable` and `watch`, which write the same way.
-struct FixOptions: ParsableArguments {
+public struct FixOptions: ParsableArguments {
     @Option(help: "Comma-separated SHA-1 or SHA-256 thumbprints of the client certificates allowed to log in; sets WhiteListEnabled=true.")
-    var whitelist: String?
+    public var whitelist: String?
 
     @Option(name: .customLong("username-header"), help: "The HTTP header that names the user (UsernameHeader; default UserName).")
-    var usernameHeader: String?
+    public var usernameHeader: String?
 
     @Option(name: .customLong("backup-dir"), help: "Keep backups here instead of IS_HOME/backup/isconf.")
-    var backupDir: String?
+    public var backupDir: String?
 
     @Flag(name: .customLong("no-backup"), help: "Keep no backup.")
-    var noBackup = false
+    public var noBackup = false
 
     @Option(help: "Read client-auth values as Tomcat 7 (IS ≤ 5.8) or 9 (IS 5.9+) does, instead of deciding from the IS_HOME.")
-    var tomcat: TomcatGeneration?
+    public var tomcat: TomcatGeneration?
 
-    func validate() throws {
+    public init() {}
+
+    public func validate() throws {
         if noBackup, backupDir != nil { throw ValidationError("--no-backup and --backup-dir exclude each other") }
         do { _ = try enableOptions() } catch { throw ValidationError(error.description) }
     }
 
-    func enableOptions() throws(InputError) -> EnableOptions {
+    public func enableOptions() throws(InputError) -> EnableOptions {
         if let usernameHeader, !EnableOptions.validHeaderName(usernameHeader) {
             throw InputError(path: "--username-header", message: "\"\(usernameHeader)\" is not an HTTP header name")
         }
@@ -32,5 +34,7 @@ struct FixOptions: ParsableArguments {
                              usernameHeader: usernameHeader)
     }
 
-    var backup: BackupPolicy { noBackup ? .none : backupDir.map { .directory($0) } ?? .isHome }
+    public var backup: BackupPolicy { noBackup ? .none : backupDir.map { .directory($0) } ?? .isHome }
 }
+
+extension TomcatGeneration: ExpressibleByArgument {}

@@ -4,14 +4,14 @@ import Glibc
 import Darwin
 #endif
 
-enum Terminal {
+public enum Terminal {
     /// Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org).
-    static func wantsColour(fileDescriptor: Int32) -> Bool {
+    public static func wantsColour(fileDescriptor: Int32) -> Bool {
         isatty(fileDescriptor) == 1 && getenv("NO_COLOR") == nil
     }
 
     /// Writes all of `text` in as few system calls as possible.
-    static func write(_ text: String, to fileDescriptor: Int32) {
+    public static func write(_ text: String, to fileDescriptor: Int32) {
         guard !text.isEmpty else { return }
         var text = text
         text.withUTF8 { buffer in
