@@ -66,6 +66,30 @@ import Testing
         #expect(result.stdout.contains("[client-auth-want]"), "without a readable TOML the XML rules speak for the XML")
     }
 
+    /// A `.toml` given directly is a deployment.toml: linted at its keys, whatever its name.
+    @Test func aTOMLFileGivenDirectlyIsLintedAsDeploymentToml() throws {
+        let scratch = try Scratch()
+        let toml = try scratch.write("prod.toml", try String(contentsOfFile: Self.toml, encoding: .utf8))
+        let result = try CLI.run(["lint", "--format", "json", toml])
+        #expect(result.status == 1, "\(result.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let findings = try #require(object["findings"] as? [[String: Any]])
+        #expect(findings.contains { $0["rule"] as? String == "toml-enable-boolean" && $0["file"] as? String == toml && $0["line"] as? Int == 29 },
+                "\(result.stdout)")
+        #expect((object["errors"] as? [Any])?.isEmpty == true, "\(result.stdout)")
+        #expect(!findings.contains { ($0["rule"] as? String)?.hasPrefix("toml-") == false }, "no XML or store rule without an IS_HOME")
+    }
+
+    @Test func aMalformedTOMLFileGivenDirectlyIsATomlMalformedFinding() throws {
+        let scratch = try Scratch()
+        let toml = try scratch.write("deployment.toml", "[server]\nhostname = \"localhost\"\nnode_ip = = 1\n")
+        let result = try CLI.run(["lint", toml])
+        #expect(result.status == 2)
+        let line = try #require(result.stdout.split(separator: "\n").first.map(String.init))
+        #expect(line.hasPrefix(toml + ":3:"), "\(result.stdout)")
+        #expect(line.hasSuffix("[toml-malformed]"), "\(result.stdout)")
+    }
+
     @Test func aHandEditInTheRenderedXMLIsDrift() throws {
         let scratch = try Scratch()
         let home = try scratch.copy(Self.sample, as: "home")

@@ -48,6 +48,25 @@ import Glibc
         try watch([home.path], arguments, debounce: debounce, environment: environment, directory: directory, keeping: home.scratch)
     }
 
+    /// Without isconf-watch beside isconf or on PATH, `isconf watch` says so on one line (exit 2).
+    @Test func watchWithoutTheDaemonExecutableIsAOneLineError() throws {
+        let scratch = try Scratch()
+        let lone = scratch.url.appendingPathComponent("isconf")
+        try FileManager.default.copyItem(at: CLI.binary, to: lone)
+        let result = try CLI.run(["watch", CLI.sample], environment: ["PATH": scratch.path + "/empty"], executable: lone.path)
+        #expect(result.status == 2)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr.hasPrefix("isconf: error: `isconf watch` runs isconf-watch, which is not beside "), "\(result.stderr)")
+        #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
+    }
+
+    /// `isconf watch --help` is the daemon's own help: the options are parsed by isconf-watch.
+    @Test func watchHelpIsTheDaemonsHelp() throws {
+        let result = try CLI.run(["watch", "--help"])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("--debounce-ms") && result.stdout.contains("--metrics-listen"), "\(result.stdout)")
+    }
+
     static func about(_ relative: String) -> ([String: Any]) -> Bool {
         { ($0["file"] as? String)?.hasSuffix("/" + relative) == true }
     }

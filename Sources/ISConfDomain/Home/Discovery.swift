@@ -1,4 +1,4 @@
-import ISConfXML
+import ISConfCore
 
 /// The two files isconf reads, by their role rather than their name.
 public enum ConfigRole: String, Sendable, CaseIterable {
@@ -121,7 +121,7 @@ public enum Discovery {
     static let kernelBundlePrefix = "org.wso2.carbon.core_"
 
     /// Turns command-line paths into lint targets: IS_HOMEs, folders holding IS_HOMEs (two levels
-    /// deep), or single files recognised by their root element. Order follows the arguments, then names.
+    /// deep), or single files: a `.toml` as a deployment.toml, XML recognised by its root element. Order follows the arguments, then names.
     public static func discover(_ paths: [String]) -> DiscoveryResult {
         var result = DiscoveryResult()
         for path in paths {
@@ -140,6 +140,8 @@ public enum Discovery {
                     }
                     result.targets.append(contentsOf: found.map(home))
                 }
+            case .success(.file) where isDeploymentToml(path), .success(.other) where isDeploymentToml(path):
+                result.targets.append(LintTarget(facts: HomeFacts(deploymentToml: path), files: []))
             case .success(.file), .success(.other):
                 switch singleFileRole(path) {
                 case .success(nil):
@@ -152,6 +154,11 @@ public enum Discovery {
             }
         }
         return result
+    }
+
+    /// A `.toml` file given directly is read as a deployment.toml: the only TOML isconf knows.
+    static func isDeploymentToml(_ path: String) -> Bool {
+        path.lowercased().hasSuffix(".toml")
     }
 
     static func isHome(_ path: String) -> Bool {
