@@ -7,10 +7,10 @@ extension Rule {
             The MutualSSLAuthenticator logs in, without a password, any user named by a client whose certificate \
             the trust store accepts; WhiteListEnabled = true limits that to the thumbprints in WhiteList \
             (shorthands white_list_enabled, white_list; comma-separated lowercase hex, 40 digits for SHA-1, 64 \
-            for SHA-256). From kernel 4.6.1 (IS 5.11) the config mapper's validator stops the server when \
-            WhiteListEnabled is the boolean true and WhiteList is empty or missing. On older kernels, or when \
-            WhiteListEnabled is the string "true", which the validator does not compare equal, nothing stops \
-            the start: a missing WhiteList keeps the authenticator from starting, an empty one rejects every \
+            for SHA-256). The config mapper's validator (in validator.json from kernel 4.5.0, the first with \
+            deployment.toml) stops the server when WhiteListEnabled is the boolean true and WhiteList is empty \
+            or missing. When WhiteListEnabled is the string "true", which the validator does not compare equal, \
+            or a home's own validator.json lacks the rule, nothing stops the start: a missing WhiteList keeps the authenticator from starting, an empty one rejects every \
             certificate login.
             """,
         fix: "Set white_list_enabled = true and white_list = \"<thumbprint>,…\" in [admin_console.authenticator.mutual_ssl_authenticator].",
@@ -24,7 +24,7 @@ extension Rule {
                 WhiteListEnabled = true
                 WhiteList = ""
                 """), facts: Sample.identityServer73),
-            .triggering("on and missing in IS 5.9: the authenticator never starts", deploymentToml: Sample.deploymentToml("""
+            .triggering("on and missing in IS 5.9: kernel 4.5.1's validator stops it too", deploymentToml: Sample.deploymentToml("""
                 [admin_console.authenticator.mutual_ssl_authenticator]
                 enable = true
                 white_list_enabled = true
@@ -53,11 +53,8 @@ extension Rule {
                 ? "no WhiteList parameter is rendered, so the authenticator silently never starts"
                 : "every certificate login is rejected"
 
-            if toggle.value == .boolean(true), listShort, deployment.mapper.validatesWhiteList != false {
-                let stop = "the config mapper's validator stops the server at start (\"Trusted client certificates list is required\")"
-                let message = deployment.mapper.validatesWhiteList == true
-                    ? "WhiteListEnabled is true (\(toggle.originDescription)) and \(listState): \(stop)"
-                    : "WhiteListEnabled is true (\(toggle.originDescription)) and \(listState): from kernel 4.6.1 (IS 5.11) \(stop); before it \(quietOutcome)"
+            if toggle.value == .boolean(true), listShort, deployment.mapper.validatesWhiteList {
+                let message = "WhiteListEnabled is true (\(toggle.originDescription)) and \(listState): the config mapper's validator stops the server at start (\"Trusted client certificates list is required\")"
                 return [context.finding(rule, message, at: list.entry ?? toggle.entry, in: deployment, hint: listHint, subject: subject)]
             }
             guard authenticatorOn else { return [] }
@@ -69,7 +66,7 @@ extension Rule {
                                         subject: "deployment.toml:" + DeploymentKey.whiteListEnabled.rawValue)]
             }
             if listShort {
-                let unchecked = toggle.value == .boolean(true) || deployment.mapper.validatesWhiteList == false
+                let unchecked = toggle.value == .boolean(true) || !deployment.mapper.validatesWhiteList
                     ? "" : " (WhiteListEnabled is not the boolean true, so the config mapper's validator does not catch it)"
                 return [context.finding(rule, "WhiteListEnabled is on and \(listState): \(quietOutcome)\(unchecked)",
                                         at: list.entry ?? toggle.entry, in: deployment, hint: listHint, subject: subject)]
