@@ -36,7 +36,7 @@ public enum DeploymentRemediation {
             throw InputError(path: error.path, message: error.message + "; not changed", position: error.position)
         }
         let mapper = MapperData.load(facts.mapperFiles, facts: facts)
-        let targetRules: [Rule] = [.tomlCertificateVerification, .tomlClientAuth, .tomlMutualSSLAuthenticator, .tomlEnableBoolean]
+        let targetRules: [Rule] = [.tomlCertificateVerification, .tomlHTTPSEnabled, .tomlClientAuth, .tomlMutualSSLAuthenticator, .tomlEnableBoolean]
             + (options.setsWhitelist ? [Rule.tomlWhitelist] : [])
         let planned = changes(DeploymentConfig(document: document, mapper: mapper), options: options, facts: facts)
         if planned.isEmpty {
@@ -81,6 +81,7 @@ public enum DeploymentRemediation {
             }
         }
 
+        if !config.rendersHTTPSConnector { set(.httpsEnabled, .boolean(true)) }
         let verification = config[.certificateVerification]
         if verification.rendered.map({ EffectiveClientAuth.mode(of: $0, generation: .tomcat9).mode }) != .optional {
             set(.certificateVerification, .string("want"))

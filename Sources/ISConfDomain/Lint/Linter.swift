@@ -25,7 +25,7 @@ public enum Linter {
         .duplicateAuthenticator, .attributeTypo, .noHTTPSConnector, .xmlMalformed, .generatedByDeploymentToml,
         .mutualSSLComponent,
         .storeAccess, .certificateExpiry, .trustStoreEmpty, .whitelistThumbprint, .defaultStorePassword,
-        .tomlCertificateVerification, .tomlMutualSSLAuthenticator, .tomlEnableBoolean, .tomlWhitelist, .tomlClientAuth,
+        .tomlCertificateVerification, .tomlHTTPSEnabled, .tomlMutualSSLAuthenticator, .tomlEnableBoolean, .tomlWhitelist, .tomlClientAuth,
         .tomlCertificateTable, .tomlAllowlist, .tomlValueType, .tomlMalformed, .tomlDefaults,
     ]
 

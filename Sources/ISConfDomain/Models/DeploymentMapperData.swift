@@ -141,6 +141,10 @@ enum BuiltInMapperData {
         case .homeFile: kernel = nil
         }
         if let kernel, atLeast(kernel, [4, 10]) { values[authenticator + "config.EnableSHA256"] = .boolean(true) }
+        // IS 7.x's default.json, for its template's `transport.https.enabled is sameas true` (IS 5.9's has no such test).
+        if case .identityServer(let version) = source, atLeast(version, [4, 10]) {
+            values[DeploymentKey.httpsEnabled.rawValue] = .boolean(true)
+        }
         return values
     }
 

@@ -79,6 +79,12 @@ public struct DeploymentConfig: Sendable {
 
     public var path: String { document.path }
 
+    /// Whether the rendered catalina-server.xml has the HTTPS connector: the templates that test
+    /// [transport.https] enabled (IS 7.x, whose default.json sets it) write it only for the boolean true.
+    public var rendersHTTPSConnector: Bool {
+        mapper.defaults[DeploymentKey.httpsEnabled.rawValue] == nil || self[.httpsEnabled].value == .boolean(true)
+    }
+
     public subscript(key: DeploymentKey) -> DeploymentSetting { settings[key]! }
 
     /// The key path to write so that `key` takes a new value: the key that decides it now (full or
