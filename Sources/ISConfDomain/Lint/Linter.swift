@@ -26,7 +26,7 @@ public enum Linter {
         .mutualSSLComponent,
         .storeAccess, .certificateExpiry, .trustStoreEmpty, .whitelistThumbprint, .defaultStorePassword,
         .tomlCertificateVerification, .tomlHTTPSEnabled, .tomlMutualSSLAuthenticator, .tomlEnableBoolean, .tomlWhitelist, .tomlClientAuth,
-        .tomlCertificateTable, .tomlAllowlist, .tomlValueType, .tomlVersion, .tomlMalformed, .tomlDefaults,
+        .tomlCertificateTable, .tomlAllowlist, .tomlValueType, .tomlDuplicateSetting, .tomlVersion, .tomlMalformed, .tomlDefaults,
     ]
 
     public static func rule(id: String) -> Rule? { rules.first { $0.id == id } }
