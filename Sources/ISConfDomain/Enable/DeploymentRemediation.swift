@@ -49,6 +49,7 @@ public enum DeploymentRemediation {
         }
         let planned = removals + changes(remaining, options: options, facts: facts)
         if planned.isEmpty {
+            try refuseWhenTheWhitelistStopsIt(source, facts: facts, options: options)
             return DeploymentPlan(document: document, edited: document, edits: [], changes: [], rulesFixed: [])
         }
         let before = findings(of: targetRules, in: source, facts: facts)
@@ -59,6 +60,7 @@ public enum DeploymentRemediation {
         if let left = after.first(where: { $0.severity == .error }) {
             throw InputError(path: source.path, message: "could not make \(left.rule) hold (\(left.message)); not changed")
         }
+        try refuseWhenTheWhitelistStopsIt(result.source, facts: facts, options: options)
         let settled = DeploymentConfig(document: result, mapper: mapper)
         let again = try duplicateRemovals(settled, options: options) + changes(settled, options: options, facts: facts)
         if !again.isEmpty {
@@ -146,6 +148,15 @@ public enum DeploymentRemediation {
             }
         }
         return planned
+    }
+
+    /// `enable` never reports success on a result its own rules find broken: WhiteListEnabled with no
+    /// or an empty WhiteList stops the server or every login; only `--whitelist` can say what to list.
+    private static func refuseWhenTheWhitelistStopsIt(_ source: SourceFile, facts: HomeFacts, options: EnableOptions) throws(InputError) {
+        guard !options.setsWhitelist, let blocking = findings(of: [.tomlWhitelist], in: source, facts: facts).first(where: Rule.stopsMutualSSL) else {
+            return
+        }
+        throw InputError(path: source.path, message: Rule.whitelistNeeded(blocking))
     }
 
     private static func findings(of rules: [Rule], in source: SourceFile, facts: HomeFacts) -> [Finding] {

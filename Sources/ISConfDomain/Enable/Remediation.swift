@@ -110,7 +110,10 @@ public enum Remediation {
         }
 
         let after = Linter.lint(sources: [(role, SourceFile(path: source.path, bytes: current))], facts: facts,
-                                tomcat: tomcat, only: targetRules)
+                                tomcat: tomcat, only: targetRules + (options.setsWhitelist ? [] : [Rule.whitelist]))
+        if !options.setsWhitelist, let blocking = after.findings.first(where: Rule.stopsMutualSSL) {
+            throw InputError(path: source.path, message: Rule.whitelistNeeded(blocking))
+        }
         if let left = after.findings.first(where: { $0.fixable || $0.severity == .error }) {
             throw InputError(path: source.path, message: "could not make \(left.rule) hold (\(left.message)); not changed")
         }
