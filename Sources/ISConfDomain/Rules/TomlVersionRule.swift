@@ -19,25 +19,25 @@ extension Rule {
                 allowed_origins = ["https://a.example", 8443]
                 """), facts: Sample.identityServer73),
             .triggering("an array mixing integers and floats", deploymentToml: Sample.deploymentToml("""
-                [server]
+                [custom_settings]
                 weights = [1, 2.5]
                 """), facts: Sample.identityServer73),
             .triggering("a raw tab in a basic string", deploymentToml: Sample.deploymentToml(
                 "[admin_console.authenticator.mutual_ssl_authenticator.config]\nUsernameHeader = \"User\tName\""),
                 facts: Sample.identityServer73),
             .triggering("a leading zero in an exponent", deploymentToml: Sample.deploymentToml("""
-                [server]
+                [custom_settings]
                 ratio = 1.5e06
                 """), facts: Sample.identityServer73),
             .triggering("two quotes before the closing delimiter", deploymentToml: Sample.deploymentToml(
-                "[server]\nmotd = \"\"\"say \"hi\"\"\"\"\""), facts: Sample.identityServer73),
+                "[custom_settings]\nmotd = \"\"\"say \"hi\"\"\"\"\""), facts: Sample.identityServer73),
             .passing("one type per array; arrays of arrays of different types were fine in 0.5", deploymentToml: Sample.deploymentToml("""
-                [server]
+                [custom_settings]
                 ports = [9443, 9763]
                 pairs = [[1, 2], ["a", "b"]]
                 """), facts: Sample.identityServer73),
             .passing("a tab in a literal string, an exponent without a leading zero", deploymentToml: Sample.deploymentToml(
-                "[server]\nmotd = 'a\tb'\nratio = 1.5e6\nescaped = \"a\\tb\""), facts: Sample.identityServer73),
+                "[custom_settings]\nmotd = 'a\tb'\nratio = 1.5e6\nescaped = \"a\\tb\""), facts: Sample.identityServer73),
         ],
         check: { context in
             guard let deployment = context.deployment else { return [] }
