@@ -84,7 +84,9 @@ import ISConfXML
         #expect(lint(Sample.deploymentToml("[transport.https.properties]\ncertificate_verification = \"optional\"")).findings("toml-certificate-verification").isEmpty)
     }
 
-    @Test func whenKeyAndShorthandAreBothWrittenTheMappersTableOrderDecides() throws {
+    /// The real mapper's HashMap picks the winner (toml-duplicate-setting reports the pair); the other
+    /// rules read the later in table order, a reading that stays the same whatever keys are added.
+    @Test func whenKeyAndShorthandAreBothWrittenTheRulesReadTheLaterInTableOrder() throws {
         let shorthandTableFirst = try config(Sample.deploymentToml("""
             [transport.https.properties]
             certificate_verification = "false"
