@@ -15,6 +15,7 @@ need libxml2-utils    # xmllint: the benchmark's reference
 need python3-jsonschema  # validates SARIF output against the 2.1.0 schema in tests
 need openssl
 need libtomcat9-java   # a real Tomcat 9 for the end-to-end proof of isconf enable (TomcatProofTests)
+need python3-jinja2    # renders WSO2's real .j2 templates for the TOML-vs-XML verdict proof (TemplateProofTests)
 need python3-venv      # python3 -m venv for .venv-ansible, where the Ansible module's tests run
 command -v systemd-analyze >/dev/null 2>&1 || packages+=(systemd)  # verifies the sample unit (SystemdUnitTests)
 
@@ -35,6 +36,12 @@ fi
 if ! python3 -c 'import yaml' >/dev/null 2>&1; then
   echo "setup: installing PyYAML for $(command -v python3)"
   python3 -m pip install --quiet pyyaml
+fi
+
+# ... and jinja2, for Tests/render/render_templates.py.
+if ! python3 -c 'import jinja2' >/dev/null 2>&1; then
+  echo "setup: installing jinja2 for $(command -v python3)"
+  python3 -m pip install --quiet jinja2
 fi
 
 # The Ansible module's tests (Tests/ansible) run real ansible-core from PyPI, in a venv of its own.

@@ -43,7 +43,6 @@ public enum TOMLEditor {
             throw InputError(path: path, message: "verification failed: the edited file does not read back (\(error.message)); nothing was written",
                              position: error.position)
         }
-        let headerPaths = Set(original.layout.sections.map(\.path))
         var expected = original.root
         for change in changes {
             switch change {
@@ -54,11 +53,11 @@ public enum TOMLEditor {
                 expected = changed
             case .remove(let keyPath):
                 expected = expected.removing(at: keyPath[...])
-                // A table only its removed key defined (by a dotted key) is gone with it.
+                // A table the removal emptied is gone with it when only the removed key defined it (by a
+                // dotted key) or its header went too (`apply` removes a header left with nothing under it).
                 for depth in stride(from: keyPath.count - 1, to: 0, by: -1) {
                     let table = Array(keyPath[..<depth])
-                    if expected.value(at: table[...]) == .table([:]), document.root.value(at: table[...]) == nil,
-                       !headerPaths.contains(table) {
+                    if expected.value(at: table[...]) == .table([:]), document.root.value(at: table[...]) == nil {
                         expected = expected.removing(at: table[...])
                     }
                 }
@@ -125,8 +124,41 @@ private struct EditPlanner {
                 throw failure(change, "it is a member of an inline table { … } and shares its line; edit it by hand",
                               at: statement.keySpan.start)
             }
-            return Splice(at: statement.lines.range, "")
+            return Splice(at: emptiedSection(without: statement) ?? statement.lines.range, "")
         }
+    }
+
+    /// The whole `[table]` section, its header line included, when removing `statement` leaves it with
+    /// no key and no comment (in it, after its header, or on the line above it): a header with nothing under it is clutter (and an empty table renders
+    /// nothing). Nil otherwise, and for `[[array of tables]]` elements.
+    private func emptiedSection(without statement: TOMLLayout.Statement) -> Range<Int>? {
+        let section = layout.sections[statement.section]
+        guard section.statements.count == 1, let headerIndex = section.header else { return nil }
+        let header = document.tables[headerIndex]
+        guard !header.isArrayElement else { return nil }
+        let isBlank: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D || $0 == 0x0A }
+        var start = header.span.start
+        while start > 0, bytes[start - 1] == 0x20 || bytes[start - 1] == 0x09 { start -= 1 }
+        guard start == 0 || bytes[start - 1] == 0x0A else { return nil }
+        // A comment on the line just above the header speaks about the table: it stays, and so does the header.
+        if start > 0 {
+            var previous = start - 1
+            while previous > 0, bytes[previous - 1] != 0x0A { previous -= 1 }
+            if bytes[previous..<start].first(where: { $0 != 0x20 && $0 != 0x09 }) == 0x23 { return nil }
+        }
+        var end = bytes.count
+        if let next = layout.sections.dropFirst(statement.section + 1).first, let nextHeader = next.header {
+            end = document.tables[nextHeader].span.start
+            while end > 0, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 { end -= 1 }
+        }
+        let rest = bytes[header.span.end..<statement.lines.start] + bytes[statement.lines.end..<end]
+        guard rest.allSatisfy(isBlank) else { return nil }
+        // The last section: the blank lines that set it apart go with it, so the file does not end in them.
+        if end == bytes.count {
+            while start > 0, isBlank(bytes[start - 1]) { start -= 1 }
+            if start > 0 { start = bytes[start...].firstIndex(of: 0x0A).map { $0 + 1 } ?? start }
+        }
+        return start..<end
     }
 
     private func failure(_ change: TOMLChange, _ reason: String, at offset: Int? = nil) -> InputError {

@@ -24,6 +24,40 @@ import Testing
         ]
     }()
 
+    /// A disabled authenticator with WhiteListEnabled and an empty WhiteList: enabling it alone would
+    /// reject every certificate login, so enable writes nothing and says what to pass.
+    @Test func anEmptyWhitelistIsNotEnabledIntoAFailure() throws {
+        let scratch = try Scratch()
+        let home = try scratch.copySample(as: "home")
+        let authenticators = """
+            <?xml version="1.0" encoding="ISO-8859-1"?>
+            <Authenticators xmlns="http://wso2.org/projects/carbon/authenticators.xml">
+                <Authenticator name="MutualSSLAuthenticator" disabled="true">
+                    <Priority>5</Priority>
+                    <Config>
+                        <Parameter name="WhiteListEnabled">true</Parameter>
+                        <Parameter name="WhiteList"/>
+                    </Config>
+                </Authenticator>
+            </Authenticators>
+
+            """
+        try scratch.write("home/" + Self.authenticators, Array(authenticators.utf8))
+        let catalina = try Data(contentsOf: URL(fileURLWithPath: home + "/" + Self.catalina))
+        let lint = try CLI.run(["lint", home])
+        #expect(lint.stdout.contains("warning: once enabled, WhiteListEnabled is true and WhiteList is empty: every certificate login is rejected [whitelist]"),
+                "\(lint.stdout)")
+        let result = try CLI.run(["enable", home])
+        #expect(result.status == 2)
+        #expect(!result.stdout.contains("mutual SSL enabled"), "\(result.stdout)")
+        #expect(result.stderr.contains("enabling mutual SSL would leave it broken") && result.stderr.contains("pass --whitelist"), "\(result.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: home + "/" + Self.authenticators)) == Data(authenticators.utf8))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: home + "/" + Self.catalina)) == catalina, "the home is left as it was")
+        let fixed = try CLI.run(["enable", "--whitelist", String(repeating: "ab", count: 20), home])
+        #expect(fixed.status == 0, "\(fixed.stderr)")
+        #expect(try CLI.run(["lint", home]).status == 0)
+    }
+
     @Test(arguments: badCatalinas.indices)
     func badInputLeavesBothFilesUntouched(index: Int) throws {
         let (name, bytes) = Self.badCatalinas[index]

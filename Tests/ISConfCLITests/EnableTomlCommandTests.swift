@@ -173,7 +173,8 @@ struct EnableTomlCommandTests {
             removed: ["enable = \"true\"", "WhiteListEnabled = \"true\""],
             added: ["enable = true", "WhiteListEnabled = true", "WhiteList = \"\(Self.thumbprint)\""]).file
         #expect((file["changes"] as? [String])?.first == "set [admin_console.authenticator.mutual_ssl_authenticator] enable = true (was \"true\")")
-        #expect(file["rules_fixed"] as? [String] == ["toml-enable-boolean"], "the whitelist rule speaks only once the authenticator is on")
+        #expect(file["rules_fixed"] as? [String] == ["toml-enable-boolean", "toml-whitelist"],
+                "while the authenticator is off the whitelist rule warns \"once enabled, … no WhiteList\"; --whitelist fixes it")
     }
 
     @Test func theShorthandsTheFileUsesAreTheOnesSet() throws {

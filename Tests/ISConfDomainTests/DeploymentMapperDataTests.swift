@@ -75,17 +75,17 @@ import ISConfCore
     @Test func withoutFilesTheTablesStandInAndSaySo() {
         let is73 = MapperData.load(MapperFiles(), facts: HomeFacts(root: "h", kernelVersion: "4.12.34", hasMutualSSLComponent: true))
         #expect(is73.defaultsSource == .identityServer(kernel: "4.12.34"))
-        #expect(is73.validatesWhiteList == true)
+        #expect(is73.validatesWhiteList)
         #expect(is73.notes.joined().contains("IS 7.3.0"))
         #expect(is73.notes.first == "the home has no repository/resources/conf/default.json")
 
         let kernelOnly = MapperData.load(MapperFiles(), facts: HomeFacts(root: "h", kernelVersion: "4.5.1", hasMutualSSLComponent: false))
         #expect(kernelOnly.defaultsSource == .kernel("4.5.1"))
-        #expect(kernelOnly.validatesWhiteList == false)
+        #expect(kernelOnly.validatesWhiteList, "the WhiteList rule is in validator.json from kernel 4.5.0")
 
         let unknown = MapperData.load(MapperFiles(), facts: HomeFacts(root: "h"))
         #expect(unknown.defaultsSource == .kernel(nil))
-        #expect(unknown.validatesWhiteList == nil)
+        #expect(unknown.validatesWhiteList, "every kernel with a config mapper validates the WhiteList")
         #expect(unknown.notes.joined().contains("kernel version is unknown"))
     }
 }
@@ -115,7 +115,7 @@ struct DeploymentMapperCorpusTests {
         #expect(data.defaults["realm_manager.properties.isCascadeDeleteEnabled"] == .boolean(true), "nested objects are flattened")
         #expect(data.keyMappings["transport.https.properties.certificate_verification"] == [DeploymentKey.certificateVerification.rawValue])
         #expect(data.keyMappings.count == 98)
-        #expect(data.validatesWhiteList == true)
+        #expect(data.validatesWhiteList)
         #expect(data.notes.isEmpty)
     }
 

@@ -52,7 +52,9 @@ func edited(_ original: [UInt8], _ changes: [TOMLChange], sourceLocation: Source
             case .remove(let path): expected = expected.replacing(path[...], with: nil)
             }
         }
-        #expect(try PythonTOML.load(bytes) == expected, "tomllib reads something else", sourceLocation: sourceLocation)
+        // An empty table renders nothing, and a removal may take an emptied table's header with it.
+        #expect(try PythonTOML.load(bytes).prunedOfEmptyTables == expected.prunedOfEmptyTables, "tomllib reads something else",
+                sourceLocation: sourceLocation)
     }
     return String(decoding: bytes, as: UTF8.self)
 }
@@ -73,6 +75,15 @@ func editError(_ original: String, _ changes: [TOMLChange]) throws -> InputError
 }
 
 extension TOMLValue {
+    /// The value without tables that hold nothing (at any depth, once their emptied children are gone).
+    var prunedOfEmptyTables: TOMLValue {
+        guard case .table(let members) = self else { return self }
+        return .table(members.compactMapValues { member in
+            let pruned = member.prunedOfEmptyTables
+            return pruned == .table([:]) ? nil : pruned
+        })
+    }
+
     /// The tests' own setter: `value` at `path`, creating tables on the way; nil removes (and
     /// creates nothing).
     func replacing(_ path: ArraySlice<String>, with value: TOMLValue?) -> TOMLValue {
@@ -245,7 +256,7 @@ let sslHostConfig: [String] = ["transport", "https", "sslHostConfig", "propertie
         let original = "[server]\nhostname = \"localhost\""
         #expect(try edited(original, [.set(["server", "node_ip"], .string("ip"))]) == original + "\nnode_ip = \"ip\"")
         #expect(try edited(original, [.set(["server", "hostname"], .string("h"))]) == "[server]\nhostname = \"h\"")
-        #expect(try edited(original, [.remove(["server", "hostname"])]) == "[server]\n")
+        #expect(try edited(original, [.remove(["server", "hostname"])]) == "", "the emptied table goes with its header")
     }
 
     @Test func keysThatNeedQuotes() throws {
@@ -279,9 +290,40 @@ let sslHostConfig: [String] = ["transport", "https", "sslHostConfig", "propertie
         #expect(String(decoding: bytes, as: UTF8.self) == "[a]\nd = 2\n")
         let verified = try TOMLEditor.verify(bytes, original: parsed, changes: [.remove(["a", "b", "c"])])
         #expect(verified.root == .table(["a": .table(["d": .integer(2)])]))
-        // A table with a header of its own stays, empty.
-        let emptied = try edited("[a]\nk = 1\n", [.remove(["a", "k"])])
-        #expect(emptied == "[a]\n")
+    }
+
+    @Test func aSectionTheRemovalEmptiesGoesWithItsHeaderUnlessItHoldsAComment() throws {
+        let original = """
+            [server]
+            hostname = "localhost"
+
+            [transport.https.properties]
+            clientAuth = "want"
+
+            [admin_console.authenticator.mutual_ssl_authenticator]
+            enable = true
+
+            """
+        let clientAuth = ["transport", "https", "properties", "clientAuth"]
+        #expect(try diff(original, [.remove(clientAuth)])
+                == LineDiff(removed: ["[transport.https.properties]\n", "clientAuth = \"want\"\n", "\n"]))
+        // The last section: the blank line before it goes too, so the file does not end in one.
+        #expect(try edited(original, [.remove(mutualSSL + ["enable"])]) == """
+            [server]
+            hostname = "localhost"
+
+            [transport.https.properties]
+            clientAuth = "want"
+
+            """)
+        #expect(try edited("[a]\r\nk = 1\r\n", [.remove(["a", "k"])]) == "")
+        // A comment in the section, or after its header, keeps the header; so does another key.
+        #expect(try edited("[a]\n# why\nk = 1\n", [.remove(["a", "k"])]) == "[a]\n# why\n")
+        #expect(try edited("[a] # why\nk = 1\n", [.remove(["a", "k"])]) == "[a] # why\n")
+        #expect(try edited("x = 1\n# why\n[a]\nk = 1\n", [.remove(["a", "k"])]) == "x = 1\n# why\n[a]\n")
+        #expect(try edited("[a]\nk = 1\nl = 2\n", [.remove(["a", "k"])]) == "[a]\nl = 2\n")
+        // A sub-table's header keeps the table alive without its own.
+        #expect(try edited("[a]\nk = 1\n[a.b]\nc = 1\n", [.remove(["a", "k"])]) == "[a.b]\nc = 1\n")
     }
 
     @Test func refusesWhatCannotBeDoneSafely() throws {

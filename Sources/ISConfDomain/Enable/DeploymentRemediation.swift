@@ -36,10 +36,20 @@ public enum DeploymentRemediation {
             throw InputError(path: error.path, message: error.message + "; not changed", position: error.position)
         }
         let mapper = MapperData.load(facts.mapperFiles, facts: facts)
-        let targetRules: [Rule] = [.tomlCertificateVerification, .tomlClientAuth, .tomlMutualSSLAuthenticator, .tomlEnableBoolean]
+        let targetRules: [Rule] = [.tomlCertificateVerification, .tomlHTTPSEnabled, .tomlClientAuth, .tomlMutualSSLAuthenticator, .tomlEnableBoolean,
+                                   .tomlDuplicateSetting]
             + (options.setsWhitelist ? [Rule.tomlWhitelist] : [])
-        let planned = changes(DeploymentConfig(document: document, mapper: mapper), options: options, facts: facts)
+        // The redundant halves of settings written twice go first; what is left to set is planned on the result.
+        let config = DeploymentConfig(document: document, mapper: mapper)
+        let removals = try duplicateRemovals(config, options: options)
+        var remaining = config
+        if !removals.isEmpty {
+            let bytes = try TOMLEditor.apply(removals.map(\.change), to: document)
+            remaining = DeploymentConfig(document: try TOMLDocument.parse(SourceFile(path: source.path, bytes: bytes)), mapper: mapper)
+        }
+        let planned = removals + changes(remaining, options: options, facts: facts)
         if planned.isEmpty {
+            try refuseWhenTheWhitelistStopsIt(source, facts: facts, options: options)
             return DeploymentPlan(document: document, edited: document, edits: [], changes: [], rulesFixed: [])
         }
         let before = findings(of: targetRules, in: source, facts: facts)
@@ -50,7 +60,9 @@ public enum DeploymentRemediation {
         if let left = after.first(where: { $0.severity == .error }) {
             throw InputError(path: source.path, message: "could not make \(left.rule) hold (\(left.message)); not changed")
         }
-        let again = changes(DeploymentConfig(document: result, mapper: mapper), options: options, facts: facts)
+        try refuseWhenTheWhitelistStopsIt(result.source, facts: facts, options: options)
+        let settled = DeploymentConfig(document: result, mapper: mapper)
+        let again = try duplicateRemovals(settled, options: options) + changes(settled, options: options, facts: facts)
         if !again.isEmpty {
             throw InputError(path: source.path, message: "internal error: the edits did not settle (a second run would "
                              + again.map(\.description).joined(separator: "; ") + "); not changed")
@@ -64,6 +76,37 @@ public enum DeploymentRemediation {
     struct PlannedChange {
         var change: TOMLChange
         var description: String
+    }
+
+    /// Of each setting written both in full and as its shorthand (whose winner the mapper's HashMap
+    /// decides), the one the file's style does not prefer. Two values that mean different things for
+    /// mutual SSL are resolved only when enable sets the setting anyway; otherwise isconf cannot tell
+    /// which was meant, and says so.
+    static func duplicateRemovals(_ config: DeploymentConfig, options: EnableOptions) throws(InputError) -> [PlannedChange] {
+        var planned: [PlannedChange] = []
+        for key in DeploymentKey.allCases where config[key].entries.count > 1 {
+            let entries = config[key].entries
+            guard let kept = config.preferredEntry(key) else { continue }
+            let disagree = Set(entries.map { key.mutualSSLMeaning(of: $0.value) }).count > 1
+            let setAnyway = switch key {
+            case .certificateVerification, .connectorClientAuth, .httpsEnabled, .authenticatorEnabled: true
+            case .usernameHeader: options.usernameHeader != nil
+            case .whiteListEnabled: options.setsWhitelist
+            case .whiteList: options.whitelist != nil && options.whitelistCertificate == nil
+            case .authenticatorPriority, .enableSHA256: false
+            }
+            if disagree && !setAnyway {
+                let pair = entries.map { "\(DeploymentConfig.displayName($0.keyPath)) = \($0.value)" }.joined(separator: " and ")
+                throw InputError(path: config.path,
+                                 message: "\(pair) both set \(DeploymentConfig.displayName(key.path)), and which one the server uses depends on the config mapper's HashMap: remove the one you do not mean; not changed",
+                                 position: kept.position)
+            }
+            for entry in entries where entry.keySpan != kept.keySpan {
+                planned.append(PlannedChange(change: .remove(entry.keyPath),
+                                             description: "remove \(DeploymentConfig.displayName(entry.keyPath)) = \(entry.value), which \(DeploymentConfig.displayName(kept.keyPath)) also sets"))
+            }
+        }
+        return planned
     }
 
     /// Only what must change: a stock IS home already gets certificateVerification "want" from the
@@ -81,6 +124,7 @@ public enum DeploymentRemediation {
             }
         }
 
+        if !config.rendersHTTPSConnector { set(.httpsEnabled, .boolean(true)) }
         let verification = config[.certificateVerification]
         if verification.rendered.map({ EffectiveClientAuth.mode(of: $0, generation: .tomcat9).mode }) != .optional {
             set(.certificateVerification, .string("want"))
@@ -104,6 +148,15 @@ public enum DeploymentRemediation {
             }
         }
         return planned
+    }
+
+    /// `enable` never reports success on a result its own rules find broken: WhiteListEnabled with no
+    /// or an empty WhiteList stops the server or every login; only `--whitelist` can say what to list.
+    private static func refuseWhenTheWhitelistStopsIt(_ source: SourceFile, facts: HomeFacts, options: EnableOptions) throws(InputError) {
+        guard !options.setsWhitelist, let blocking = findings(of: [.tomlWhitelist], in: source, facts: facts).first(where: Rule.stopsMutualSSL) else {
+            return
+        }
+        throw InputError(path: source.path, message: Rule.whitelistNeeded(blocking))
     }
 
     private static func findings(of rules: [Rule], in source: SourceFile, facts: HomeFacts) -> [Finding] {

@@ -110,8 +110,13 @@ public enum Remediation {
             changes += planned.map(\.description)
         }
 
-        let after = Linter.lint(sources: [(role, SourceFile(path: source.path, bytes: current))], facts: facts,
-                                tomcat: tomcat, only: targetRules)
+        let result = SourceFile(path: source.path, bytes: current)
+        // Never a success over a whitelist that still stops every certificate login: only --whitelist can fix it.
+        if role == .authenticators, !options.setsWhitelist,
+           let blocking = Linter.lint(sources: [(role, result)], facts: facts, tomcat: tomcat, only: [.whitelist]).findings.first(where: Rule.stopsMutualSSL) {
+            throw InputError(path: source.path, message: Rule.whitelistNeeded(blocking))
+        }
+        let after = Linter.lint(sources: [(role, result)], facts: facts, tomcat: tomcat, only: targetRules)
         if let left = after.findings.first(where: { $0.fixable || $0.severity == .error }) {
             throw InputError(path: source.path, message: "could not make \(left.rule) hold (\(left.message)); not changed")
         }

@@ -42,3 +42,14 @@ public struct Finding: Sendable {
         self.subject = subject
     }
 }
+
+extension Finding {
+    /// The finding about a disabled authenticator's settings: a warning now, of what enabling it would meet.
+    var onceEnabled: Finding {
+        var finding = self
+        finding.severity = .warning
+        finding.message = "once enabled, " + message
+        finding.fixable = false
+        return finding
+    }
+}

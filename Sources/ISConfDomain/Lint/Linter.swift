@@ -26,8 +26,8 @@ public enum Linter {
         .duplicateAuthenticator, .attributeTypo, .noHTTPSConnector, .xmlMalformed, .generatedByDeploymentToml,
         .mutualSSLComponent,
         .storeAccess, .certificateExpiry, .trustStoreEmpty, .whitelistThumbprint, .defaultStorePassword,
-        .tomlCertificateVerification, .tomlMutualSSLAuthenticator, .tomlEnableBoolean, .tomlWhitelist, .tomlClientAuth,
-        .tomlCertificateTable, .tomlAllowlist, .tomlValueType, .tomlMalformed, .tomlDefaults,
+        .tomlCertificateVerification, .tomlHTTPSEnabled, .tomlMutualSSLAuthenticator, .tomlEnableBoolean, .tomlWhitelist, .tomlClientAuth,
+        .tomlCertificateTable, .tomlAllowlist, .tomlValueType, .tomlDuplicateSetting, .tomlVersion, .tomlMalformed, .tomlDefaults,
     ]
 
     public static func rule(id: String) -> Rule? { rules.first { $0.id == id } }

@@ -1,6 +1,8 @@
 /// The mutual-SSL settings deployment.toml decides in IS 5.9+, by the internal key the config mapper
 /// renders into catalina-server.xml and authenticators.xml (after key-mappings.json's shorthands).
 public enum DeploymentKey: String, Sendable, CaseIterable {
+    /// The IS 7.x template writes the HTTPS connector only when this `is sameas true`.
+    case httpsEnabled = "transport.https.enabled"
     /// `<SSLHostConfig certificateVerification>`: "want" is what mutual SSL needs.
     case certificateVerification = "transport.https.sslHostConfig.properties.certificateVerification"
     /// A `clientAuth` attribute on the `<Connector>`, beside the SSLHostConfig: a conflict.

@@ -42,8 +42,9 @@ public struct MapperData: Sendable {
     /// Shorthand dotted key → the internal keys it fills (key-mappings.json).
     public var keyMappings: [String: [String]]
     /// Whether the mapper refuses to start the server when WhiteListEnabled is the boolean true and
-    /// WhiteList is empty or missing (validator.json from kernel 4.6.1); nil when unknown.
-    public var validatesWhiteList: Bool?
+    /// WhiteList is empty or missing: validator.json has that rule from kernel 4.5.0, the first kernel
+    /// with deployment.toml, so only a home's own validator.json without it says otherwise.
+    public var validatesWhiteList: Bool
     /// Why isconf's tables stand in for the home's files, one sentence each; empty when the home's are used.
     public var notes: [String]
 
@@ -79,7 +80,7 @@ public struct MapperData: Sendable {
             }
         }
 
-        var validatesWhiteList = kernel.map { BuiltInMapperData.atLeast($0, [4, 6, 1]) }
+        var validatesWhiteList = kernel.map { BuiltInMapperData.atLeast($0, [4, 5, 0]) } ?? true
         if let path = files.validator, case .table(let rules)? = read(path, noting: &notes) {
             validatesWhiteList = rules[DeploymentKey.whiteList.rawValue] != nil
         }
@@ -140,6 +141,10 @@ enum BuiltInMapperData {
         case .homeFile: kernel = nil
         }
         if let kernel, atLeast(kernel, [4, 10]) { values[authenticator + "config.EnableSHA256"] = .boolean(true) }
+        // IS 7.x's default.json, for its template's `transport.https.enabled is sameas true` (IS 5.9's has no such test).
+        if case .identityServer(let version) = source, atLeast(version, [4, 10]) {
+            values[DeploymentKey.httpsEnabled.rawValue] = .boolean(true)
+        }
         return values
     }
 

@@ -19,8 +19,9 @@ public struct DeploymentSetting: Sendable {
     /// The value the template receives; nil when nothing sets it.
     public let value: TOMLValue?
     public let origin: DeploymentOrigin
-    /// Every deployment.toml value that fills this key, in the mapper's order: the last one wins.
-    /// Two only when both the full key and a shorthand are written.
+    /// Every deployment.toml value that fills this key, in `DeploymentConfig.mapperOrder`; the rules read
+    /// the last. Two only when both the full key and a shorthand are written: then the real mapper's
+    /// HashMap decides (toml-duplicate-setting).
     public let entries: [TOMLEntry]
 
     /// The deployment.toml value that decides the setting, if one does.
@@ -28,14 +29,17 @@ public struct DeploymentSetting: Sendable {
 
     /// The text the template writes into the XML (Jinjava prints scalars as Java does); nil when
     /// nothing is written or the value is an array or table, which has no such text.
-    public var rendered: String? {
+    public var rendered: String? { value.flatMap(DeploymentSetting.renderedText(of:)) }
+
+    /// The text the template writes for a value; nil for an array or table.
+    static func renderedText(of value: TOMLValue) -> String? {
         switch value {
-        case .string(let text)?: text
-        case .boolean(let flag)?: flag ? "true" : "false"
-        case .integer(let number)?: String(number)
-        case .float?: value!.description
-        case .dateTime(let text)?: text
-        case .array?, .table?, nil: nil
+        case .string(let text): text
+        case .boolean(let flag): flag ? "true" : "false"
+        case .integer(let number): String(number)
+        case .float: value.description
+        case .dateTime(let text): text
+        case .array, .table: nil
         }
     }
 
@@ -79,6 +83,12 @@ public struct DeploymentConfig: Sendable {
 
     public var path: String { document.path }
 
+    /// Whether the rendered catalina-server.xml has the HTTPS connector: the templates that test
+    /// [transport.https] enabled (IS 7.x, whose default.json sets it) write it only for the boolean true.
+    public var rendersHTTPSConnector: Bool {
+        mapper.defaults[DeploymentKey.httpsEnabled.rawValue] == nil || self[.httpsEnabled].value == .boolean(true)
+    }
+
     public subscript(key: DeploymentKey) -> DeploymentSetting { settings[key]! }
 
     /// The key path to write so that `key` takes a new value: the key that decides it now (full or
@@ -94,6 +104,20 @@ public struct DeploymentConfig: Sendable {
         }
         let usesShorthands = !intoTable.isEmpty && intoTable.allSatisfy { Array($0.keyPath.dropLast()) != table }
         return usesShorthands ? shorthand.split(separator: ".").map(String.init) : key.path
+    }
+
+    /// Of a setting written both in full and as a shorthand, the entry the file's style prefers: the form
+    /// most of the file's other keys into the same table are written in (the full key on a tie).
+    public func preferredEntry(_ key: DeploymentKey) -> TOMLEntry? {
+        let written = self[key].entries
+        let table = Array(key.path.dropLast())
+        let others = leaves.filter { leaf in
+            !written.contains { $0.keySpan == leaf.keySpan }
+                && mapper.targets(of: leaf.keyPath).contains { $0.split(separator: ".").dropLast().map(String.init) == table }
+        }
+        let shorthands = others.filter { Array($0.keyPath.dropLast()) != table }.count
+        let preferShorthand = shorthands > others.count - shorthands
+        return written.first { (DeploymentConfig.flatKey($0.keyPath) != key.rawValue) == preferShorthand } ?? written.last
     }
 
     /// Leaves whose key path lies below the given one, e.g. everything in the authenticator's table.
@@ -114,9 +138,9 @@ public struct DeploymentConfig: Sendable {
         keyPath.map { TOMLValue.key($0) == $0 ? $0 : "'\($0)'" }.joined(separator: ".")
     }
 
-    /// Leaves in the order the mapper walks them: depth first through the table tree, each table's
-    /// members in the order they were first defined. When a full key and its shorthand are both
-    /// written, the later in this order wins, which is not always the later in the file.
+    /// Leaves depth first through the table tree, each table's members in the order they were first
+    /// defined. (The real mapper walks a HashMap: when a full key and its shorthand are both written,
+    /// its winner cannot be told from the file, which toml-duplicate-setting reports.)
     static func mapperOrder(_ document: TOMLDocument) -> [TOMLEntry] {
         var definitions: [(offset: Int, keyPath: [String])] = document.tables.map { ($0.span.start, $0.path) }
         definitions += document.entries.map { ($0.keySpan.start, $0.keyPath) }

@@ -36,7 +36,8 @@ extension Rule {
                 """), facts: Sample.kernelProduct),
         ],
         check: { context in
-            guard let deployment = context.deployment else { return [] }
+            // Without an HTTPS connector there is no certificateVerification to speak of: toml-https-enabled.
+            guard let deployment = context.deployment, deployment.rendersHTTPSConnector else { return [] }
             let setting = deployment[.certificateVerification]
             if setting.value != nil && setting.rendered == nil { return [] }  // an array or table: toml-value-type
             let hint = "set \(DeploymentConfig.displayName(deployment.keyPathToSet(.certificateVerification))) = \"want\" (run: isconf enable)"

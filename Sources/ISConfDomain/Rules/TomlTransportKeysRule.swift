@@ -19,7 +19,7 @@ extension Rule {
                      facts: Sample.identityServer73),
         ],
         check: { context in
-            guard let deployment = context.deployment else { return [] }
+            guard let deployment = context.deployment, deployment.rendersHTTPSConnector else { return [] }
             let setting = deployment[.connectorClientAuth]
             guard let value = setting.value else { return [] }
             return [context.finding(
@@ -49,7 +49,7 @@ extension Rule {
                      facts: Sample.identityServer73),
         ],
         check: { context in
-            guard let deployment = context.deployment else { return [] }
+            guard let deployment = context.deployment, deployment.rendersHTTPSConnector else { return [] }
             let table = ["transport", "https", "sslHostConfig", "certificate", "properties"]
             let effective = deployment[.certificateVerification]
             return deployment.leaves(under: table).filter { leaf in

@@ -29,7 +29,10 @@ struct Lint: ParsableCommand {
         let discovery = Discovery.discover(paths)
         var report = Linter.lint(discovery.targets, tomcat: tomcat)
         report.errors.insert(contentsOf: discovery.errors, at: 0)
-        let fileCount = discovery.targets.reduce(0) { $0 + $1.files.count }
+        // Every file linted (deployment.toml too) and any other a finding names, so the summary's count
+        // is never below the number of files the findings are in.
+        let fileCount = Set(discovery.targets.flatMap { target in target.files.map(\.path) + [target.facts.deploymentToml].compactMap { $0 } }
+                            + report.findings.map(\.file)).count
 
         let output: String
         switch format {
