@@ -1,7 +1,7 @@
 import Testing
 @testable import ISConfDomain
 import ISConfTOML
-import ISConfXML
+import ISConfCore
 
 /// Where isconf's verdicts and `enable` used to disagree with the real server (issue 15): each test here
 /// fails on the code before it. TemplateProofTests checks the verdicts over the real templates at large.

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 @testable import ISConfDomain
-import ISConfXML
+import ISConfCore
 
 /// isconf's verdict on a deployment.toml must be its verdict on the XML WSO2's real templates render from
 /// it. Tests/render/render_templates.py renders the corpus's `.j2` templates with Python's jinja2 the way the
