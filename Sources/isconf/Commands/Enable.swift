@@ -42,7 +42,7 @@ struct Enable: ParsableCommand {
     func run() throws {
         let trustClientCertificate: ClientCertificateTrust?
         do { trustClientCertificate = try trust.request() } catch {
-            Terminal.write("isconf: error: \(error)\n", to: 2)
+            Terminal.write("isconf: error: \(error.displayed)\n", to: 2)
             throw ExitCode(2)
         }
         var options = try fix.enableOptions()
@@ -58,8 +58,8 @@ struct Enable: ParsableCommand {
         case .text:
             Terminal.write(EnableTextFormatter(check: check).format(outcomes), to: 1)
             var diagnostics = ""
-            for skipped in discovery.skipped { diagnostics += "isconf: note: \(skipped)\n" }
-            for error in errors { diagnostics += "isconf: error: \(error)\n" }
+            for skipped in discovery.skipped { diagnostics += "isconf: note: \(skipped.displayed)\n" }
+            for error in errors { diagnostics += "isconf: error: \(DisplayText.message(error))\n" }
             Terminal.write(diagnostics, to: 2)
         case .json:
             Terminal.write(EnableJSONFormatter(check: check).format(outcomes, errors: errors), to: 1)

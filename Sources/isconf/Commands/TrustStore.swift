@@ -46,7 +46,7 @@ struct StoreOptions: ParsableArguments {
         let store = try KeyStore.read(source.bytes, path: keystore, password: secret?.revealed)
         try checkType(store.format)
         if !store.integrityVerified {
-            Terminal.write("isconf: warning: \(keystore): read without the store password: its integrity was not verified\n", to: 2)
+            Terminal.write("isconf: warning: \(DisplayText.escaped(keystore)): read without the store password: its integrity was not verified\n", to: 2)
         }
         return store
     }
@@ -63,7 +63,7 @@ func reportingInputErrors(_ body: () throws(InputError) -> Void) throws {
     do {
         try body()
     } catch {
-        Terminal.write("isconf: error: \(error)\n", to: 2)
+        Terminal.write("isconf: error: \(error.displayed)\n", to: 2)
         throw ExitCode(2)
     }
 }
@@ -134,15 +134,16 @@ struct TrustStoreImport: ParsableCommand {
                                                   storeType: store.storetype?.format, replace: replace,
                                                   backup: noBackup ? .none : backupDir.map { .directory($0) } ?? .isHome)
             let outcome = try TrustStoreImporter.importCertificate(request)
-            var text = "\(outcome.store): "
+            var text = "\(DisplayText.escaped(outcome.store)): "
+            let alias = DisplayText.message(outcome.alias)
             switch outcome.action {
-            case .created(let format): text += "created a \(format) store with the trusted certificate \"\(outcome.alias)\"\n"
-            case .added: text += "added the trusted certificate \"\(outcome.alias)\"\n"
-            case .replaced(let previous): text += "replaced the certificate of \"\(outcome.alias)\" (was SHA-256 \(previous.sha256))\n"
-            case .alreadyPresent(let holder): text += "already trusts this certificate, as \"\(holder)\": nothing to change\n"
+            case .created(let format): text += "created a \(format) store with the trusted certificate \"\(alias)\"\n"
+            case .added: text += "added the trusted certificate \"\(alias)\"\n"
+            case .replaced(let previous): text += "replaced the certificate of \"\(alias)\" (was SHA-256 \(previous.sha256))\n"
+            case .alreadyPresent(let holder): text += "already trusts this certificate, as \"\(DisplayText.message(holder))\": nothing to change\n"
             }
             text += "  sha1    \(outcome.thumbprints.sha1)\n  sha256  \(outcome.thumbprints.sha256)\n"
-            if let backup = outcome.backup { text += "backup: \(backup)\n" }
+            if let backup = outcome.backup { text += "backup: \(DisplayText.escaped(backup))\n" }
             Terminal.write(text, to: 1)
         }
     }
@@ -184,16 +185,16 @@ struct TrustStoreExport: ParsableCommand {
 enum TrustStoreListing {
     static func text(_ store: KeyStore, path: String) -> String {
         let count = store.entries.count
-        var out = "\(path): \(store.format), \(count) entr\(count == 1 ? "y" : "ies"), "
+        var out = "\(DisplayText.escaped(path)): \(store.format), \(count) entr\(count == 1 ? "y" : "ies"), "
             + (store.integrityVerified ? "integrity verified" : "integrity NOT verified (no password)") + "\n"
         for entry in store.entries {
-            out += "\n\(entry.alias): \(entry.kind.keytoolName)"
+            out += "\n\(DisplayText.message(entry.alias)): \(entry.kind.keytoolName)"
             if let created = entry.creationDate { out += ", created \(created)" }
             if entry.certificates.count > 1 { out += ", chain of \(entry.certificates.count)" }
             out += "\n"
             for (index, certificate) in entry.certificates.enumerated() {
                 if entry.certificates.count > 1 { out += "  [\(index + 1)]\n" }
-                out += "  subject  \(certificate.subject)\n  issuer   \(certificate.issuer)\n  serial   \(certificate.serialNumber)\n"
+                out += "  subject  \(DisplayText.message(certificate.subject))\n  issuer   \(DisplayText.message(certificate.issuer))\n  serial   \(certificate.serialNumber)\n"
                     + "  valid    \(certificate.notBefore) to \(certificate.notAfter)\n"
                     + "  sha1     \(certificate.thumbprints.sha1)\n  sha256   \(certificate.thumbprints.sha256)\n"
             }

@@ -86,7 +86,7 @@ struct Watch: ParsableCommand {
         do {
             try WatchDaemon.run(configuration, version: ISConf.version, logger: logger, environment: ProcessEnvironment.current())
         } catch {
-            Terminal.write("isconf: error: \(error)\n", to: 2)
+            Terminal.write("isconf: error: \(DisplayText.message("\(error)"))\n", to: 2)
             throw ExitCode(2)
         }
     }
