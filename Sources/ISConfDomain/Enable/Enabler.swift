@@ -203,12 +203,20 @@ public enum Enabler {
         for _ in 0..<attempts {
             let (original, result) = (plan.original, plan.result)
             var backup: String?
-            let outcome = try SafeWriter.withDirectoryLock(for: resolved) { () throws(InputError) in
-                try SafeWriter.replace(resolved, expecting: original.bytes, with: result) { info throws(InputError) in
-                    backup = try saveBackup(original, name: name, mode: info.st_mode, target: target, policy: request.backup, stamp: stamp)
+            let outcome: SafeWriter.Outcome
+            do {
+                outcome = try SafeWriter.withDirectoryLock(for: resolved) { () throws(InputError) in
+                    try SafeWriter.replace(resolved, expecting: original.bytes, with: result) { info throws(InputError) in
+                        backup = try saveBackup(original, name: name, mode: info.st_mode, target: target, policy: request.backup, stamp: stamp)
+                    }
                 }
+            } catch {
+                // The file was not replaced: a backup of it would be a failed run's leftover.
+                if let backup { Backups.discard(backup, stamp: stamp) }
+                throw error
             }
             if outcome == .written { return (backup, result) }
+            if let backup { Backups.discard(backup, stamp: stamp) }
             plan = try planAgain()
             if !plan.changed { return nil }
         }

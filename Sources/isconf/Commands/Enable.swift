@@ -91,9 +91,13 @@ struct TrustOptions: ParsableArguments {
     @Option(name: .customLong("truststore-pass-env"), help: "The same, from this environment variable.")
     var passwordEnvironment: String?
 
+    @Flag(name: .customLong("allow-store-outside-home"),
+          help: "Write the trust store even when the connector's truststoreFile points outside the IS_HOME.")
+    var allowStoreOutsideHome = false
+
     func validate() throws {
-        if certificate == nil, alias != nil || whitelistThisCert || passwordFile != nil || passwordEnvironment != nil {
-            throw ValidationError("--trust-client-cert-alias, --whitelist-this-cert and --truststore-pass-* go with --trust-client-cert")
+        if certificate == nil, alias != nil || whitelistThisCert || passwordFile != nil || passwordEnvironment != nil || allowStoreOutsideHome {
+            throw ValidationError("--trust-client-cert-alias, --whitelist-this-cert, --truststore-pass-* and --allow-store-outside-home go with --trust-client-cert")
         }
         if passwordFile != nil, passwordEnvironment != nil {
             throw ValidationError("give the trust store password one way only: --truststore-pass-file or --truststore-pass-env")
@@ -111,7 +115,7 @@ struct TrustOptions: ParsableArguments {
             nil
         }
         return ClientCertificateTrust(certificate: try CertificateFile.single(in: try SourceFile.read(path: certificate)),
-                                      alias: alias, password: password)
+                                      alias: alias, password: password, allowStoreOutsideHome: allowStoreOutsideHome)
     }
 }
 

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import ArgumentParser
 import ISConfDomain
 import ISConfTrustStore
@@ -166,6 +169,9 @@ struct TrustStoreExport: ParsableCommand {
     @Flag(name: [.customLong("pem"), .customLong("rfc")], help: "Write PEM instead of DER (--rfc as keytool says).")
     var pem = false
 
+    @Flag(help: "Replace --file if it is an existing regular file (never the store itself, a link, a device or a FIFO).")
+    var force = false
+
     func run() throws {
         try reportingInputErrors { () throws(InputError) in
             let opened = try store.open()
@@ -175,9 +181,19 @@ struct TrustStoreExport: ParsableCommand {
             guard let certificate = entry.certificates.first else {
                 throw InputError(path: store.keystore, message: "entry \"\(entry.alias)\" is a \(entry.kind.keytoolName), which holds no certificate")
             }
-            try SafeWriter.writeNew(file, pem ? Array(certificate.pem.utf8) : certificate.der, mode: 0o644)
-            Terminal.write("\(file): the certificate of \"\(entry.alias)\" (\(pem ? "PEM" : "DER"), SHA-256 \(certificate.thumbprints.sha256))\n", to: 1)
+            try SafeWriter.writeOutput(file, pem ? Array(certificate.pem.utf8) : certificate.der, mode: 0o644,
+                                       replaceExisting: force, protected: try storeIdentity())
+            Terminal.write("\(DisplayText.escaped(file)): the certificate of \"\(DisplayText.message(entry.alias))\" (\(pem ? "PEM" : "DER"), SHA-256 \(certificate.thumbprints.sha256))\n", to: 1)
         }
+    }
+}
+
+extension TrustStoreExport {
+    /// The store's device and inode, so that --file cannot name it under another path or a hard link.
+    func storeIdentity() throws(InputError) -> (device: UInt64, inode: UInt64) {
+        var info = stat()
+        guard stat(store.keystore, &info) == 0 else { throw InputError(path: store.keystore, message: describeErrno(errno)) }
+        return (UInt64(info.st_dev), UInt64(info.st_ino))
     }
 }
 
