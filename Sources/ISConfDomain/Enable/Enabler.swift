@@ -133,8 +133,7 @@ public enum Enabler {
             var file = FileOutcome(path: plan.path, changed: plan.changed, changes: plan.changes, rulesFixed: plan.rulesFixed)
             if request.diff, plan.changed {
                 let name = relativeName(plan.path, target: target)
-                file.diff = UnifiedDiff.make(old: plan.original.bytes, new: plan.result, oldName: "a/" + name, newName: "b/" + name,
-                                             redact: redactSecrets(in:))
+                file.diff = maskedDiff(plan, name: name)
             }
             if request.write, plan.changed {
                 do {
@@ -237,6 +236,15 @@ public enum Enabler {
             let folder = SafeWriter.parent(of: original.path) + "/.isconf-backup"
             return try Backups(root: folder, stamp: stamp).save(original, relativePath: name, mode: mode)
         }
+    }
+
+    /// The diff of a planned file with every secret masked by its parsed span (both versions parse:
+    /// the plan was verified), then line by line as a second guard.
+    static func maskedDiff(_ plan: FilePlan, name: String) -> String {
+        let old = (try? XMLDocument.parse(plan.original)).map(redactSecrets(in:))
+        let new = (try? XMLDocument.parse(SourceFile(path: plan.path, bytes: plan.result))).map(redactSecrets(in:))
+        guard let old, let new else { return "" }
+        return UnifiedDiff.make(old: old, new: new, oldName: "a/" + name, newName: "b/" + name, redact: redactSecrets(in:))
     }
 
     /// The path below IS_HOME (repository/conf/…), or the file name for a single file.
