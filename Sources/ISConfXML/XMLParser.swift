@@ -14,6 +14,11 @@ extension XMLDocument {
         let lineMap = LineMap(bytes: source.bytes, singleByteCharacters: encoding.isSingleByte)
         _ = libxml2Ready
 
+        if let overfull = AttributeLimit.firstOverfullTag(in: source.bytes) {
+            throw InputError(path: path, message: "an element with more than \(AttributeLimit.maximumAttributes) attributes: "
+                + "no Tomcat or Carbon element has that many, and libxml2's cost grows with their square; refused",
+                position: lineMap.position(of: overfull, in: source.bytes))
+        }
         guard let context = isconf_new_context() else {
             throw InputError(path: path, message: "out of memory creating the XML parser")
         }
