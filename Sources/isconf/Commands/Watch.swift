@@ -56,7 +56,6 @@ struct Watch: ParsableCommand {
 
     func validate() throws {
         if onChangeShell, onChange == nil { throw ValidationError("--on-change-shell needs --on-change") }
-        if debounceMilliseconds > 60_000 { throw ValidationError("--debounce-ms must be at most 60000") }
         do {
             _ = try makeConfiguration()
         } catch {
@@ -75,6 +74,7 @@ struct Watch: ParsableCommand {
         configuration.options = try fix.enableOptions()
         configuration.tomcat = fix.tomcat
         configuration.backup = fix.backup
+        try configuration.validate()
         return configuration
     }
 
