@@ -463,6 +463,39 @@ def truststore_rows(t: dict | None) -> list[Row]:
                 f"{t['keytool_median_ms']:.0f} ms (keytool -list)", fmt_ratio(t["speedup"]), "—", None)]
 
 
+MANY_ATTRIBUTES = 200_000
+TARGET_MANY_ATTRIBUTES_MS = 100.0
+
+
+def bench_many_attributes(binary: str, quick: bool) -> dict:
+    """The worst case of issue 17: a Connector with 200,000 attributes (2.3 MB). libxml2 2.9 checks
+    each attribute against all the earlier ones (n², minutes of CPU), so isconf must refuse the tag
+    in a linear pass before libxml2 sees it: lint exits 2 with one line, in milliseconds."""
+    scratch = tempfile.mkdtemp(prefix="isconf-bench-attrs-")
+    try:
+        path = f"{scratch}/catalina-server.xml"
+        attributes = " ".join(f'a{i}="v"' for i in range(MANY_ATTRIBUTES))
+        Path(path).write_text(f'<Server><Service><Connector port="9443" SSLEnabled="true" scheme="https" {attributes}/>'
+                              "</Service></Server>\n")
+        runs_n, warmup = (5, 1) if quick else (30, 3)
+        print(f"bench: lint of a {MANY_ATTRIBUTES:,}-attribute element, {runs_n} runs ...", flush=True)
+        job = same_job([binary, "lint", path])
+        for i in range(warmup):
+            run_once(job(i))
+        runs = [run_once(job(i)) for i in range(runs_n)]
+        check_statuses("isconf (many attributes)", runs, {2})
+        return {"attributes": MANY_ATTRIBUTES, "bytes": os.path.getsize(path), "runs": runs_n,
+                "median_ms": median_ms(runs), "p90_ms": p90_ms(runs)}
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def many_attributes_rows(m: dict) -> list[Row]:
+    return [Row(f"lint a {m['attributes']:,}-attribute element ({m['bytes'] / 1e6:.1f} MB, refused), median wall",
+                f"{m['median_ms']:.2f} ms", "minutes (libxml2 parses it in n²)", "—", f"≤ {TARGET_MANY_ATTRIBUTES_MS:.0f} ms",
+                m["median_ms"] <= TARGET_MANY_ATTRIBUTES_MS)]
+
+
 # ---------------------------------------------------------------------------------------------
 # `isconf watch`, the daemon: how fast it undoes drift, what it costs while nothing happens, and
 # how much memory it holds for a large fleet. It runs for as long as the server does, so these
@@ -1090,6 +1123,7 @@ def main() -> int:
     check_statuses("xmllint loop (fleet)", xml_n, {0})
 
     truststore = bench_truststore(binary, args.quick)
+    many_attributes = bench_many_attributes(binary, args.quick)
     watch = bench_watch(binary, args.quick)
 
     is_static, static_note = static_stdlib(binary)
@@ -1141,6 +1175,7 @@ def main() -> int:
         Row("binary size, isconf-watch stripped", f"{daemon_stripped_bytes / 2**20:.1f} MiB", "—", "—", "—", None),
         Row("Swift stdlib statically linked", "yes" if is_static else "no", "—", "—", "yes", is_static),
         *truststore_rows(truststore),
+        *many_attributes_rows(many_attributes),
         *watch_rows(watch),
     ]
 
@@ -1166,6 +1201,7 @@ def main() -> int:
         "rss_floor_kib": floor,
         "watch_loadavg_1min": watch["loadavg_1min_before"],
         "truststore": truststore,
+        "many_attributes": many_attributes,
     }
 
     print()

@@ -40,8 +40,9 @@ back up was not yet replaced).
 Finally a few bad inputs: a malformed, DOCTYPE, empty, UTF-16, read-only or FIFO file, no
 HTTPS connector, or `--trust-client-cert` with a wrong trust store password, must give exit
 status 2, a message naming the file, and leave every file (the store too) byte-for-byte
-untouched, with no backup and no temp file. A read-only authenticators.xml (the
-second file written) is only reported: catalina-server.xml has been replaced by then.
+untouched, with no backup and no temp file. So must a full disk under authenticators.xml (the
+second file written; a 64 KiB tmpfs, when mount is permitted): catalina-server.xml, replaced by
+then, must be put back.
 
 Standard library only. Exit status: 0 no violation, 1 violations, 2 set-up error.
 """
@@ -516,14 +517,38 @@ def bad_inputs(kinds: list[HomeKind], binary: str, work: Path) -> tuple[int, lis
             print("VIOLATION " + violations[-1], file=sys.stderr)
         shutil.rmtree(home)
 
-    # Not a bad input but the same promise: an error at write time on the SECOND file (here a
-    # read-only authenticators.xml) comes after the first file was written. Reported, not judged.
-    home = sample.fresh(work / "bad-second-readonly")
-    os.chmod(home / AUTHENTICATORS, 0o444)
-    proc = subprocess.run([binary, "enable", str(home)], capture_output=True, timeout=30)
-    written = (home / CATALINA).read_bytes() == sample.new[CATALINA]
-    notes.append(f"read-only authenticators.xml: exit {proc.returncode}; catalina-server.xml "
-                 f"{'WAS written' if written else 'untouched'} (files are written one after the other)")
+    # The same promise for an error at write time on the SECOND file, after the first was written:
+    # authenticators.xml on a full file system (a 64 KiB tmpfs, filled). isconf must put
+    # catalina-server.xml back (exit 2, both files as they were, no backup run left).
+    home = sample.fresh(work / "bad-second-full-disk")
+    security = home / AUTHENTICATORS.rsplit("/", 1)[0]
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(security)], capture_output=True).returncode != 0:
+        notes.append("full disk on the second file: skipped (mount -t tmpfs not permitted)")
+    else:
+        try:
+            (home / AUTHENTICATORS).write_bytes(sample.old[AUTHENTICATORS])
+            with open(security / "filler", "wb", buffering=0) as filler:  # unbuffered: close has nothing left to flush
+                try:
+                    while True:
+                        filler.write(b"\0" * 4096)
+                except OSError:
+                    pass
+            proc = subprocess.run([binary, "enable", str(home)], capture_output=True, timeout=30)
+            problems = []
+            if proc.returncode != 2:
+                problems.append(f"exit status {proc.returncode}, expected 2")
+            for f in FILES:
+                if (home / f).read_bytes() != sample.old[f]:
+                    problems.append(f"{f} left changed")
+            runs = [r for r in (home / "backup/isconf").iterdir()] if (home / "backup/isconf").exists() else []
+            if runs:
+                problems.append(f"backup runs left: {[r.name for r in runs]}")
+            if problems:
+                violations.append("full disk on the second file: " + "; ".join(problems))
+                print("VIOLATION " + violations[-1], file=sys.stderr)
+        finally:
+            subprocess.run(["umount", str(security)], capture_output=True)
+    cases.append(("full disk on the second file", AUTHENTICATORS, None))
     shutil.rmtree(home)
     return len(cases), violations, notes
 

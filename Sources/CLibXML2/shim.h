@@ -28,7 +28,6 @@ typedef struct {
     int errorLine;
     int errorColumn;
     int errorCode;
-    char errorMessage[512];
 } isconf_parse_state;
 
 static inline isconf_parse_state *isconf_state(void *ctx) {
@@ -36,7 +35,8 @@ static inline isconf_parse_state *isconf_state(void *ctx) {
     return (isconf_parse_state *)ctxt->_private;
 }
 
-/// Keeps only the first error: the one that names the real problem.
+/// Keeps only the first error: the one that names the real problem. Its code and position only:
+/// libxml2's message text quotes bytes of the document, which may be a password's.
 static inline void isconf_structured_error(void *userData, xmlErrorPtr error) {
     if (userData == NULL || error == NULL) return;
     isconf_parse_state *state = isconf_state(userData);
@@ -46,9 +46,6 @@ static inline void isconf_structured_error(void *userData, xmlErrorPtr error) {
     state->errorLine = error->line;
     state->errorColumn = error->int2;
     state->errorCode = error->code;
-    const char *message = error->message != NULL ? error->message : "unknown error";
-    strncpy(state->errorMessage, message, sizeof(state->errorMessage) - 1);
-    state->errorMessage[sizeof(state->errorMessage) - 1] = '\0';
 }
 
 static inline void isconf_reject_subset(void *ctx, const xmlChar *name,

@@ -124,19 +124,80 @@ public enum SafeWriter {
         return .written
     }
 
-    /// Creates a file that nothing else reads yet (a backup), durably and whole or not at all.
+    /// Creates a file that does not exist yet (a backup, a new store), durably and whole or not at
+    /// all. Never replaces anything: whatever is at `path` (a file, a symlink, a FIFO, a device) is
+    /// left alone and the write refused.
     public static func writeNew(_ path: String, _ bytes: [UInt8], mode: mode_t) throws(InputError) {
-        let temporary = path + ".isconf-\(getpid()).tmp"
+        var existing = stat()
+        if lstat(path, &existing) == 0 {
+            throw InputError(path: path, message: "\(describeKind(existing)) is already there; not written")
+        }
+        let temporary = path + ".isconf-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).tmp"
         let (fd, named) = try durableFile(in: parent(of: path), bytes, mode: mode, owner: nil, fallbackName: temporary, path: path)
         defer { close(fd) }
         if named {
-            if rename(temporary, path) != 0 {
-                unlink(temporary)
-                throw InputError(path: path, message: "cannot write: \(describeErrno(errno))")
-            }
+            // link(2), unlike rename(2), fails when the name has been taken meanwhile.
+            let linked = link(temporary, path) == 0
+            let error = errno
+            unlink(temporary)
+            if !linked { throw InputError(path: path, message: "cannot write: \(describeErrno(error))") }
         } else {
-            unlink(path)
             try giveName(fd, path, path: path)
+        }
+    }
+
+    /// Writes a file the user named for output (`truststore export --file`): a new regular file, or,
+    /// with `replaceExisting`, in place of an existing regular file, atomically. Symlinks, FIFOs,
+    /// devices, directories and sockets are refused, and so is the file `protected` (the store being
+    /// read), by device and inode, whatever name or link reaches it.
+    public static func writeOutput(_ path: String, _ bytes: [UInt8], mode: mode_t, replaceExisting: Bool,
+                                   protected: (device: UInt64, inode: UInt64)?) throws(InputError) {
+        var existing = stat()
+        guard lstat(path, &existing) == 0 else {
+            guard errno == ENOENT else { throw InputError(path: path, message: describeErrno(errno)) }
+            return try writeNew(path, bytes, mode: mode)
+        }
+        if let protected, UInt64(existing.st_dev) == protected.device, UInt64(existing.st_ino) == protected.inode {
+            throw InputError(path: path, message: "is the key store being read; not written")
+        }
+        guard existing.st_mode & S_IFMT == S_IFREG else {
+            throw InputError(path: path, message: "\(describeKind(existing)) is already there; not written (give a new file name)")
+        }
+        guard replaceExisting else {
+            throw InputError(path: path, message: "already exists; not written (--force replaces it)")
+        }
+        let directory = parent(of: path)
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        let temporary = directory + "/." + name + ".isconf-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).tmp"
+        let (fd, named) = try durableFile(in: directory, bytes, mode: mode, owner: nil, fallbackName: temporary, path: path)
+        defer { close(fd) }
+        if !named { try giveName(fd, temporary, path: path) }
+        // What the rename replaces must still be the regular file checked above, not a link or a
+        // device swapped in meanwhile.
+        var current = stat()
+        guard lstat(path, &current) != 0 || (current.st_dev == existing.st_dev && current.st_ino == existing.st_ino) else {
+            unlink(temporary)
+            throw InputError(path: path, message: "changed while isconf was writing it; not written")
+        }
+        if rename(temporary, path) != 0 {
+            let error = errno
+            unlink(temporary)
+            throw InputError(path: path, message: "cannot replace it: \(describeErrno(error)); not written")
+        }
+        syncDirectory(directory)
+    }
+
+    /// "a symbolic link", "a FIFO"…: what a path is, for refusals.
+    public static func describeKind(_ info: stat) -> String {
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: "a file"
+        case S_IFDIR: "a directory"
+        case S_IFLNK: "a symbolic link"
+        case S_IFIFO: "a FIFO"
+        case S_IFCHR: "a character device"
+        case S_IFBLK: "a block device"
+        case S_IFSOCK: "a socket"
+        default: "something"
         }
     }
 

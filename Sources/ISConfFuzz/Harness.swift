@@ -13,7 +13,8 @@ import ISConfXML
 ///    `fixable` or an error), and for whitelist too when a whitelist was asked for;
 ///  * planning again on the result must change nothing (enable is idempotent);
 ///  * a comment it uncomments must have been a commented-out `<Authenticator>` element: one
-///    that was prose (mentioning the authenticator) would leak its words into the document.
+///    that was prose (mentioning the authenticator) would leak its words into the document;
+///  * every message and hint, as text output prints it, holds no control character and is bounded.
 enum Harness {
     static let path = "fuzz-input.xml"
     static let checkedRules: Set<String> = ["client-auth-want", "mutual-ssl-authenticator"]
@@ -45,7 +46,10 @@ enum Harness {
     static func check(_ bytes: [UInt8]) -> String? {
         let source = SourceFile(path: path, bytes: bytes)
         for role in ConfigRole.allCases {
-            _ = Linter.lint(sources: [(role, source)], facts: HomeFacts(), tomcat: nil)
+            let report = Linter.lint(sources: [(role, source)], facts: HomeFacts(), tomcat: nil)
+            for text in report.findings.flatMap({ [$0.message, $0.hint ?? ""] }) + report.errors.map(\.message) {
+                if let problem = checkDisplayed(text) { return "[lint \(role.rawValue)] " + problem }
+            }
         }
         for c in cases {
             let plan: FilePlan
@@ -59,6 +63,17 @@ enum Harness {
             if plan.changed { plansChanged += 1 }
             if let problem = checkAccepted(plan, c) { return "[\(c.label)] " + problem }
         }
+        return nil
+    }
+
+    /// What text output prints of a message: no control character (a forged line, an escape
+    /// sequence), and bounded whatever the values in it.
+    static func checkDisplayed(_ text: String) -> String? {
+        let shown = DisplayText.message(text)
+        if shown.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) {
+            return "a control character in text output: \(shown.debugDescription.prefix(120))"
+        }
+        if shown.count > DisplayText.messageLimit + 40 { return "text output of \(shown.count) characters" }
         return nil
     }
 

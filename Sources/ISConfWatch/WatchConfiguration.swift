@@ -22,6 +22,24 @@ public struct WatchConfiguration: Sendable {
     public init(paths: [String]) {
         self.paths = paths
     }
+
+    /// What each numeric option accepts. The loop works in nanoseconds of a 64-bit clock, so an
+    /// unbounded value would overflow it; nobody means a debounce over a minute or an interval over a year.
+    public static let debounceMillisecondsRange: ClosedRange<UInt64> = 0...60_000
+    public static let intervalSecondsRange: ClosedRange<UInt64> = 1...31_536_000
+    public static let onChangeMinIntervalSecondsRange: ClosedRange<UInt64> = 0...31_536_000
+
+    /// Refuses a value out of its range, naming the option, before the daemon starts (a usage error).
+    public func validate() throws(InputError) {
+        func check(_ value: UInt64, _ range: ClosedRange<UInt64>, _ option: String, _ unit: String) throws(InputError) {
+            guard range.contains(value) else {
+                throw InputError(path: option, message: "\(value) is out of range: give \(range.lowerBound) to \(range.upperBound) \(unit)")
+            }
+        }
+        try check(debounceMilliseconds, Self.debounceMillisecondsRange, "--debounce-ms", "milliseconds")
+        if let intervalSeconds { try check(intervalSeconds, Self.intervalSecondsRange, "--interval", "seconds (0 turns it off)") }
+        try check(onChangeMinIntervalSeconds, Self.onChangeMinIntervalSecondsRange, "--on-change-min-interval", "seconds")
+    }
 }
 
 /// `--metrics-listen`: HOST:PORT, [IPv6]:PORT, or a bare PORT on 127.0.0.1.

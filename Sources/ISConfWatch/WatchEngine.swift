@@ -309,6 +309,13 @@ final class WatchEngine: @unchecked Sendable {
             if root != nil, !folder.hasPrefix(root!) { break }
             current = folder
         }
+        // The IS_HOME itself, from the folder holding it: a home moved away and another put in its
+        // place (`mv home home.old; cp -r fresh home`) is seen when the new one appears.
+        if let root, steps.last?.folder == root {
+            let above = SafeWriter.parent(of: root)
+            let name = String(root.split(separator: "/").last ?? "")
+            if above != root, !name.isEmpty, name != ".", name != ".." { steps.append((above, name, false)) }
+        }
         // A symbolic link: the real file's folder too (where `enable` writes).
         let name = String(path.split(separator: "/").last ?? "")
         if let resolved = try? SafeWriter.resolve(path), let folder = try? SafeWriter.resolve(SafeWriter.parent(of: path)),

@@ -15,6 +15,11 @@ extension XMLDocument {
         let lineMap = LineMap(bytes: source.bytes, singleByteCharacters: encoding.isSingleByte)
         _ = libxml2Ready
 
+        if let overfull = AttributeLimit.firstOverfullTag(in: source.bytes) {
+            throw InputError(path: path, message: "an element with more than \(AttributeLimit.maximumAttributes) attributes: "
+                + "no Tomcat or Carbon element has that many, and libxml2's cost grows with their square; refused",
+                position: lineMap.position(of: overfull, in: source.bytes))
+        }
         guard let context = isconf_new_context() else {
             throw InputError(path: path, message: "out of memory creating the XML parser")
         }
@@ -35,13 +40,8 @@ extension XMLDocument {
                 position: lineMap.position(of: offset, in: source.bytes))
         }
         if state.hasError != 0 || parsed == nil || context.pointee.wellFormed == 0 {
-            var message = withUnsafeBytes(of: state.errorMessage) { raw in
-                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-            }
-            // Some libxml2 messages span two lines ("...indicate encoding !\nBytes: 0xE9 ..."): join them.
-            message = message.split(whereSeparator: { $0.isNewline }).joined(separator: " ")
-            while let last = message.last, last.isWhitespace { message.removeLast() }
-            if message.isEmpty { message = "not well-formed" }
+            // Never libxml2's message: it quotes bytes of the document, which may be a password's.
+            let message = state.hasError != 0 ? describeParseError(code: state.errorCode) : "not well-formed"
             let position = state.hasError != 0 && state.errorLine > 0
                 ? SourcePosition(line: Int(state.errorLine), column: max(1, Int(state.errorColumn)))
                 : nil

@@ -62,7 +62,6 @@ struct WatchCommand: ParsableCommand {
 
     func validate() throws {
         if onChangeShell, onChange == nil { throw ValidationError("--on-change-shell needs --on-change") }
-        if debounceMilliseconds > 60_000 { throw ValidationError("--debounce-ms must be at most 60000") }
         do {
             _ = try makeConfiguration()
         } catch {
@@ -81,6 +80,7 @@ struct WatchCommand: ParsableCommand {
         configuration.options = try fix.enableOptions()
         configuration.tomcat = fix.tomcat
         configuration.backup = fix.backup
+        try configuration.validate()
         return configuration
     }
 
@@ -92,7 +92,7 @@ struct WatchCommand: ParsableCommand {
         do {
             try WatchDaemon.run(configuration, version: isconfVersion, logger: logger, environment: ProcessEnvironment.current())
         } catch {
-            Terminal.write("isconf: error: \(error)\n", to: 2)
+            Terminal.write("isconf: error: \(DisplayText.message("\(error)"))\n", to: 2)
             throw ExitCode(2)
         }
     }

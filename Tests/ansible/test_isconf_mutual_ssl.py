@@ -364,7 +364,7 @@ def test_malformed_file_fails_the_task_with_the_parse_error(tmp_path, env, iscon
     rc, result = module(tmp_path, env, {"is_home": str(home), "binary": isconf})
     assert rc != 0 and result["failed"] is True
     assert result["changed"] is False
-    expected = "%s:2:1: malformed XML: Couldn't find end of Start Tag x" % (home / AUTHENTICATORS)
+    expected = "%s:2:1: malformed XML: a start tag that is not closed with > or />" % (home / AUTHENTICATORS)
     assert expected in result["msg"], result["msg"]
     assert result["rc"] == 2
     assert snapshot(home) == before  # the other file is left as it was too

@@ -7,8 +7,15 @@ import ISConfCore
 
 /// Where `isconf enable` keeps the bytes it replaces: one folder per run, named by UTC time, the
 /// newest `keep` runs kept. Folders are private (0700): the files hold passwords.
+///
+/// The backup folder may hold other things (a user's own copies, the server's own `backup` runs
+/// beside it): a run folder is isconf's only when its name has the exact stamp format and it holds
+/// the marker file isconf writes first, and only such folders are ever pruned. Links are never
+/// followed below the backup folder.
 public struct Backups: Sendable {
     public static let keep = 10
+    /// The file that makes a run folder isconf's.
+    public static let marker = ".isconf-backup-run"
 
     /// The folder holding the per-run folders.
     public let root: String
@@ -20,21 +27,88 @@ public struct Backups: Sendable {
         self.stamp = stamp
     }
 
-    /// Copies `source` to `<root>/<stamp>/<relativePath>` with the original's permissions.
+    /// Copies `source` to `<root>/<stamp>/<relativePath>` with the original's permissions. On
+    /// failure nothing this call made is left behind (no empty run folder).
     public func save(_ source: SourceFile, relativePath: String, mode: mode_t) throws(InputError) -> String {
-        let destination = root + "/" + stamp + "/" + relativePath
-        try Backups.makeDirectories(SafeWriter.parent(of: destination))
-        try SafeWriter.writeNew(destination, source.bytes, mode: mode & 0o7777)
+        let run = root + "/" + stamp
+        let destination = run + "/" + relativePath
+        try Backups.makeDirectories(root, followingLinks: true)
+        var made: [String] = []
+        do throws(InputError) {
+            if try Backups.makeRunFolder(run) { made.append(run) }
+            made += try Backups.makeDirectories(SafeWriter.parent(of: destination), below: run)
+            // A retry within this run (the file changed while it was being written) saves it again.
+            var earlier = stat()
+            if lstat(destination, &earlier) == 0, earlier.st_mode & S_IFMT == S_IFREG { unlink(destination) }
+            try SafeWriter.writeNew(destination, source.bytes, mode: mode & 0o7777)
+        } catch {
+            for folder in made.reversed() { Backups.removeTree(folder) }
+            throw error
+        }
         SafeWriter.syncDirectory(SafeWriter.parent(of: destination))
         prune()
         return destination
     }
 
-    /// Removes the oldest run folders beyond `keep`. Names sort by time.
+    /// Takes back a backup whose file was not replaced after all (the write failed), with the
+    /// folders of the run it leaves empty.
+    public static func discard(_ backup: String, stamp: String) {
+        var run = SafeWriter.parent(of: backup)
+        while !run.hasSuffix("/" + stamp) {
+            let up = SafeWriter.parent(of: run)
+            if up == run { return }
+            run = up
+        }
+        unlink(backup)
+        var folder = SafeWriter.parent(of: backup)
+        while folder.hasPrefix(run + "/"), rmdir(folder) == 0 { folder = SafeWriter.parent(of: folder) }
+        if folder == run, FileSystem.entries(run) == [Backups.marker] { Backups.removeTree(run) }
+    }
+
+    /// Removes the oldest of isconf's run folders beyond `keep`, never this run's (whatever the
+    /// clock said when it was named), and never counting runs that hold no backup.
     func prune() {
         guard let entries = FileSystem.entries(root) else { return }
-        let runs = entries.filter { $0.first?.isNumber == true && FileSystem.isDirectory(root + "/" + $0) }
-        for old in runs.dropLast(Backups.keep) { Backups.removeTree(root + "/" + old) }
+        let runs = entries.filter { $0 != stamp && Backups.isRunName($0) && Backups.isRunFolder(root + "/" + $0) }
+        let (empty, kept) = runs.reduce(into: ([String](), [String]())) { split, name in
+            if FileSystem.entries(root + "/" + name) == [Backups.marker] { split.0.append(name) } else { split.1.append(name) }
+        }
+        for old in empty + kept.dropLast(Backups.keep - 1) { Backups.removeTree(root + "/" + old) }
+    }
+
+    /// `YYYYMMDDTHHMMSS.mmmZ`, exactly as `utcStamp()` makes it.
+    static func isRunName(_ name: String) -> Bool {
+        let bytes = Array(name.utf8)
+        guard bytes.count == 20, bytes[8] == UInt8(ascii: "T"), bytes[15] == UInt8(ascii: "."), bytes[19] == UInt8(ascii: "Z") else {
+            return false
+        }
+        return bytes.enumerated().allSatisfy { index, byte in [8, 15, 19].contains(index) || (0x30...0x39).contains(byte) }
+    }
+
+    /// A real folder (not a link to one) holding isconf's marker file.
+    static func isRunFolder(_ path: String) -> Bool {
+        var folder = stat(), marker = stat()
+        return lstat(path, &folder) == 0 && folder.st_mode & S_IFMT == S_IFDIR
+            && lstat(path + "/" + Backups.marker, &marker) == 0 && marker.st_mode & S_IFMT == S_IFREG
+    }
+
+    /// Makes this run's folder with its marker; true when this call made it. An existing folder
+    /// must be this run's own (another file of the same run).
+    private static func makeRunFolder(_ run: String) throws(InputError) -> Bool {
+        if mkdir(run, 0o700) == 0 {
+            do throws(InputError) {
+                try SafeWriter.writeNew(run + "/" + marker, [], mode: 0o600)
+            } catch {
+                rmdir(run)
+                throw InputError(path: run, message: "cannot create the backup folder: \(error.message)")
+            }
+            return true
+        }
+        guard errno == EEXIST, isRunFolder(run) else {
+            throw InputError(path: run, message: "cannot create the backup folder: "
+                + (errno == EEXIST ? "something that is not isconf's is already there" : describeErrno(errno)))
+        }
+        return false
     }
 
     public static func utcStamp() -> String {
@@ -52,14 +126,46 @@ public struct Backups: Sendable {
             + pad(Int32(now.tv_nsec / 1_000_000), 3) + "Z"
     }
 
-    static func makeDirectories(_ path: String) throws(InputError) {
+    /// Makes the folders of `path` that are missing (0700); each one there already must be a folder
+    /// (with `followingLinks`, a link to one counts, as for the backup folder the user names).
+    static func makeDirectories(_ path: String, followingLinks: Bool) throws(InputError) {
         var current = path.hasPrefix("/") ? "" : "."
         for component in path.split(separator: "/") {
             current += "/" + component
-            if mkdir(current, 0o700) != 0, errno != EEXIST {
-                throw InputError(path: current, message: "cannot create the backup folder: \(describeErrno(errno))")
+            try makeDirectory(current, followingLinks: followingLinks)
+        }
+    }
+
+    /// Makes the folders from `base` (which exists) down to `path`, following no link; returns
+    /// those it made, outermost first.
+    static func makeDirectories(_ path: String, below base: String) throws(InputError) -> [String] {
+        guard path.hasPrefix(base + "/") else { return [] }
+        var made: [String] = []
+        var current = base
+        for component in path.dropFirst(base.count + 1).split(separator: "/") {
+            current += "/" + component
+            do throws(InputError) {
+                if try makeDirectory(current, followingLinks: false) { made.append(current) }
+            } catch {
+                for folder in made.reversed() { rmdir(folder) }
+                throw error
             }
         }
+        return made
+    }
+
+    /// True when this call made it.
+    @discardableResult
+    private static func makeDirectory(_ path: String, followingLinks: Bool) throws(InputError) -> Bool {
+        if mkdir(path, 0o700) == 0 { return true }
+        guard errno == EEXIST else { throw InputError(path: path, message: "cannot create the backup folder: \(describeErrno(errno))") }
+        var info = stat()
+        let found = followingLinks ? stat(path, &info) : lstat(path, &info)
+        guard found == 0, info.st_mode & S_IFMT == S_IFDIR else {
+            let what = found == 0 ? SafeWriter.describeKind(info) : "a broken link"
+            throw InputError(path: path, message: "cannot create the backup folder: \(what) is in the way")
+        }
+        return false
     }
 
     static func removeTree(_ path: String) {

@@ -10,11 +10,15 @@ public struct ClientCertificateTrust: Sendable {
     public var alias: String?
     /// For a store whose password the connector does not write (secure vault, the JVM's trust store).
     public var password: Secret?
+    /// The connector's truststoreFile may point outside the IS_HOME (another product's store, a
+    /// shared system file): written only when the user confirms it (`--allow-store-outside-home`).
+    public var allowStoreOutsideHome: Bool
 
-    public init(certificate: StoredCertificate, alias: String? = nil, password: Secret? = nil) {
+    public init(certificate: StoredCertificate, alias: String? = nil, password: Secret? = nil, allowStoreOutsideHome: Bool = false) {
         self.certificate = certificate
         self.alias = alias
         self.password = password
+        self.allowStoreOutsideHome = allowStoreOutsideHome
     }
 
     /// The alias an import derives: the CN, lowercased, as keytool keeps aliases.
@@ -51,9 +55,24 @@ public struct ClientCertificateTrust: Sendable {
             }
             storePassword = password
         }
-        return try TrustStoreImporter.plan(TrustStoreImportRequest(
+        let plan = try TrustStoreImporter.plan(TrustStoreImportRequest(
             store: store, certificate: certificate, alias: alias ?? derivedAlias, password: storePassword,
             uniqueAlias: alias == nil, backup: backup))
+        if plan.changesStore, !allowStoreOutsideHome, !Self.isInside(store, home: home) {
+            throw InputError(path: store, message: "the trust store the connector uses is outside the IS_HOME \(home); "
+                + "not changed (--allow-store-outside-home writes it)")
+        }
+        return plan
+    }
+
+    /// Whether `path`, links resolved, lies below `home`, links resolved. A store not created yet
+    /// is placed by its folder.
+    static func isInside(_ path: String, home: String) -> Bool {
+        guard let realHome = try? SafeWriter.resolve(home) else { return false }
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        guard let real = (try? SafeWriter.resolve(path))
+            ?? (try? SafeWriter.resolve(SafeWriter.parent(of: path))).map({ $0 + "/" + name }) else { return false }
+        return real.hasPrefix(realHome == "/" ? "/" : realHome + "/")
     }
 }
 

@@ -49,7 +49,10 @@ extension Enabler {
             }
         }
         outcome.files.append(file)
-        if let storePlan { outcome.files.append(writeStore(storePlan, request: request, stamp: stamp, error: &outcome.error)) }
+        if let storePlan {
+            outcome.files.append(writeStore(storePlan, request: request, stamp: stamp, error: &outcome.error))
+            if outcome.error != nil { rollBack(&outcome, originals: [planned.original], stamp: stamp) }
+        }
         return outcome
     }
 }

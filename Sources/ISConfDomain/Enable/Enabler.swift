@@ -133,8 +133,7 @@ public enum Enabler {
             var file = FileOutcome(path: plan.path, changed: plan.changed, changes: plan.changes, rulesFixed: plan.rulesFixed)
             if request.diff, plan.changed {
                 let name = relativeName(plan.path, target: target)
-                file.diff = UnifiedDiff.make(old: plan.original.bytes, new: plan.result, oldName: "a/" + name, newName: "b/" + name,
-                                             redact: redactSecrets(in:))
+                file.diff = maskedDiff(plan, name: name)
             }
             if request.write, plan.changed {
                 do {
@@ -149,13 +148,51 @@ public enum Enabler {
                         FileOutcome(path: $0.path, changed: $0.changed, changes: $0.changes, rulesFixed: $0.rulesFixed)
                     } + storeOutcome
                     outcome.error = error.description
+                    rollBack(&outcome, originals: plans.map(\.original), stamp: stamp)
                     return outcome
                 }
             }
             outcome.files.append(file)
         }
-        if let storePlan { outcome.files.append(writeStore(storePlan, request: request, stamp: stamp, error: &outcome.error)) }
+        if let storePlan {
+            outcome.files.append(writeStore(storePlan, request: request, stamp: stamp, error: &outcome.error))
+            if outcome.error != nil { rollBack(&outcome, originals: plans.map(\.original), stamp: stamp) }
+        }
         return outcome
+    }
+
+    /// After a write failed part-way through a target, puts every file this run wrote back as it was
+    /// (compare-and-swap: a file someone saved since is left as they saved it), so that an error
+    /// leaves the IS_HOME as it found it; the error then says what was put back, or what could not be
+    /// and where its backup is.
+    static func rollBack(_ outcome: inout TargetOutcome, originals: [SourceFile], stamp: String) {
+        var restored: [String] = [], left: [String] = []
+        for index in outcome.files.indices.reversed() where outcome.files[index].written {
+            let file = outcome.files[index]
+            guard let content = file.writtenContent, let original = originals.first(where: { $0.path == file.path }) else { continue }
+            do {
+                let resolved = try SafeWriter.resolve(file.path)
+                let result = try SafeWriter.withDirectoryLock(for: resolved) { () throws(InputError) in
+                    try SafeWriter.replace(resolved, expecting: content, with: original.bytes)
+                }
+                guard result == .written else {
+                    left.append("\(file.path) (saved by someone else since)")
+                    continue
+                }
+                if let backup = file.backup { Backups.discard(backup, stamp: stamp) }
+                outcome.files[index].written = false
+                outcome.files[index].backup = nil
+                outcome.files[index].writtenContent = nil
+                restored.append(file.path)
+            } catch {
+                left.append("\(file.path) (\(error.message)\(file.backup.map { "; its original is in \($0)" } ?? ""))")
+            }
+        }
+        guard !restored.isEmpty || !left.isEmpty else { return }
+        var note = outcome.error ?? ""
+        if !restored.isEmpty { note += "; put back as it was: " + restored.reversed().joined(separator: ", ") }
+        if !left.isEmpty { note += "; NOT put back, still changed: " + left.reversed().joined(separator: ", ") }
+        outcome.error = note
     }
 
     /// Writes the trust store `--trust-client-cert` planned, after the configuration files.
@@ -203,12 +240,20 @@ public enum Enabler {
         for _ in 0..<attempts {
             let (original, result) = (plan.original, plan.result)
             var backup: String?
-            let outcome = try SafeWriter.withDirectoryLock(for: resolved) { () throws(InputError) in
-                try SafeWriter.replace(resolved, expecting: original.bytes, with: result) { info throws(InputError) in
-                    backup = try saveBackup(original, name: name, mode: info.st_mode, target: target, policy: request.backup, stamp: stamp)
+            let outcome: SafeWriter.Outcome
+            do {
+                outcome = try SafeWriter.withDirectoryLock(for: resolved) { () throws(InputError) in
+                    try SafeWriter.replace(resolved, expecting: original.bytes, with: result) { info throws(InputError) in
+                        backup = try saveBackup(original, name: name, mode: info.st_mode, target: target, policy: request.backup, stamp: stamp)
+                    }
                 }
+            } catch {
+                // The file was not replaced: a backup of it would be a failed run's leftover.
+                if let backup { Backups.discard(backup, stamp: stamp) }
+                throw error
             }
             if outcome == .written { return (backup, result) }
+            if let backup { Backups.discard(backup, stamp: stamp) }
             plan = try planAgain()
             if !plan.changed { return nil }
         }
@@ -229,6 +274,15 @@ public enum Enabler {
             let folder = SafeWriter.parent(of: original.path) + "/.isconf-backup"
             return try Backups(root: folder, stamp: stamp).save(original, relativePath: name, mode: mode)
         }
+    }
+
+    /// The diff of a planned file with every secret masked by its parsed span (both versions parse:
+    /// the plan was verified), then line by line as a second guard.
+    static func maskedDiff(_ plan: FilePlan, name: String) -> String {
+        let old = (try? XMLDocument.parse(plan.original)).map(redactSecrets(in:))
+        let new = (try? XMLDocument.parse(SourceFile(path: plan.path, bytes: plan.result))).map(redactSecrets(in:))
+        guard let old, let new else { return "" }
+        return UnifiedDiff.make(old: old, new: new, oldName: "a/" + name, newName: "b/" + name, redact: redactSecrets(in:))
     }
 
     /// The path below IS_HOME (repository/conf/…), or the file name for a single file.

@@ -1,4 +1,5 @@
 import ISConfTOML
+import ISConfXML
 
 /// Masks the values of secret attributes (keystorePass="…") in a line of XML, for diffs.
 public func redactSecrets(in line: String) -> String {
@@ -9,6 +10,38 @@ public func redactSecrets(in line: String) -> String {
 /// commented-out lines, which the parsed document (`redactSecrets(in:)` on a `TOMLDocument`) does not see.
 public func redactTOMLSecrets(in line: String) -> String {
     maskQuotedValues(in: line) { name in Secret.isSecretKey(name.split(separator: ".").map(String.init)) }
+}
+
+/// An XML file's bytes with the value of every secret attribute masked and every line kept where it
+/// was, for diffs: by the parsed spans of the attributes, so that however the tag is laid out (`=` or
+/// the value on another line, a value spanning lines) no byte of a password reaches the output.
+/// Comments, which the parsed tree does not look into, are masked by the same `name="value"` reading
+/// across their lines (the commented-out blocks kernels ship look like elements).
+public func redactSecrets(in document: XMLDocument) -> [UInt8] {
+    let bytes = document.source.bytes
+    var secrets: [Range<Int>] = []
+    var comments = document.outerComments
+    for element in document.root.descendantsAndSelf() {
+        for attribute in element.attributes where Secret.isSecretAttribute(attribute.localName) {
+            secrets.append(attribute.valueSpan.range)
+        }
+        for case .comment(let comment) in element.children { comments.append(comment) }
+    }
+    for comment in comments {
+        secrets += secretValueRanges(in: bytes, comment.contentSpan.range, named: Secret.isSecretAttribute)
+    }
+    return masking(bytes, secrets)
+}
+
+/// `bytes` with each range replaced by the mask, followed by as many line ends as it held, so
+/// that the lines after it keep their numbers.
+private func masking(_ bytes: [UInt8], _ ranges: [Range<Int>]) -> [UInt8] {
+    var masked = bytes
+    for range in ranges.sorted(by: { $0.lowerBound > $1.lowerBound }) where !range.isEmpty {
+        let lineEnds = bytes[range].filter { $0 == 0x0A }.count
+        masked.replaceSubrange(range, with: Array(Secret.mask.utf8) + Array(repeating: 0x0A, count: lineEnds))
+    }
+    return masked
 }
 
 /// deployment.toml's bytes with every secret value masked and every line kept where it was, for
@@ -38,34 +71,37 @@ extension Secret {
     }
 }
 
-/// Replaces the text of every `name = "value"` (or `name='value'`) whose name `isSecret` accepts.
+/// Replaces the text of every `name = "value"` (or `name='value'`) in one line whose name `isSecret` accepts.
 private func maskQuotedValues(in line: String, named isSecret: (String) -> Bool) -> String {
-    var bytes = Array(line.utf8)
-    var index = 0
-    while index < bytes.count {
+    let bytes = Array(line.utf8)
+    return String(decoding: masking(bytes, secretValueRanges(in: bytes, bytes.indices, named: isSecret)), as: UTF8.self)
+}
+
+/// The values of every `name = "value"` (or `name='value'`) in `bytes[within]` whose name
+/// `isSecret` accepts, between their quotes. Spaces and line ends may surround the `=`, and a value
+/// may span lines; one whose closing quote is missing runs to the end of `within`.
+private func secretValueRanges(in bytes: [UInt8], _ within: Range<Int>, named isSecret: (String) -> Bool) -> [Range<Int>] {
+    func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
+    var ranges: [Range<Int>] = []
+    var index = within.lowerBound
+    while index < within.upperBound {
         guard bytes[index] == UInt8(ascii: "=") else { index += 1; continue }
         var nameEnd = index
-        while nameEnd > 0, bytes[nameEnd - 1] == 0x20 || bytes[nameEnd - 1] == 0x09 { nameEnd -= 1 }
+        while nameEnd > within.lowerBound, isSpace(bytes[nameEnd - 1]) { nameEnd -= 1 }
         var nameStart = nameEnd
-        while nameStart > 0, isNameByte(bytes[nameStart - 1]) { nameStart -= 1 }
+        while nameStart > within.lowerBound, isNameByte(bytes[nameStart - 1]) { nameStart -= 1 }
         var valueStart = index + 1
-        while valueStart < bytes.count, bytes[valueStart] == 0x20 || bytes[valueStart] == 0x09 { valueStart += 1 }
-        guard valueStart < bytes.count, bytes[valueStart] == UInt8(ascii: "\"") || bytes[valueStart] == UInt8(ascii: "'") else {
+        while valueStart < within.upperBound, isSpace(bytes[valueStart]) { valueStart += 1 }
+        guard valueStart < within.upperBound, bytes[valueStart] == UInt8(ascii: "\"") || bytes[valueStart] == UInt8(ascii: "'") else {
             index += 1
             continue
         }
         let quote = bytes[valueStart]
-        // An unterminated value (it goes on to the next line) is masked to the end of this line.
-        let valueEnd = bytes[(valueStart + 1)...].firstIndex(of: quote) ?? bytes.count
-        let name = String(decoding: bytes[nameStart..<nameEnd], as: UTF8.self)
-        if isSecret(name), valueEnd > valueStart + 1 {
-            bytes.replaceSubrange((valueStart + 1)..<valueEnd, with: Array(Secret.mask.utf8))
-            index = valueStart + 1 + Secret.mask.utf8.count + 1
-        } else {
-            index = valueEnd + 1
-        }
+        let valueEnd = bytes[(valueStart + 1)..<within.upperBound].firstIndex(of: quote) ?? within.upperBound
+        if isSecret(String(decoding: bytes[nameStart..<nameEnd], as: UTF8.self)) { ranges.append((valueStart + 1)..<valueEnd) }
+        index = valueEnd + 1
     }
-    return String(decoding: bytes, as: UTF8.self)
+    return ranges
 }
 
 private func isNameByte(_ byte: UInt8) -> Bool {

@@ -201,29 +201,56 @@ public enum Discovery {
 
     /// Recognises a file by its root element, falling back to its name when it is not readable XML
     /// (so that a broken catalina-server.xml is still linted and reported as malformed).
-    /// nil for a template (by its extension, or by Jinja2/ERB markup in it), which is not XML.
+    /// nil for a template (by its extension, or because it is text that does not parse as XML and has
+    /// Jinja2/ERB markup outside comments): a real template never parses, while `{{` in a comment of
+    /// a real file must not get that file skipped. Anything else that is not XML is an error.
     private static func singleFileRole(_ path: String) -> Result<ConfigRole?, InputError> {
         let templateExtensions = [".j2", ".jinja", ".jinja2", ".erb", ".tmpl"]
         if templateExtensions.contains(where: path.hasSuffix) { return .success(nil) }
+        // Its head is usually enough to recognise it; the linter reads the whole file once, later.
+        let head: SourceFile
+        do { head = try SourceFile.read(path: path, head: 64 * 1024) } catch { return .failure(error) }
+        if let root = peekRootElement(head.bytes), !containsTemplateMarkup(head.bytes) { return role(ofRoot: root, path: path) }
         let source: SourceFile
-        // Its head is enough to recognise it; the linter reads the whole file once, later.
-        do { source = try SourceFile.read(path: path, head: 64 * 1024) } catch { return .failure(error) }
-        if containsTemplateMarkup(source.bytes) { return .success(nil) }
-        if let root = peekRootElement(source.bytes) {
-            let local = root.split(separator: ":").last.map(String.init) ?? root
-            if let role = ConfigRole.allCases.first(where: { $0.rootElement == local }) { return .success(role) }
-            return .failure(InputError(path: path, message: "not a catalina-server.xml or authenticators.xml (root element <\(root)>)"))
+        do { source = try SourceFile.read(path: path) } catch { return .failure(error) }
+        let parseError: InputError
+        do {
+            let document = try XMLDocument.parse(source)
+            return role(ofRoot: document.root.qualifiedName, path: path)
+        } catch {
+            parseError = error
         }
+        if isText(source.bytes), containsTemplateMarkup(source.bytes) { return .success(nil) }
         let name = path.split(separator: "/").last.map(String.init) ?? path
         if let role = ConfigRole.allCases.first(where: { $0.rawValue == name }) { return .success(role) }
-        return .failure(InputError(path: path, message: "not a catalina-server.xml or authenticators.xml (no root element found)"))
+        return .failure(InputError(path: path, message: "not a catalina-server.xml or authenticators.xml: "
+            + (parseError.position.map { "line \($0.line), column \($0.column): " } ?? "") + parseError.message))
     }
 
+    private static func role(ofRoot root: String, path: String) -> Result<ConfigRole?, InputError> {
+        let local = root.split(separator: ":").last.map(String.init) ?? root
+        if let role = ConfigRole.allCases.first(where: { $0.rootElement == local }) { return .success(role) }
+        return .failure(InputError(path: path, message: "not a catalina-server.xml or authenticators.xml (root element <\(DisplayText.cut(root, at: 100))>)"))
+    }
+
+    /// No control bytes but tab and line ends: what a template, unlike binary junk, is made of.
+    static func isText(_ bytes: [UInt8]) -> Bool {
+        !bytes.contains { ($0 < 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D) || $0 == 0x7F }
+    }
+
+    /// Jinja2 (`{{`, `{%`) or ERB (`<%`) markup outside XML comments.
     static func containsTemplateMarkup(_ bytes: [UInt8]) -> Bool {
-        for index in bytes.indices.dropLast() {
+        var index = 0
+        while index + 1 < bytes.count {
             let (a, b) = (bytes[index], bytes[index + 1])
+            if a == UInt8(ascii: "<"), b == UInt8(ascii: "!"), bytes[index...].starts(with: Array("<!--".utf8)) {
+                guard let end = firstIndex(of: [0x2D, 0x2D, 0x3E], in: bytes, from: index + 4) else { return false }
+                index = end + 3
+                continue
+            }
             if (a == UInt8(ascii: "{") && (b == UInt8(ascii: "%") || b == UInt8(ascii: "{")))
                 || (a == UInt8(ascii: "<") && b == UInt8(ascii: "%")) { return true }
+            index += 1
         }
         return false
     }

@@ -16,11 +16,11 @@ extension Rule {
         check: { context in
             guard let server = context.catalina else { return [] }
             var findings: [Finding] = []
-            func check(_ element: some TomcatElement, known: Set<String>, owner: String) {
+            func check(_ element: some TomcatElement, known: KnownNames, owner: String) {
                 for attribute in element.element.attributes where !attribute.isNamespaceDeclaration && attribute.prefix == nil {
                     let name = attribute.qualifiedName
-                    guard !known.contains(name), !name.hasPrefix("socket."), !name.hasPrefix("selectorPool."),
-                          let suggestion = closestName(to: name, in: known) else { continue }
+                    guard !known.names.contains(name), !name.hasPrefix("socket."), !name.hasPrefix("selectorPool."),
+                          let suggestion = known.closest(to: name) else { continue }
                     findings.append(context.finding(
                         .attributeTypo, "\(owner) attribute \"\(name)\" is not one Tomcat knows; did you mean \"\(suggestion)\"? Tomcat ignores it",
                         at: attribute, in: server.document, hint: "rename it to \(suggestion)",
@@ -28,11 +28,11 @@ extension Rule {
                 }
             }
             for connector in server.connectors {
-                check(connector, known: TomcatAttributes.connector, owner: "Connector")
+                check(connector, known: KnownNames.connector, owner: "Connector")
                 for hostConfig in connector.sslHostConfigs {
-                    check(hostConfig, known: TomcatAttributes.sslHostConfig, owner: "SSLHostConfig")
+                    check(hostConfig, known: KnownNames.sslHostConfig, owner: "SSLHostConfig")
                     for certificate in hostConfig.certificates {
-                        check(certificate, known: TomcatAttributes.certificate, owner: "Certificate")
+                        check(certificate, known: KnownNames.certificate, owner: "Certificate")
                     }
                 }
             }
@@ -40,18 +40,37 @@ extension Rule {
         })
 }
 
-/// The known name a misspelling most likely meant: equal ignoring case, or within a small edit distance.
-func closestName(to name: String, in known: Set<String>) -> String? {
-    let lowered = name.lowercased()
-    if let sameLetters = known.first(where: { $0.lowercased() == lowered }) { return sameLetters }
-    guard name.count >= 5 else { return nil }
-    let allowed = name.count >= 12 ? 2 : 1
-    var best: (name: String, distance: Int)?
-    for candidate in known.sorted() {
-        let distance = editDistance(lowered, candidate.lowercased(), limit: allowed)
-        if distance <= allowed, distance < (best?.distance ?? Int.max) { best = (candidate, distance) }
+/// One element's known attribute names, with what `closest(to:)` compares prepared once, not per
+/// attribute: the cost of an attribute is then bounded by the size of the known list.
+struct KnownNames: Sendable {
+    static let connector = KnownNames(TomcatAttributes.connector)
+    static let sslHostConfig = KnownNames(TomcatAttributes.sslHostConfig)
+    static let certificate = KnownNames(TomcatAttributes.certificate)
+
+    let names: Set<String>
+    /// Lowercased name → the name; in name order, so ties go to the first name.
+    private let byLowercase: [String: String]
+    private let sortedLowercased: [(lowered: String, name: String)]
+
+    init(_ names: Set<String>) {
+        self.names = names
+        sortedLowercased = names.sorted().map { ($0.lowercased(), $0) }
+        byLowercase = Dictionary(sortedLowercased.map { ($0.lowered, $0.name) }) { first, _ in first }
     }
-    return best?.name
+
+    /// The known name a misspelling most likely meant: equal ignoring case, or within a small edit distance.
+    func closest(to name: String) -> String? {
+        let lowered = name.lowercased()
+        if let sameLetters = byLowercase[lowered] { return sameLetters }
+        guard name.count >= 5 else { return nil }
+        let allowed = name.count >= 12 ? 2 : 1
+        var best: (name: String, distance: Int)?
+        for candidate in sortedLowercased {
+            let distance = editDistance(lowered, candidate.lowered, limit: allowed)
+            if distance <= allowed, distance < (best?.distance ?? Int.max) { best = (candidate.name, distance) }
+        }
+        return best?.name
+    }
 }
 
 /// Damerau-Levenshtein (optimal string alignment) distance, giving up above `limit`.

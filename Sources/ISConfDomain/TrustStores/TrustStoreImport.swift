@@ -133,11 +133,18 @@ public enum TrustStoreImporter {
             let request = plan.request
             let resolved = try SafeWriter.resolve(request.store)
             var backup: String?
-            let written = try SafeWriter.withDirectoryLock(for: resolved) { () throws(InputError) in
-                try SafeWriter.replace(resolved, expecting: source.bytes, with: result) { info throws(InputError) in
-                    backup = try saveBackup(source, path: request.store, mode: info.st_mode, policy: request.backup, stamp: stamp)
+            let written: SafeWriter.Outcome
+            do {
+                written = try SafeWriter.withDirectoryLock(for: resolved) { () throws(InputError) in
+                    try SafeWriter.replace(resolved, expecting: source.bytes, with: result) { info throws(InputError) in
+                        backup = try saveBackup(source, path: request.store, mode: info.st_mode, policy: request.backup, stamp: stamp)
+                    }
                 }
+            } catch {
+                if let backup { Backups.discard(backup, stamp: stamp) }
+                throw error
             }
+            if written != .written, let backup { Backups.discard(backup, stamp: stamp) }
             if written == .written {
                 var outcome = plan.outcome
                 outcome.backup = backup

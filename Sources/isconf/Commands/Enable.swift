@@ -43,7 +43,7 @@ struct Enable: ParsableCommand {
     func run() throws {
         let trustClientCertificate: ClientCertificateTrust?
         do { trustClientCertificate = try trust.request() } catch {
-            Terminal.write("isconf: error: \(error)\n", to: 2)
+            Terminal.write("isconf: error: \(error.displayed)\n", to: 2)
             throw ExitCode(2)
         }
         var options = try fix.enableOptions()
@@ -59,8 +59,8 @@ struct Enable: ParsableCommand {
         case .text:
             Terminal.write(EnableTextFormatter(check: check).format(outcomes), to: 1)
             var diagnostics = ""
-            for skipped in discovery.skipped { diagnostics += "isconf: note: \(skipped)\n" }
-            for error in errors { diagnostics += "isconf: error: \(error)\n" }
+            for skipped in discovery.skipped { diagnostics += "isconf: note: \(skipped.displayed)\n" }
+            for error in errors { diagnostics += "isconf: error: \(DisplayText.message(error))\n" }
             Terminal.write(diagnostics, to: 2)
         case .json:
             Terminal.write(EnableJSONFormatter(check: check).format(outcomes, errors: errors), to: 1)
@@ -92,9 +92,13 @@ struct TrustOptions: ParsableArguments {
     @Option(name: .customLong("truststore-pass-env"), help: "The same, from this environment variable.")
     var passwordEnvironment: String?
 
+    @Flag(name: .customLong("allow-store-outside-home"),
+          help: "Write the trust store even when the connector's truststoreFile points outside the IS_HOME.")
+    var allowStoreOutsideHome = false
+
     func validate() throws {
-        if certificate == nil, alias != nil || whitelistThisCert || passwordFile != nil || passwordEnvironment != nil {
-            throw ValidationError("--trust-client-cert-alias, --whitelist-this-cert and --truststore-pass-* go with --trust-client-cert")
+        if certificate == nil, alias != nil || whitelistThisCert || passwordFile != nil || passwordEnvironment != nil || allowStoreOutsideHome {
+            throw ValidationError("--trust-client-cert-alias, --whitelist-this-cert, --truststore-pass-* and --allow-store-outside-home go with --trust-client-cert")
         }
         if passwordFile != nil, passwordEnvironment != nil {
             throw ValidationError("give the trust store password one way only: --truststore-pass-file or --truststore-pass-env")
@@ -112,7 +116,7 @@ struct TrustOptions: ParsableArguments {
             nil
         }
         return ClientCertificateTrust(certificate: try CertificateFile.single(in: try SourceFile.read(path: certificate)),
-                                      alias: alias, password: password)
+                                      alias: alias, password: password, allowStoreOutsideHome: allowStoreOutsideHome)
     }
 }
 

@@ -39,8 +39,8 @@ struct Lint: ParsableCommand {
         case .text:
             output = TextFormatter(colour: Terminal.wantsColour(fileDescriptor: 1)).format(report, fileCount: fileCount)
             var diagnostics = ""
-            for skipped in discovery.skipped { diagnostics += "isconf: note: \(skipped)\n" }
-            for error in report.errors { diagnostics += "isconf: error: \(error)\n" }
+            for skipped in discovery.skipped { diagnostics += "isconf: note: \(skipped.displayed)\n" }
+            for error in report.errors { diagnostics += "isconf: error: \(error.displayed)\n" }
             Terminal.write(diagnostics, to: 2)
         case .json:
             output = JSONFormatter().format(report, skipped: discovery.skipped, fileCount: fileCount)

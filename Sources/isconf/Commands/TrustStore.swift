@@ -1,4 +1,7 @@
 import ISConfCommandLine
+#if canImport(Glibc)
+import Glibc
+#endif
 import ArgumentParser
 import ISConfDomain
 import ISConfTrustStore
@@ -47,7 +50,7 @@ struct StoreOptions: ParsableArguments {
         let store = try KeyStore.read(source.bytes, path: keystore, password: secret?.revealed)
         try checkType(store.format)
         if !store.integrityVerified {
-            Terminal.write("isconf: warning: \(keystore): read without the store password: its integrity was not verified\n", to: 2)
+            Terminal.write("isconf: warning: \(DisplayText.escaped(keystore)): read without the store password: its integrity was not verified\n", to: 2)
         }
         return store
     }
@@ -64,7 +67,7 @@ func reportingInputErrors(_ body: () throws(InputError) -> Void) throws {
     do {
         try body()
     } catch {
-        Terminal.write("isconf: error: \(error)\n", to: 2)
+        Terminal.write("isconf: error: \(error.displayed)\n", to: 2)
         throw ExitCode(2)
     }
 }
@@ -135,15 +138,16 @@ struct TrustStoreImport: ParsableCommand {
                                                   storeType: store.storetype?.format, replace: replace,
                                                   backup: noBackup ? .none : backupDir.map { .directory($0) } ?? .isHome)
             let outcome = try TrustStoreImporter.importCertificate(request)
-            var text = "\(outcome.store): "
+            var text = "\(DisplayText.escaped(outcome.store)): "
+            let alias = DisplayText.message(outcome.alias)
             switch outcome.action {
-            case .created(let format): text += "created a \(format) store with the trusted certificate \"\(outcome.alias)\"\n"
-            case .added: text += "added the trusted certificate \"\(outcome.alias)\"\n"
-            case .replaced(let previous): text += "replaced the certificate of \"\(outcome.alias)\" (was SHA-256 \(previous.sha256))\n"
-            case .alreadyPresent(let holder): text += "already trusts this certificate, as \"\(holder)\": nothing to change\n"
+            case .created(let format): text += "created a \(format) store with the trusted certificate \"\(alias)\"\n"
+            case .added: text += "added the trusted certificate \"\(alias)\"\n"
+            case .replaced(let previous): text += "replaced the certificate of \"\(alias)\" (was SHA-256 \(previous.sha256))\n"
+            case .alreadyPresent(let holder): text += "already trusts this certificate, as \"\(DisplayText.message(holder))\": nothing to change\n"
             }
             text += "  sha1    \(outcome.thumbprints.sha1)\n  sha256  \(outcome.thumbprints.sha256)\n"
-            if let backup = outcome.backup { text += "backup: \(backup)\n" }
+            if let backup = outcome.backup { text += "backup: \(DisplayText.escaped(backup))\n" }
             Terminal.write(text, to: 1)
         }
     }
@@ -166,6 +170,9 @@ struct TrustStoreExport: ParsableCommand {
     @Flag(name: [.customLong("pem"), .customLong("rfc")], help: "Write PEM instead of DER (--rfc as keytool says).")
     var pem = false
 
+    @Flag(help: "Replace --file if it is an existing regular file (never the store itself, a link, a device or a FIFO).")
+    var force = false
+
     func run() throws {
         try reportingInputErrors { () throws(InputError) in
             let opened = try store.open()
@@ -175,9 +182,19 @@ struct TrustStoreExport: ParsableCommand {
             guard let certificate = entry.certificates.first else {
                 throw InputError(path: store.keystore, message: "entry \"\(entry.alias)\" is a \(entry.kind.keytoolName), which holds no certificate")
             }
-            try SafeWriter.writeNew(file, pem ? Array(certificate.pem.utf8) : certificate.der, mode: 0o644)
-            Terminal.write("\(file): the certificate of \"\(entry.alias)\" (\(pem ? "PEM" : "DER"), SHA-256 \(certificate.thumbprints.sha256))\n", to: 1)
+            try SafeWriter.writeOutput(file, pem ? Array(certificate.pem.utf8) : certificate.der, mode: 0o644,
+                                       replaceExisting: force, protected: try storeIdentity())
+            Terminal.write("\(DisplayText.escaped(file)): the certificate of \"\(DisplayText.message(entry.alias))\" (\(pem ? "PEM" : "DER"), SHA-256 \(certificate.thumbprints.sha256))\n", to: 1)
         }
+    }
+}
+
+extension TrustStoreExport {
+    /// The store's device and inode, so that --file cannot name it under another path or a hard link.
+    func storeIdentity() throws(InputError) -> (device: UInt64, inode: UInt64) {
+        var info = stat()
+        guard stat(store.keystore, &info) == 0 else { throw InputError(path: store.keystore, message: describeErrno(errno)) }
+        return (UInt64(info.st_dev), UInt64(info.st_ino))
     }
 }
 
@@ -185,16 +202,16 @@ struct TrustStoreExport: ParsableCommand {
 enum TrustStoreListing {
     static func text(_ store: KeyStore, path: String) -> String {
         let count = store.entries.count
-        var out = "\(path): \(store.format), \(count) entr\(count == 1 ? "y" : "ies"), "
+        var out = "\(DisplayText.escaped(path)): \(store.format), \(count) entr\(count == 1 ? "y" : "ies"), "
             + (store.integrityVerified ? "integrity verified" : "integrity NOT verified (no password)") + "\n"
         for entry in store.entries {
-            out += "\n\(entry.alias): \(entry.kind.keytoolName)"
+            out += "\n\(DisplayText.message(entry.alias)): \(entry.kind.keytoolName)"
             if let created = entry.creationDate { out += ", created \(created)" }
             if entry.certificates.count > 1 { out += ", chain of \(entry.certificates.count)" }
             out += "\n"
             for (index, certificate) in entry.certificates.enumerated() {
                 if entry.certificates.count > 1 { out += "  [\(index + 1)]\n" }
-                out += "  subject  \(certificate.subject)\n  issuer   \(certificate.issuer)\n  serial   \(certificate.serialNumber)\n"
+                out += "  subject  \(DisplayText.message(certificate.subject))\n  issuer   \(DisplayText.message(certificate.issuer))\n  serial   \(certificate.serialNumber)\n"
                     + "  valid    \(certificate.notBefore) to \(certificate.notAfter)\n"
                     + "  sha1     \(certificate.thumbprints.sha1)\n  sha256   \(certificate.thumbprints.sha256)\n"
             }

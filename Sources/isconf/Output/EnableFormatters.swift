@@ -8,19 +8,21 @@ struct EnableTextFormatter {
         var out = ""
         let files = outcomes.flatMap(\.files)
         for file in files {
+            let path = DisplayText.escaped(file.path)
             if !file.changed {
-                out += "\(file.path): already compliant\n"
+                out += "\(path): already compliant\n"
                 continue
             }
             if !check && !file.written {
-                out += "\(file.path): not changed\n"
+                out += "\(path): not changed\n"
                 continue
             }
-            for change in file.changes { out += "\(file.path): \(check ? "would " : "")\(change)\n" }
+            for change in file.changes { out += "\(path): \(check ? "would " : "")\(DisplayText.message(change))\n" }
         }
-        for file in files { if let diff = file.diff { out += diff } }
+        // Diff lines keep their tabs, but no other control character reaches the terminal.
+        for file in files { if let diff = file.diff { out += DisplayText.escaped(diff, keepingTabs: true, keepingLineEnds: true) } }
         let backups = Set(files.compactMap { $0.backup.map(backupRun) }).sorted()
-        for folder in backups { out += "backup: \(folder)\n" }
+        for folder in backups { out += "backup: \(DisplayText.escaped(folder))\n" }
         if let summary = enableSummary(files, check: check) { out += summary + "\n" }
         return out
     }

@@ -7,11 +7,11 @@ struct TextFormatter {
     func format(_ report: LintReport, fileCount: Int) -> String {
         var out = ""
         for finding in report.findings {
-            var location = finding.file
+            var location = DisplayText.escaped(finding.file)
             if let position = finding.position { location += ":\(position.line):\(position.column)" }
             out += "\(paint(location, "1")): \(paint(finding.severity.rawValue, severityColour(finding.severity))): "
-            out += "\(finding.message) \(paint("[\(finding.rule)]", "2"))\n"
-            if let hint = finding.hint { out += "    hint: \(hint)\n" }
+            out += "\(DisplayText.message(finding.message)) \(paint("[\(finding.rule)]", "2"))\n"
+            if let hint = finding.hint { out += "    hint: \(DisplayText.message(hint))\n" }
         }
         out += summary(report, fileCount: fileCount) + "\n"
         return out
