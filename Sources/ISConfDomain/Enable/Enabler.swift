@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import ISConfCore
+import ISConfXML
 
 /// Where backups go.
 public enum BackupPolicy: Sendable {

@@ -1,4 +1,5 @@
 import ISConfCore
+import ISConfXML
 
 /// The two files isconf reads, by their role rather than their name.
 public enum ConfigRole: String, Sendable, CaseIterable {
