@@ -18,7 +18,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.1.0"),
-        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         // 4.x: its modules import FoundationEssentials, not the whole of Foundation.
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.0"),
         .package(url: "https://github.com/apple/swift-asn1", from: "1.3.0"),
@@ -36,7 +35,7 @@ let package = Package(
         .target(name: "ISConfXML", dependencies: ["CLibXML2", "CLinux"], path: "Sources/ISConfXML"),
         .target(
             name: "ISConfTOML",
-            dependencies: ["ISConfXML", .product(name: "TOMLKit", package: "TOMLKit")],
+            dependencies: ["ISConfXML"],
             path: "Sources/ISConfTOML"
         ),
         .target(
