@@ -61,9 +61,11 @@ struct TOMLScanner {
                 let section = layout.sections.count - 1
                 let statement = try keyValue(in: table, section: section, inlineTable: nil, basePath: layout.sections[section].path)
                 let lineBreak = try endLine()
-                layout.statements[statement].lines = ByteSpan(first, index)
-                layout.statements[statement].endsWithLineBreak = lineBreak
-                layout.sections[section].statements.append(statement)
+                if let statement {
+                    layout.statements[statement].lines = ByteSpan(first, index)
+                    layout.statements[statement].endsWithLineBreak = lineBreak
+                    layout.sections[section].statements.append(statement)
+                }
             }
         }
     }
@@ -226,11 +228,11 @@ struct TOMLScanner {
 
     // MARK: Key/values
 
-    /// Reads `key = value` into `table` (whose absolute path is `basePath`), records it (and its
-    /// entry when the value is a leaf) when keys can reach it (`section` ≥ 0), and returns the
-    /// statement's index.
+    /// Reads `key = value` into `table` (whose absolute path is `basePath`). When keys can reach it
+    /// (`section` ≥ 0; inside arrays it is -1) records it, and its entry when the value is a leaf,
+    /// and returns the statement's index.
     @discardableResult
-    private mutating func keyValue(in table: TableBuilder, section: Int, inlineTable: Int?, basePath: [String]) throws(ScanFailure) -> Int {
+    private mutating func keyValue(in table: TableBuilder, section: Int, inlineTable: Int?, basePath: [String]) throws(ScanFailure) -> Int? {
         let (parts, keySpan) = try key()
         skipSpaces()
         guard at("=") else { throw expected("= after the key") }
@@ -248,7 +250,7 @@ struct TOMLScanner {
         } catch {
             throw conflict(error, at: keySpan.start)
         }
-        guard isRecorded else { return -1 }
+        guard isRecorded else { return nil }
 
         layout.statements.append(.init(
             keyPath: keyPath, keySpan: keySpan, equalsOffset: equalsOffset, valueSpan: valueSpan,
@@ -262,9 +264,8 @@ struct TOMLScanner {
         return statement
     }
 
-    /// A value at `keyPath` (its depth: an array adds a level, its items one more). `recorded`: keys
-    /// can reach it (it is not inside an array), so the members of an inline table there are
-    /// recorded too.
+    /// A value at `keyPath`, whose length is its depth (arrays add `[n]`). `recorded`: keys can reach
+    /// it (it is not inside an array), so the members of an inline table there are recorded too.
     private mutating func value(keyPath: [String], recorded: Bool, section: Int) throws(ScanFailure) -> TOMLValue {
         guard let byte = peek() else { throw expected("a value") }
         switch byte {
