@@ -24,7 +24,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.1.0"),
-        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         // 4.x: its modules import FoundationEssentials, not the whole of Foundation.
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.0"),
         .package(url: "https://github.com/apple/swift-asn1", from: "1.3.0"),
@@ -43,7 +42,7 @@ let package = Package(
         .target(name: "ISConfXML", dependencies: ["CLibXML2", "ISConfCore"], path: "Sources/ISConfXML"),
         .target(
             name: "ISConfTOML",
-            dependencies: ["ISConfCore", .product(name: "TOMLKit", package: "TOMLKit")],
+            dependencies: ["ISConfCore"],
             path: "Sources/ISConfTOML"
         ),
         .target(

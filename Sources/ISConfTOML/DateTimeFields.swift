@@ -1,6 +1,6 @@
 /// A TOML date, time or date-time broken into its fields. Its `text` is the one form
 /// `TOMLValue.dateTime` holds, whoever read the value: `T` between date and time, the fraction to
-/// the nanosecond (as toml++ keeps it) without trailing zeros, and `Z` for a zero offset.
+/// the nanosecond (further digits are dropped) without trailing zeros, and `Z` for a zero offset.
 struct DateTimeFields: Equatable {
     struct Date: Equatable { var year, month, day: Int }
     struct Time: Equatable { var hour, minute, second, nanosecond: Int }

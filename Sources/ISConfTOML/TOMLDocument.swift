@@ -26,15 +26,15 @@ public struct TOMLTableHeader: Sendable {
     public let isArrayElement: Bool
 }
 
-/// A deployment.toml as TOMLKit understands it, with the byte spans isconf's own scanner found for
-/// every key and value; the two readings are checked to agree.
+/// A deployment.toml as TOML 1.0 defines it, read by isconf's own decoder (`TOMLScanner`), with the
+/// byte spans of every key and value.
 public struct TOMLDocument: Sendable {
     public let source: SourceFile
     public var path: String { source.path }
     /// Every leaf, in file order; inline tables are expanded into their leaves.
     public let entries: [TOMLEntry]
     public let tables: [TOMLTableHeader]
-    /// The whole document as a `.table`, as TOMLKit read it.
+    /// The whole document as a `.table`.
     public var root: TOMLValue
     let layout: TOMLLayout
     private let lineMap: LineMap
@@ -57,7 +57,7 @@ public struct TOMLDocument: Sendable {
             InputError(path: source.path, message: message, position: offset.map { lineMap.position(of: $0, in: bytes) })
         }
         if bytes.starts(with: [0xFE, 0xFF]) || bytes.starts(with: [0xFF, 0xFE]) {
-            throw failure("UTF-16 encoded; TOML files are UTF-8 (convert it with iconv -t UTF-8)")
+            throw failure("UTF-16 encoded; TOML files are UTF-8 (convert it with iconv -t UTF-8)", at: 0)
         }
         if let nul = bytes.firstIndex(of: 0) {
             throw failure("holds a NUL byte, which TOML does not allow (not a text file?)", at: nul)
@@ -66,35 +66,15 @@ public struct TOMLDocument: Sendable {
             throw failure("invalid UTF-8 (byte 0x\(String(bytes[invalid], radix: 16, uppercase: true))); TOML files are UTF-8", at: invalid)
         }
 
-        // toml++ 3.4 asserts on some malformed input (an abort; undefined behaviour where asserts
-        // are compiled out), so it reads only what the scanner has accepted as TOML. A scanner
-        // failure is then reported by TOMLKit if the bytes before it already break a rule (a key
-        // defined twice…), and in the scanner's words otherwise.
         var scanner = TOMLScanner(bytes: bytes, lineMap: lineMap)
         do {
             try scanner.scan()
         } catch {
-            if error.isLimitation { throw failure(error.message, at: error.offset) }
-            if case .failure(let earlier) = TOMLKitReader.read(Array(bytes[..<error.acceptedPrefix])) {
-                throw InputError(path: source.path, message: "invalid TOML: \(earlier.message)",
-                                 position: SourcePosition(line: earlier.line, column: earlier.column))
-            }
-            throw failure("invalid TOML: \(error.message)", at: error.offset)
-        }
-        let root: TOMLValue
-        switch TOMLKitReader.read(bytes) {
-        case .success(let value):
-            root = value
-        case .failure(let error):
-            throw InputError(path: source.path, message: "invalid TOML: \(error.message)",
-                             position: SourcePosition(line: error.line, column: error.column))
-        }
-        if let difference = scanner.value.firstDifference(from: root) {
-            throw failure("internal error: isconf's TOML scanner and TOMLKit read \(describe(difference)) differently; please report it")
+            throw failure(error.isLimitation ? error.message : "invalid TOML: \(error.message)", at: error.offset)
         }
         let entries = scanner.entries
         let entryIndex = Dictionary(entries.indices.map { (entries[$0].keyPath, $0) }, uniquingKeysWith: { first, _ in first })
-        return TOMLDocument(source: source, entries: entries, tables: scanner.tables, root: root,
+        return TOMLDocument(source: source, entries: entries, tables: scanner.tables, root: scanner.value,
                             layout: scanner.layout, lineMap: lineMap, entryIndex: entryIndex)
     }
 }
@@ -113,16 +93,31 @@ func describe(_ keyPath: [String]) -> String {
     return out
 }
 
-/// The offset of the first byte that is not well-formed UTF-8.
+/// The offset of the first byte that is not well-formed UTF-8 (Unicode's table 3-7: no overlong
+/// forms, surrogates or scalars beyond U+10FFFF). ASCII, nearly all of a deployment.toml, is one
+/// comparison a byte.
 private func firstInvalidUTF8(_ bytes: [UInt8]) -> Int? {
-    var iterator = bytes.makeIterator()
-    var parser = Unicode.UTF8.ForwardParser()
     var offset = 0
-    while true {
-        switch parser.parseScalar(from: &iterator) {
-        case .valid(let scalar): offset += scalar.count
-        case .emptyInput: return nil
-        case .error: return offset
+    while offset < bytes.count {
+        let lead = bytes[offset]
+        if lead < 0x80 {
+            offset += 1
+            continue
         }
+        let length: Int, second: ClosedRange<UInt8>
+        switch lead {
+        case 0xC2...0xDF: (length, second) = (2, 0x80...0xBF)
+        case 0xE0: (length, second) = (3, 0xA0...0xBF)
+        case 0xE1...0xEC, 0xEE...0xEF: (length, second) = (3, 0x80...0xBF)
+        case 0xED: (length, second) = (3, 0x80...0x9F)
+        case 0xF0: (length, second) = (4, 0x90...0xBF)
+        case 0xF1...0xF3: (length, second) = (4, 0x80...0xBF)
+        case 0xF4: (length, second) = (4, 0x80...0x8F)
+        default: return offset
+        }
+        guard offset + length <= bytes.count, second.contains(bytes[offset + 1]),
+              bytes[offset + 2..<offset + length].allSatisfy({ $0 & 0xC0 == 0x80 }) else { return offset }
+        offset += length
     }
+    return nil
 }

@@ -32,7 +32,7 @@ public enum TOMLEditor {
         return current.source.bytes
     }
 
-    /// Parses `edited` with TOMLKit and with the scanner and checks that its whole value tree equals the
+    /// Parses `edited` again (the full TOML 1.0 decoder) and checks that its whole value tree equals the
     /// original's with exactly these changes made (nothing else differs); throws a clear error otherwise.
     public static func verify(_ edited: [UInt8], original: TOMLDocument, changes: [TOMLChange]) throws(InputError) -> TOMLDocument {
         let path = original.path

@@ -1,31 +1,30 @@
 import ISConfCore
 
-/// Why the scanner stopped, and where it noticed.
+/// Why the scanner stopped, and where.
 struct ScanFailure: Error {
     var message: String
     var offset: Int
-    /// The bytes before the key/value, header or line that failed: all of it TOML as far as the
-    /// scanner can tell.
-    var acceptedPrefix: Int
-    /// Valid TOML isconf cannot represent, rather than invalid TOML.
+    /// Valid TOML isconf will not read (nested too deep), rather than invalid TOML.
     var isLimitation = false
 }
 
-/// isconf's own byte-level TOML 1.0 reader. TOMLKit says what a document means but not where
-/// anything is; this finds the byte spans of every key and value, and builds the same value tree,
-/// which `TOMLDocument.parse` compares with TOMLKit's to prove the spans right.
+/// isconf's TOML 1.0 decoder, working on the bytes: it finds the byte spans of every key, value and
+/// header (what edits and positions need), builds the value tree, and enforces every rule of TOML
+/// 1.0, the lexical ones (here and in the `+Strings` and `+Scalars` files) and the semantic ones
+/// (each key and table defined once, closed inline tables and arrays: `TableBuilder`).
 ///
-/// It checks what TOML looks like (the lexical rules), not what it means: a key defined twice or a
-/// table redefined are TOMLKit's to report, so the scanner only has to get through them.
+/// It reads in one pass and stays linear in the input; nesting is capped at `maximumDepth` so that
+/// no input can exhaust the stack (here or where the value tree is walked, compared or freed).
 struct TOMLScanner {
-    private let bytes: [UInt8]
+    /// Tables, arrays and inline tables inside each other, key parts and `[n]` elements included.
+    static let maximumDepth = 128
+
+    let bytes: [UInt8]
     private let lineMap: LineMap
-    private var index = 0
+    var index = 0
     /// The first byte of the line being read.
     private var lineStart = 0
-    /// The first byte of the line the current key/value, header or blank line starts on.
-    private var constructStart = 0
-    private let root = TableBuilder()
+    private let root = TableBuilder(definition: .header, definedAt: 0)
     /// The last position handed out, to count on from it.
     private var lastPosition: (offset: Int, position: SourcePosition)?
 
@@ -38,7 +37,7 @@ struct TOMLScanner {
         self.lineMap = lineMap
     }
 
-    /// The whole document as the scanner read it.
+    /// The whole document as read.
     var value: TOMLValue { root.value }
 
     mutating func scan() throws(ScanFailure) {
@@ -47,7 +46,6 @@ struct TOMLScanner {
         layout.sections.append(.init(path: [], header: nil, bodyStart: index, bodyStartNeedsLineBreak: false))
         var table = root
         while true {
-            constructStart = lineStart
             skipSpaces()
             guard let byte = peek() else { return }
             switch byte {
@@ -60,11 +58,14 @@ struct TOMLScanner {
                 layout.sections[layout.sections.count - 1].bodyStartNeedsLineBreak = !lineBreak
             default:
                 let first = lineStart
-                let statement = try keyValue(in: table, section: layout.sections.count - 1, inlineTable: nil)
+                let section = layout.sections.count - 1
+                let statement = try keyValue(in: table, section: section, inlineTable: nil, basePath: layout.sections[section].path)
                 let lineBreak = try endLine()
-                layout.statements[statement].lines = ByteSpan(first, index)
-                layout.statements[statement].endsWithLineBreak = lineBreak
-                layout.sections[layout.sections.count - 1].statements.append(statement)
+                if let statement {
+                    layout.statements[statement].lines = ByteSpan(first, index)
+                    layout.statements[statement].endsWithLineBreak = lineBreak
+                    layout.sections[section].statements.append(statement)
+                }
             }
         }
     }
@@ -87,24 +88,24 @@ struct TOMLScanner {
         return position
     }
 
-    private func peek(_ ahead: Int = 0) -> UInt8? {
+    func peek(_ ahead: Int = 0) -> UInt8? {
         index + ahead < bytes.count ? bytes[index + ahead] : nil
     }
 
-    private func at(_ character: Unicode.Scalar, _ ahead: Int = 0) -> Bool {
+    func at(_ character: Unicode.Scalar, _ ahead: Int = 0) -> Bool {
         peek(ahead) == UInt8(ascii: character)
     }
 
-    private mutating func skipSpaces() {
+    mutating func skipSpaces() {
         while let byte = peek(), byte == 0x20 || byte == 0x09 { index += 1 }
     }
 
-    private func fail(_ message: String, at offset: Int? = nil) -> ScanFailure {
-        ScanFailure(message: message, offset: offset ?? index, acceptedPrefix: constructStart)
+    func fail(_ message: String, at offset: Int? = nil) -> ScanFailure {
+        ScanFailure(message: message, offset: offset ?? index)
     }
 
     /// "expected …, saw 'x'" at the current byte.
-    private func expected(_ what: String) -> ScanFailure {
+    func expected(_ what: String) -> ScanFailure {
         fail("expected \(what), saw \(describeCharacter(at: index))")
     }
 
@@ -114,17 +115,33 @@ struct TOMLScanner {
             return "a carriage return without a line feed"
         }
         if bytes[offset] == 0x0A || bytes[offset] == 0x0D { return "the end of the line" }
+        if let control = controlCharacterName(bytes[offset]) { return "the control character \(control)" }
         var end = offset + 1
         while end < bytes.count, bytes[end] & 0xC0 == 0x80 { end += 1 }
         return "'" + String(decoding: bytes[offset..<end], as: UTF8.self) + "'"
     }
 
+    /// A rule a header or key broke, at `offset`, naming the line of what it conflicts with.
+    private func conflict(_ error: DefinitionConflict, at offset: Int) -> ScanFailure {
+        fail("\(error.message) (see line \(lineMap.position(of: error.earlier, in: bytes).line))", at: offset)
+    }
+
+    private func tooDeep(at offset: Int) -> ScanFailure {
+        var failure = fail("nested more than \(Self.maximumDepth) levels deep (tables, arrays and inline tables together); isconf does not read such files", at: offset)
+        failure.isLimitation = true
+        return failure
+    }
+
     /// Reads spaces, a comment and the line ending; false at the end of a file without one.
     @discardableResult
-    private mutating func endLine() throws(ScanFailure) -> Bool {
+    mutating func endLine() throws(ScanFailure) -> Bool {
         skipSpaces()
         if at("#") {
-            while let byte = peek(), byte != 0x0A, byte != 0x0D { index += 1 }
+            index += 1
+            while let byte = peek(), byte != 0x0A, byte != 0x0D {
+                if let control = controlCharacterName(byte) { throw fail("the control character \(control) in a comment") }
+                index += 1
+            }
         }
         if at("\n") {
             index += 1
@@ -163,41 +180,14 @@ struct TOMLScanner {
             throw expected(isArrayElement ? "]] closing the header" : "] closing the header")
         }
         index += isArrayElement ? 2 : 1
-
-        var table = root
-        var path: [String] = []
-        for (number, part) in parts.enumerated() {
-            path.append(part)
-            let isLast = number == parts.count - 1
-            switch table.members[part] {
-            case nil:
-                let created = TableBuilder()
-                if isLast && isArrayElement {
-                    table.members[part] = .tables([created])
-                    path.append("[0]")
-                } else {
-                    table.members[part] = .table(created)
-                }
-                table = created
-            case .table(let existing) where !(isLast && isArrayElement):
-                table = existing
-            case .tables(let elements):
-                if isLast && isArrayElement {
-                    let created = TableBuilder()
-                    table.members[part] = .tables(elements + [created])
-                    path.append("[\(elements.count)]")
-                    table = created
-                } else {
-                    path.append("[\(elements.count - 1)]")
-                    table = elements[elements.count - 1]
-                }
-            case .table, .value:
-                // Redefined: TOMLKit reports it.
-                let created = TableBuilder()
-                table.members[part] = .table(created)
-                table = created
-            }
+        guard parts.count <= Self.maximumDepth else { throw tooDeep(at: start) }
+        let table: TableBuilder, path: [String]
+        do {
+            (table, path) = try root.openHeader(parts, isArrayElement: isArrayElement, at: start)
+        } catch {
+            throw conflict(error, at: start)
         }
+        guard path.count <= Self.maximumDepth else { throw tooDeep(at: start) }
         tables.append(TOMLTableHeader(path: parts, span: ByteSpan(start, index),
                                       position: position(of: start), isArrayElement: isArrayElement))
         layout.sections.append(.init(path: path, header: tables.count - 1, bodyStart: index, bodyStartNeedsLineBreak: false))
@@ -222,8 +212,14 @@ struct TOMLScanner {
     }
 
     private mutating func simpleKey(in context: String?) throws(ScanFailure) -> String {
-        if at("\"") { return try basicString() }
-        if at("'") { return try literalString() }
+        if at("\"") {
+            if at("\"", 1), at("\"", 2) { throw fail("a key cannot be a multi-line string") }
+            return try basicString()
+        }
+        if at("'") {
+            if at("'", 1), at("'", 2) { throw fail("a key cannot be a multi-line string") }
+            return try literalString()
+        }
         let start = index
         while let byte = peek(), isBareKeyByte(byte) { index += 1 }
         guard index > start else { throw expected(context.map { "a key in \($0)" } ?? "a key") }
@@ -232,21 +228,29 @@ struct TOMLScanner {
 
     // MARK: Key/values
 
-    /// Reads `key = value` into `table`, records it (and its entry when the value is a leaf), and
-    /// returns the statement's index.
-    private mutating func keyValue(in table: TableBuilder, section: Int, inlineTable: Int?) throws(ScanFailure) -> Int {
+    /// Reads `key = value` into `table` (whose absolute path is `basePath`). When keys can reach it
+    /// (`section` ≥ 0; inside arrays it is -1) records it, and its entry when the value is a leaf,
+    /// and returns the statement's index.
+    @discardableResult
+    private mutating func keyValue(in table: TableBuilder, section: Int, inlineTable: Int?, basePath: [String]) throws(ScanFailure) -> Int? {
         let (parts, keySpan) = try key()
         skipSpaces()
         guard at("=") else { throw expected("= after the key") }
         let equalsOffset = index
         index += 1
         skipSpaces()
-        let basePath = inlineTable.map { layout.inlineTables[$0].path } ?? layout.sections[section].path
         let keyPath = basePath + parts
+        guard keyPath.count <= Self.maximumDepth else { throw tooDeep(at: keySpan.start) }
         let valueStart = index
-        let value = try value(keyPath: keyPath, section: section)
+        let isRecorded = section >= 0
+        let value = try value(keyPath: keyPath, recorded: isRecorded, section: section)
         let valueSpan = ByteSpan(valueStart, index)
-        insert(value, at: parts, into: table)
+        do {
+            try table.define(parts, as: value, section: section, at: keySpan.start, basePath: basePath)
+        } catch {
+            throw conflict(error, at: keySpan.start)
+        }
+        guard isRecorded else { return nil }
 
         layout.statements.append(.init(
             keyPath: keyPath, keySpan: keySpan, equalsOffset: equalsOffset, valueSpan: valueSpan,
@@ -260,24 +264,9 @@ struct TOMLScanner {
         return statement
     }
 
-    /// Defines a (dotted) key; a conflict replaces what was there, and TOMLKit reports it.
-    private func insert(_ value: TOMLValue, at parts: [String], into table: TableBuilder) {
-        var table = table
-        for part in parts.dropLast() {
-            if case .table(let existing) = table.members[part] {
-                table = existing
-            } else {
-                let created = TableBuilder()
-                table.members[part] = .table(created)
-                table = created
-            }
-        }
-        table.members[parts[parts.count - 1]] = .value(value)
-    }
-
-    /// A value. `keyPath` is where it sits when keys can reach it (nil inside arrays), so that the
-    /// members of an inline table there are recorded too.
-    private mutating func value(keyPath: [String]?, section: Int) throws(ScanFailure) -> TOMLValue {
+    /// A value at `keyPath`, whose length is its depth (arrays add `[n]`). `recorded`: keys can reach
+    /// it (it is not inside an array), so the members of an inline table there are recorded too.
+    private mutating func value(keyPath: [String], recorded: Bool, section: Int) throws(ScanFailure) -> TOMLValue {
         guard let byte = peek() else { throw expected("a value") }
         switch byte {
         case UInt8(ascii: "\""):
@@ -285,21 +274,24 @@ struct TOMLScanner {
         case UInt8(ascii: "'"):
             return .string(at("'", 1) && at("'", 2) ? try multiLineString(basic: false) : try literalString())
         case UInt8(ascii: "["):
-            return try array()
+            return try array(keyPath: keyPath)
         case UInt8(ascii: "{"):
-            return try inlineTable(keyPath: keyPath, section: section)
+            return try inlineTable(keyPath: keyPath, recorded: recorded, section: section)
         default:
             return try scalar()
         }
     }
 
-    private mutating func array() throws(ScanFailure) -> TOMLValue {
+    private mutating func array(keyPath: [String]) throws(ScanFailure) -> TOMLValue {
+        guard keyPath.count < Self.maximumDepth else { throw tooDeep(at: index) }
         index += 1
         var items: [TOMLValue] = []
         while true {
             try skipBlankAndComments()
             if at("]") { break }
-            items.append(try value(keyPath: nil, section: 0))
+            // Only arrays and inline tables need the item's path (for its depth and messages).
+            let itemPath = at("[") || at("{") ? keyPath + ["[\(items.count)]"] : keyPath
+            items.append(try value(keyPath: itemPath, recorded: false, section: -1))
             try skipBlankAndComments()
             if at(",") {
                 index += 1
@@ -313,24 +305,21 @@ struct TOMLScanner {
         return .array(items)
     }
 
-    private mutating func inlineTable(keyPath: [String]?, section: Int) throws(ScanFailure) -> TOMLValue {
+    /// `{ … }` on one line, without a trailing comma; closed once written.
+    private mutating func inlineTable(keyPath: [String], recorded: Bool, section: Int) throws(ScanFailure) -> TOMLValue {
         let open = index
         index += 1
-        let table = TableBuilder()
-        var recorded: Int?
-        if let keyPath {
+        let table = TableBuilder(definition: .header, definedAt: open)
+        var inline: Int?
+        if recorded {
             layout.inlineTables.append(.init(path: keyPath, span: ByteSpan(open, open)))
-            recorded = layout.inlineTables.count - 1
+            inline = layout.inlineTables.count - 1
         }
         skipSpaces()
         if !at("}") {
             while true {
                 skipSpaces()
-                if let recorded {
-                    _ = try keyValue(in: table, section: section, inlineTable: recorded)
-                } else {
-                    try unrecordedKeyValue(into: table)
-                }
+                try keyValue(in: table, section: recorded ? section : -1, inlineTable: inline, basePath: keyPath)
                 skipSpaces()
                 if at(",") {
                     index += 1
@@ -342,247 +331,18 @@ struct TOMLScanner {
             }
         }
         index += 1
-        if let recorded { layout.inlineTables[recorded].span = ByteSpan(open, index) }
+        if let inline { layout.inlineTables[inline].span = ByteSpan(open, index) }
         return table.value
     }
-
-    /// A member of an inline table inside an array: only its value matters.
-    private mutating func unrecordedKeyValue(into table: TableBuilder) throws(ScanFailure) {
-        let (parts, _) = try key()
-        skipSpaces()
-        guard at("=") else { throw expected("= after the key") }
-        index += 1
-        skipSpaces()
-        insert(try value(keyPath: nil, section: 0), at: parts, into: table)
-    }
-
-    // MARK: Strings
-
-    private mutating func basicString() throws(ScanFailure) -> String {
-        let start = index
-        index += 1
-        var text: [UInt8] = []
-        while true {
-            guard let byte = peek(), byte != 0x0A, byte != 0x0D else { throw fail("the string that starts here is not closed on its line", at: start) }
-            if byte == UInt8(ascii: "\"") { break }
-            if byte == UInt8(ascii: "\\") {
-                try escape(into: &text)
-            } else {
-                try appendCharacter(byte, to: &text)
-            }
-        }
-        index += 1
-        return String(decoding: text, as: UTF8.self)
-    }
-
-    private mutating func literalString() throws(ScanFailure) -> String {
-        let start = index
-        index += 1
-        var text: [UInt8] = []
-        while true {
-            guard let byte = peek(), byte != 0x0A, byte != 0x0D else { throw fail("the string that starts here is not closed on its line", at: start) }
-            if byte == UInt8(ascii: "'") { break }
-            try appendCharacter(byte, to: &text)
-        }
-        index += 1
-        return String(decoding: text, as: UTF8.self)
-    }
-
-    /// `"""…"""` or `'''…'''`: a line ending right after the opening quotes is dropped, CRLF read
-    /// as LF (as TOMLKit does), and in basic ones a backslash ending a line trims the whitespace
-    /// and line endings after it.
-    private mutating func multiLineString(basic: Bool) throws(ScanFailure) -> String {
-        let start = index
-        let quote = bytes[index]
-        index += 3
-        if at("\n") { index += 1 } else if at("\r"), at("\n", 1) { index += 2 }
-        var text: [UInt8] = []
-        while true {
-            guard let byte = peek() else { throw fail("the multi-line string that starts here is never closed", at: start) }
-            if byte == quote {
-                var run = 0
-                while peek(run) == quote { run += 1 }
-                index += run
-                if run < 3 {
-                    text.append(contentsOf: repeatElement(quote, count: run))
-                    continue
-                }
-                guard run <= 5 else { throw fail("too many quotes ending the string") }
-                text.append(contentsOf: repeatElement(quote, count: run - 3))
-                return String(decoding: text, as: UTF8.self)
-            }
-            if byte == 0x0A {
-                text.append(0x0A)
-                index += 1
-            } else if byte == 0x0D, at("\n", 1) {
-                text.append(0x0A)
-                index += 2
-            } else if basic, byte == UInt8(ascii: "\\") {
-                var ahead = 1
-                while let next = peek(ahead), next == 0x20 || next == 0x09 { ahead += 1 }
-                if peek(ahead) == 0x0A || (peek(ahead) == 0x0D && peek(ahead + 1) == 0x0A) {
-                    index += ahead
-                    while let next = peek(), next == 0x20 || next == 0x09 || next == 0x0A || next == 0x0D { index += 1 }
-                } else {
-                    try escape(into: &text)
-                }
-            } else {
-                try appendCharacter(byte, to: &text)
-            }
-        }
-    }
-
-    private mutating func appendCharacter(_ byte: UInt8, to text: inout [UInt8]) throws(ScanFailure) {
-        if (byte < 0x20 && byte != 0x09) || byte == 0x7F {
-            throw fail("control character U+00\(byte < 0x10 ? "0" : "")\(String(byte, radix: 16, uppercase: true)) in a string (write it as an escape)")
-        }
-        text.append(byte)
-        index += 1
-    }
-
-    private mutating func escape(into text: inout [UInt8]) throws(ScanFailure) {
-        let start = index
-        index += 1
-        guard let letter = peek() else { throw fail("the string is not closed before the end of the file") }
-        index += 1
-        switch letter {
-        case UInt8(ascii: "b"): text.append(0x08)
-        case UInt8(ascii: "t"): text.append(0x09)
-        case UInt8(ascii: "n"): text.append(0x0A)
-        case UInt8(ascii: "f"): text.append(0x0C)
-        case UInt8(ascii: "r"): text.append(0x0D)
-        case UInt8(ascii: "\""): text.append(0x22)
-        case UInt8(ascii: "\\"): text.append(0x5C)
-        case UInt8(ascii: "u"), UInt8(ascii: "U"):
-            let width = letter == UInt8(ascii: "u") ? 4 : 8
-            guard index + width <= bytes.count,
-                  let code = UInt32(String(decoding: bytes[index..<index + width], as: UTF8.self), radix: 16),
-                  bytes[index..<index + width].allSatisfy(isHexDigit),
-                  let scalar = Unicode.Scalar(code)
-            else { throw fail("invalid \\\(Unicode.Scalar(letter)) escape: it needs \(width) hex digits of a Unicode scalar value", at: start) }
-            if code == 0 {
-                var failure = fail("a string holds \\u0000, which TOMLKit cuts the string at; isconf does not read such files", at: start)
-                failure.isLimitation = true
-                throw failure
-            }
-            text.append(contentsOf: String(scalar).utf8)
-            index += width
-        default:
-            let shown = letter > 0x20 && letter < 0x7F ? " \\" + String(Unicode.Scalar(letter)) : ""
-            throw fail("invalid escape\(shown) (TOML has \\b \\t \\n \\f \\r \\\" \\\\ \\u \\U)", at: start)
-        }
-    }
-
-    // MARK: Numbers, booleans, dates
-
-    private mutating func scalar() throws(ScanFailure) -> TOMLValue {
-        let start = index
-        while let byte = peek(), isScalarByte(byte) { index += 1 }
-        // A space may stand for the T of a date-time: "1979-05-27 07:32:00".
-        if index - start == 10, bytes[start + 4] == UInt8(ascii: "-"), at(" "),
-           let hour = peek(1), isDigit(hour), peek(3) == UInt8(ascii: ":") {
-            index += 1
-            while let byte = peek(), isScalarByte(byte) { index += 1 }
-        }
-        let token = bytes[start..<index]
-        let text = String(decoding: token, as: UTF8.self)
-        switch text {
-        case "": throw expected("a value")
-        case "true": return .boolean(true)
-        case "false": return .boolean(false)
-        case "inf", "+inf": return .float(.infinity)
-        case "-inf": return .float(-.infinity)
-        case "nan", "+nan", "-nan": return .float(.nan)
-        default: break
-        }
-        if token.count >= 5, token.contains(UInt8(ascii: ":")) || token[start + 4] == UInt8(ascii: "-") && token.prefix(4).allSatisfy(isDigit) {
-            guard let fields = DateTimeFields(token) else { throw fail("invalid date or time (TOML writes 1979-05-27T07:32:00Z)", at: start) }
-            return .dateTime(fields.text)
-        }
-        if let number = integer(text) { return .integer(number) }
-        if let number = float(text) { return .float(number) }
-        throw fail("invalid value: not a number, boolean or date (strings need quotes)", at: start)
-    }
-
-    private func integer(_ text: String) -> Int64? {
-        let radix: Int? = switch text.prefix(2) {
-        case "0x": 16
-        case "0o": 8
-        case "0b": 2
-        default: nil
-        }
-        if let radix {
-            let digits = text.dropFirst(2)
-            guard let clean = withoutUnderscores(digits), clean.utf8.allSatisfy(isHexDigit) else { return nil }
-            return Int64(clean, radix: radix)
-        }
-        var digits = Substring(text)
-        if let sign = digits.first, sign == "+" || sign == "-" { digits = digits.dropFirst() }
-        guard digits.first != "0" || digits.count == 1, let clean = withoutUnderscores(digits),
-              clean.utf8.allSatisfy(isDigit) else { return nil }
-        return Int64(text.first == "-" ? "-" + clean : clean)
-    }
-
-    private func float(_ text: String) -> Double? {
-        var rest = Substring(text)
-        if let sign = rest.first, sign == "+" || sign == "-" { rest = rest.dropFirst() }
-        let exponentStart = rest.firstIndex { $0 == "e" || $0 == "E" }
-        let mantissa = rest[..<(exponentStart ?? rest.endIndex)]
-        let parts = mantissa.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count <= 2, parts.count == 2 || exponentStart != nil,
-              let whole = withoutUnderscores(parts[0]), whole.utf8.allSatisfy(isDigit),
-              whole.first != "0" || whole.count == 1 else { return nil }
-        if parts.count == 2 {
-            guard let fraction = withoutUnderscores(parts[1]), fraction.utf8.allSatisfy(isDigit) else { return nil }
-        }
-        if let exponentStart {
-            var exponent = rest[rest.index(after: exponentStart)...]
-            if let sign = exponent.first, sign == "+" || sign == "-" { exponent = exponent.dropFirst() }
-            guard let digits = withoutUnderscores(exponent), digits.utf8.allSatisfy(isDigit) else { return nil }
-        }
-        return Double(text.filter { $0 != "_" })
-    }
-
-    /// The digits with TOML's single underscores between them taken out; nil when empty or an
-    /// underscore is not between two digits.
-    private func withoutUnderscores(_ digits: Substring) -> String? {
-        guard let first = digits.first, let last = digits.last, first != "_", last != "_",
-              !digits.contains("__") else { return nil }
-        return digits.filter { $0 != "_" }
-    }
 }
 
-/// The value tree as the scanner builds it: tables stay mutable until the document is read.
-final class TableBuilder {
-    enum Member {
-        case table(TableBuilder)
-        /// `[[name]]` elements.
-        case tables([TableBuilder])
-        case value(TOMLValue)
-    }
-
-    var members: [String: Member] = [:]
-
-    var value: TOMLValue {
-        .table(members.mapValues { member in
-            switch member {
-            case .table(let table): table.value
-            case .tables(let tables): .array(tables.map(\.value))
-            case .value(let value): value
-            }
-        })
-    }
-}
-
-private func isBareKeyByte(_ byte: UInt8) -> Bool {
+func isBareKeyByte(_ byte: UInt8) -> Bool {
     isDigit(byte) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || byte == 0x2D || byte == 0x5F
 }
 
-/// The bytes numbers, booleans and dates are written with.
-private func isScalarByte(_ byte: UInt8) -> Bool {
-    isBareKeyByte(byte) || byte == 0x2B || byte == 0x2E || byte == 0x3A
-}
-
-private func isHexDigit(_ byte: UInt8) -> Bool {
-    isDigit(byte) || (byte >= 0x41 && byte <= 0x46) || (byte >= 0x61 && byte <= 0x66)
+/// `U+0001`-style name of a control character TOML allows in no string or comment (all but tab).
+func controlCharacterName(_ byte: UInt8) -> String? {
+    guard (byte < 0x20 && byte != 0x09) || byte == 0x7F else { return nil }
+    let hex = String(byte, radix: 16, uppercase: true)
+    return "U+00" + (hex.count < 2 ? "0" : "") + hex
 }

@@ -4,7 +4,7 @@ import ISConfCore
 import Testing
 
 /// Every lexical form of TOML 1.0: the entries found, their spans (checked by slicing the bytes),
-/// positions, and the values the scanner and TOMLKit agree on.
+/// positions, and the values (checked against Python's tomllib too).
 @Suite struct ScannerTests {
     /// One key/value and what the scanner must report for it.
     struct Shape: Sendable, CustomTestStringConvertible {
@@ -27,6 +27,7 @@ import Testing
         Shape(toml: "3.14 = 'pi'", keyPath: ["3", "14"], key: "3.14", value: "'pi'", expected: .string("pi")),
         Shape(toml: #"s = "tab\tq\"\\ \u00E9 \U0001F600 \b\f\r\n""#, keyPath: ["s"], key: "s",
               value: #""tab\tq\"\\ \u00E9 \U0001F600 \b\f\r\n""#, expected: .string("tab\tq\"\\ é 😀 \u{08}\u{0C}\r\n")),
+        Shape(toml: #"nul = "x\u0000y""#, keyPath: ["nul"], key: "nul", value: #""x\u0000y""#, expected: .string("x\u{0}y")),
         Shape(toml: #"path = 'C:\Users\n'"#, keyPath: ["path"], key: "path", value: #"'C:\Users\n'"#,
               expected: .string(#"C:\Users\n"#)),
         Shape(toml: "ml = \"\"\"\nfirst \\\n    second\\t\n\"\"\"", keyPath: ["ml"], key: "ml",
@@ -223,14 +224,13 @@ import Testing
     }
 
     @Test func duplicateKey() {
-        expectError(Array("a = 1\n[t]\nx = 1\nx = 2\n".utf8), line: 4, column: 5, "invalid TOML", "redefine", "'x'")
+        expectError(Array("a = 1\n[t]\nx = 1\nx = 2\n".utf8), line: 4, column: 1, "invalid TOML", "the key t.x is defined twice (see line 3)")
     }
 
     @Test func redefinedTable() {
-        expectError(Array("[t]\nx = 1\n\n[t]\n".utf8), line: 4, column: 1, "invalid TOML", "redefine", "'t'")
+        expectError(Array("[t]\nx = 1\n\n[t]\n".utf8), line: 4, column: 1, "invalid TOML", "the table [t] is defined twice (see line 1)")
     }
 
-    /// toml++ aborts on these (an assertion in parse_key), so they must never reach it.
     @Test func headersWithoutAKey() {
         expectError(Array("a = 1\n[é]\n".utf8), line: 2, column: 2, "invalid TOML", "expected a key in the table header, saw 'é'")
         expectError(Array("[[ =]]\n".utf8), line: 1, column: 4, "saw '='")
@@ -240,14 +240,14 @@ import Testing
         expectError(Array("[".utf8), line: 1, column: 2, "saw the end of the file")
     }
 
-    /// Another input toml++ 3.4 aborts on (in parse_value); the scanner stops first.
+    /// A space stands for the T of a date-time only before a time.
     @Test func dateFollowedBySpaceAndDigit() {
         expectError(Array("d = 1979-05-27 0 07:32:00Z\n".utf8), line: 1, column: 16, "invalid TOML", "saw '0'")
     }
 
-    /// Where the scanner stops, TOMLKit still judges the lines before: the first error is reported.
+    /// The document is read in one pass: the first error in the file is the one reported.
     @Test func anEarlierRuleBreakWinsOverALaterSyntaxError() {
-        expectError(Array("a = 1\na = 2\nb = \"open\n".utf8), line: 2, "invalid TOML", "redefine")
+        expectError(Array("a = 1\na = 2\nb = \"open\n".utf8), line: 2, column: 1, "invalid TOML", "defined twice")
         expectError(Array("a = 1\nb = \"open\na = 2\n".utf8), line: 2, column: 5, "not closed")
     }
 
@@ -276,17 +276,12 @@ import Testing
     }
 
     @Test func nulBytes() {
-        // toml++ reads a C string: without this check, everything after the NUL would vanish.
+        // TOML allows a NUL nowhere as a raw byte (in a string it is written \u0000).
         expectError(Array("a = 1\n".utf8) + [0] + Array("b = 2\n".utf8), line: 2, column: 1, "NUL")
     }
 
-    @Test func escapedNulIsALimitationNotAnInternalError() {
-        expectError(Array("a = 1\nb = \"x\\u0000y\"\n".utf8), line: 2, column: 7, "\\u0000")
-        #expect(parseError(Array("b = \"x\\u0000y\"\n".utf8))?.message.contains("internal error") == false)
-    }
-
     @Test func utf16() {
-        expectError([0xFF, 0xFE] + Array("a".utf8), line: nil, "UTF-16")
+        expectError([0xFF, 0xFE] + Array("a".utf8), line: 1, column: 1, "UTF-16")
     }
 
     @Test func otherInvalidDocuments() {
