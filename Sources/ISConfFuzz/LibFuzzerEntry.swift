@@ -6,7 +6,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import ISConfXML
+import ISConfCore
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func isconfFuzzTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
