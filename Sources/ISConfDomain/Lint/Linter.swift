@@ -37,15 +37,17 @@ public enum Linter {
     /// them, with a fix (`isconf enable` on the XML) that the next start undoes.
     static let supersededByDeploymentToml: Set<String> = [Rule.clientAuthWant.id, Rule.mutualSSLAuthenticator.id, Rule.whitelist.id]
 
-    /// Lints many targets in parallel across cores; the report keeps the targets' order.
-    public static func lint(_ targets: [LintTarget], tomcat: TomcatGeneration? = nil) -> LintReport {
-        if targets.count == 1 { return lint(targets[0], tomcat: tomcat) }
+    /// Lints many targets in parallel across cores; the report keeps the targets' order. A store
+    /// several targets share (same bytes, same password) is opened once, through `storeCache`.
+    public static func lint(_ targets: [LintTarget], tomcat: TomcatGeneration? = nil,
+                            storeCache: StoreCache = StoreCache()) -> LintReport {
+        if targets.count == 1 { return lint(targets[0], tomcat: tomcat, storeCache: storeCache) }
         let reports = UnsafeMutableBufferPointer<LintReport>.allocate(capacity: targets.count)
         reports.initialize(repeating: LintReport())
         defer { reports.deallocate() }
         nonisolated(unsafe) let shared = reports
         DispatchQueue.concurrentPerform(iterations: targets.count) { index in
-            shared[index] = lint(targets[index], tomcat: tomcat)
+            shared[index] = lint(targets[index], tomcat: tomcat, storeCache: storeCache)
         }
         var merged = LintReport()
         for report in reports {
@@ -55,8 +57,8 @@ public enum Linter {
         return merged
     }
 
-    public static func lint(_ target: LintTarget, tomcat: TomcatGeneration? = nil) -> LintReport {
-        defer { target.facts.storeFiles.forgetOpened() }
+    public static func lint(_ target: LintTarget, tomcat: TomcatGeneration? = nil,
+                            storeCache: StoreCache = StoreCache()) -> LintReport {
         var sources: [(ConfigRole, SourceFile)] = []
         var errors: [InputError] = []
         for (role, path) in target.files {
@@ -66,7 +68,8 @@ public enum Linter {
         if let path = target.facts.deploymentToml {
             do { deploymentToml = try SourceFile.read(path: path) } catch { errors.append(error) }
         }
-        var report = lint(sources: sources, facts: target.facts, tomcat: tomcat, deploymentToml: deploymentToml)
+        var report = lint(sources: sources, facts: target.facts, tomcat: tomcat, deploymentToml: deploymentToml,
+                          storeCache: storeCache)
         report.errors.insert(contentsOf: errors, at: 0)
         return report
     }
@@ -74,8 +77,10 @@ public enum Linter {
     /// Lints files already in memory; what the examples and `enable`'s verification use. The config
     /// mapper's data files, for deployment.toml, are read from `facts.mapperFiles`.
     public static func lint(sources: [(ConfigRole, SourceFile)], facts: HomeFacts, tomcat: TomcatGeneration? = nil,
-                            only: [Rule]? = nil, deploymentToml: SourceFile? = nil) -> LintReport {
-        let context = makeContext(sources: sources, facts: facts, tomcat: tomcat, deploymentToml: deploymentToml)
+                            only: [Rule]? = nil, deploymentToml: SourceFile? = nil,
+                            storeCache: StoreCache = StoreCache()) -> LintReport {
+        let context = makeContext(sources: sources, facts: facts, tomcat: tomcat, deploymentToml: deploymentToml,
+                                  storeCache: storeCache)
         var findings: [Finding] = []
         for rule in only ?? rules where context.deployment == nil || !supersededByDeploymentToml.contains(rule.id) {
             findings.append(contentsOf: rule.run(context))
@@ -95,14 +100,14 @@ public enum Linter {
         return LintReport(findings: findings)
     }
 
-    public static func makeContext(sources: [(ConfigRole, SourceFile)], facts: HomeFacts,
-                                   tomcat: TomcatGeneration? = nil, deploymentToml: SourceFile? = nil) -> LintContext {
+    public static func makeContext(sources: [(ConfigRole, SourceFile)], facts: HomeFacts, tomcat: TomcatGeneration? = nil,
+                                   deploymentToml: SourceFile? = nil, storeCache: StoreCache = StoreCache()) -> LintContext {
         var documents: [(ConfigRole, XMLDocument)] = []
         var malformed: [InputError] = []
         for (role, source) in sources {
             do { documents.append((role, try XMLDocument.parse(source))) } catch { malformed.append(error) }
         }
-        var context = makeContext(documents: documents, facts: facts, tomcat: tomcat, malformed: malformed)
+        var context = makeContext(documents: documents, facts: facts, tomcat: tomcat, malformed: malformed, storeCache: storeCache)
         if let deploymentToml {
             do {
                 let document = try TOMLDocument.parse(deploymentToml)
@@ -116,7 +121,8 @@ public enum Linter {
 
     /// A context over documents already parsed, so that their elements can be edited by identity.
     public static func makeContext(documents: [(ConfigRole, XMLDocument)], facts: HomeFacts,
-                                   tomcat: TomcatGeneration? = nil, malformed: [InputError] = []) -> LintContext {
+                                   tomcat: TomcatGeneration? = nil, malformed: [InputError] = [],
+                                   storeCache: StoreCache = StoreCache()) -> LintContext {
         var catalina: CatalinaServer?
         var authenticators: AuthenticatorsConfig?
         var malformed = malformed
@@ -136,6 +142,6 @@ public enum Linter {
         let generation = tomcat ?? facts.tomcatGeneration
             ?? ((catalina?.connectors.contains { !$0.sslHostConfigs.isEmpty } ?? false) ? .tomcat9 : .tomcat7)
         return LintContext(facts: facts, tomcat: generation, catalina: catalina, authenticators: authenticators,
-                           malformed: malformed)
+                           malformed: malformed, stores: LintStores(cache: storeCache))
     }
 }

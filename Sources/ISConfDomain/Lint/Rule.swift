@@ -85,6 +85,8 @@ public struct LintContext: Sendable {
     public let authenticators: AuthenticatorsConfig?
     /// Files that could not be parsed, with where and why.
     public let malformed: [InputError]
+    /// The key stores the connector names, opened when a store rule first asks.
+    let stores: LintStores
     /// deployment.toml (IS 5.9+) with the settings the config mapper renders from it; nil without one,
     /// or when it does not parse (then `deploymentMalformed` says where and why).
     public internal(set) var deployment: DeploymentConfig? = nil

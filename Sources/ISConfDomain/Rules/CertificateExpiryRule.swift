@@ -28,7 +28,7 @@ extension Rule {
             var findings: [Finding] = []
             for check in context.storeChecks {
                 guard let store = check.store else { continue }
-                let judged: [(entry: KeyStoreEntry, index: Int, certificate: StoredCertificate)]
+                let judged: [(entry: StoreSummary.Entry, index: Int, certificate: StoreSummary.Certificate)]
                 if check.reference.purpose == .keyStore {
                     guard let entry = check.servedKeyEntry else { continue }
                     judged = entry.certificates.enumerated().map { (entry, $0.offset, $0.element) }

@@ -6,31 +6,23 @@ import Darwin
 import ISConfTrustStore
 import ISConfCore
 import ISConfXML
+import Synchronization
 
 /// The key store files of a home as the store rules see them, and the moment certificates are
 /// judged at: the disk and the clock in a lint, memory and a fixed date in the rules' examples.
-/// A store is opened once however many rules look at it (a PKCS#12 store costs key derivations),
-/// and opened again only when its bytes change.
-public final class StoreFiles: @unchecked Sendable {
+public struct StoreFiles: Sendable {
     private let memory: [String: [UInt8]]?
     private let fixedNow: Timestamp?
     /// What the examples' stores hold, for `isconf rules`.
     public let descriptions: [String]
-    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-    private var opened: [Key: (bytes: [UInt8], store: Result<KeyStore, InputError>)] = [:]
-
-    private struct Key: Hashable {
-        var path: String
-        var password: String?
-    }
 
     /// The disk and the clock.
-    public convenience init() {
+    public init() {
         self.init(memory: nil, now: nil, descriptions: [])
     }
 
     /// Files held in memory by path, judged at `now`.
-    public convenience init(files: [String: [UInt8]], now: Timestamp, descriptions: [String]) {
+    public init(files: [String: [UInt8]], now: Timestamp, descriptions: [String]) {
         self.init(memory: files, now: now, descriptions: descriptions)
     }
 
@@ -38,12 +30,6 @@ public final class StoreFiles: @unchecked Sendable {
         self.memory = memory
         fixedNow = now
         self.descriptions = descriptions
-        pthread_mutex_init(mutex, nil)
-    }
-
-    deinit {
-        pthread_mutex_destroy(mutex)
-        mutex.deallocate()
     }
 
     public var now: Timestamp { fixedNow ?? .now() }
@@ -53,8 +39,9 @@ public final class StoreFiles: @unchecked Sendable {
     }
 
     /// The store at `path`, read and verified with `password`; without one (secure vault) a JKS
-    /// store is still listed, unverified.
-    func open(_ path: String, password: Secret?) -> Result<KeyStore, InputError> {
+    /// store is still listed, unverified. Opened through the run's `cache`: a store with the same
+    /// bytes and password as one another home has is not opened again.
+    func open(_ path: String, password: Secret?, cache: StoreCache) -> Result<StoreSummary, InputError> {
         let bytes: [UInt8]
         if let memory {
             guard let held = memory[path] else { return .failure(InputError(path: path, message: describeErrno(ENOENT))) }
@@ -62,39 +49,42 @@ public final class StoreFiles: @unchecked Sendable {
         } else {
             do { bytes = try SourceFile.read(path: path).bytes } catch { return .failure(error) }
         }
-        let key = Key(path: path, password: password?.revealed)
-        pthread_mutex_lock(mutex)
-        let known = opened[key]
-        pthread_mutex_unlock(mutex)
-        if let known, known.bytes == bytes { return known.store }
-        let store: Result<KeyStore, InputError>
-        do { store = .success(try KeyStore.read(bytes, path: path, password: password?.revealed)) } catch { store = .failure(error) }
-        pthread_mutex_lock(mutex)
-        opened[key] = (bytes, store)
-        pthread_mutex_unlock(mutex)
-        return store
+        return cache.open(bytes, path: path, password: password?.revealed)
+    }
+}
+
+/// The stores of one lint: opened, through the run's cache, when the first store rule asks, then
+/// shared by the other store rules, and let go with the lint so that a fleet's homes do not keep
+/// theirs until the end of the run.
+final class LintStores: Sendable {
+    let cache: StoreCache
+    private let opened = Mutex<[StoreCheck]?>(nil)
+
+    init(cache: StoreCache) {
+        self.cache = cache
     }
 
-    /// Lets go of the stores opened so far: the cache serves the rules of one lint, and a fleet's
-    /// targets would otherwise hold every store they read until the end of the run.
-    func forgetOpened() {
-        pthread_mutex_lock(mutex)
-        opened = [:]
-        pthread_mutex_unlock(mutex)
+    func checks(_ make: () -> [StoreCheck]) -> [StoreCheck] {
+        opened.withLock { opened in
+            if let opened { return opened }
+            let checks = make()
+            opened = checks
+            return checks
+        }
     }
 }
 
 /// One store of the main HTTPS connector, as far as isconf could get with it.
-struct StoreCheck {
-    enum State {
+struct StoreCheck: Sendable {
+    enum State: Sendable {
         /// The path holds a placeholder other than `${carbon.home}`.
         case unresolvedPath
         case missing(path: String)
         /// Its password is in secure vault; a JKS store is still listed, without its integrity checked.
-        case secureVault(alias: String, listed: KeyStore?)
+        case secureVault(alias: String, listed: StoreSummary?)
         /// Not a store isconf can read, or the password is wrong: the library's message.
         case unreadable(InputError)
-        case opened(KeyStore)
+        case opened(StoreSummary)
     }
 
     let reference: StoreReference
@@ -109,7 +99,7 @@ struct StoreCheck {
     }
 
     /// The store's entries, when they could be read.
-    var store: KeyStore? {
+    var store: StoreSummary? {
         switch state {
         case .opened(let store): store
         case .secureVault(_, let listed): listed
@@ -121,7 +111,7 @@ struct StoreCheck {
     var shownPath: String { reference.resolvedPath ?? reference.path }
 
     /// The key entry Tomcat serves: the one `keyAlias` names, else the first private key.
-    var servedKeyEntry: KeyStoreEntry? {
+    var servedKeyEntry: StoreSummary.Entry? {
         guard let store else { return nil }
         if let alias = reference.keyAlias { return store.entry(alias).flatMap { $0.kind == .privateKey ? $0 : nil } }
         return store.entries.first { $0.kind == .privateKey }
@@ -131,7 +121,9 @@ struct StoreCheck {
 extension LintContext {
     /// The main HTTPS connector's key store and trust store, each opened once per lint and shared by
     /// the store rules; none without an IS_HOME to resolve `${carbon.home}` in.
-    var storeChecks: [StoreCheck] {
+    var storeChecks: [StoreCheck] { stores.checks(makeStoreChecks) }
+
+    private func makeStoreChecks() -> [StoreCheck] {
         guard let home = facts.root, let server = catalina, let connector = server.mainHTTPSConnector else { return [] }
         let files = facts.storeFiles
         return connector.storeReferences(generation: tomcat, home: home, kernelVersion: facts.kernelVersion).map { reference in
@@ -142,9 +134,9 @@ extension LintContext {
                 } else {
                     switch reference.password {
                     case .secureVault(let alias):
-                        state = .secureVault(alias: alias, listed: try? files.open(path, password: nil).get())
+                        state = .secureVault(alias: alias, listed: try? files.open(path, password: nil, cache: stores.cache).get())
                     case .known(let password):
-                        switch files.open(path, password: password) {
+                        switch files.open(path, password: password, cache: stores.cache) {
                         case .success(let store): state = .opened(store)
                         case .failure(let error): state = .unreadable(error)
                         }

@@ -1,0 +1,84 @@
+import ISConfTrustStore
+import ISConfCore
+import Synchronization
+
+/// The key stores of one run, each opened once: recognised by the SHA-256 of its bytes and the
+/// password it is opened with, not by its path, so that a fleet cloned from one pack pays for one
+/// integrity check (a PBKDF2 for PKCS#12) and one parse of its ~90 certificates instead of one per
+/// home. Shared by the parallel lint of many homes. It lives as long as the run that made it, and a
+/// store whose bytes change is a new key, so a changed store is always read afresh.
+public final class StoreCache: Sendable {
+    /// How the cache served a run, for tests and measurements.
+    public struct Statistics: Sendable, Equatable {
+        /// Stores actually read and checked: one per distinct content and password.
+        public var opened = 0
+        /// Requests answered by an earlier open.
+        public var reused = 0
+    }
+
+    private struct Key: Hashable {
+        let content: ContentDigest
+        /// The password's digest, not the password; nil for a store listed without one (secure vault).
+        /// A store that fails with one password and opens with another is two keys, judged apart.
+        let password: ContentDigest?
+    }
+
+    /// One store's outcome. Its own lock makes a home that wants a store being opened wait for that
+    /// open instead of repeating it, while distinct stores open in parallel.
+    private final class Slot: Sendable {
+        let outcome = Mutex<Result<StoreSummary, StoreFailure>?>(nil)
+    }
+
+    /// Why a store did not open. Stores are opened under a stand-in path because some messages
+    /// quote the path (a conversion command to run): each home gets them with its own path.
+    private struct StoreFailure: Error {
+        static let pathStandIn = "\u{FFFF}isconf-store-path\u{FFFF}"
+
+        let message: String
+        let position: SourcePosition?
+
+        init(_ error: InputError) {
+            message = error.message
+            position = error.position
+        }
+
+        func error(path: String) -> InputError {
+            InputError(path: path, message: message.replacing(StoreFailure.pathStandIn, with: path), position: position)
+        }
+    }
+
+    private let slots = Mutex<[Key: Slot]>([:])
+    private let counts = Mutex(Statistics())
+
+    public init() {}
+
+    public var statistics: Statistics { counts.withLock { $0 } }
+
+    /// The store in `bytes` (read from `path`) opened with `password`: what the rules need of it, or
+    /// why it does not open, worded for `path`.
+    func open(_ bytes: [UInt8], path: String, password: String?) -> Result<StoreSummary, InputError> {
+        let key = Key(content: ContentDigest(bytes), password: password.map { ContentDigest(Array($0.utf8)) })
+        let slot = slots.withLock { slots in
+            if let known = slots[key] { return known }
+            let slot = Slot()
+            slots[key] = slot
+            return slot
+        }
+        let outcome = slot.outcome.withLock { outcome in
+            if let outcome {
+                counts.withLock { $0.reused += 1 }
+                return outcome
+            }
+            counts.withLock { $0.opened += 1 }
+            let opened: Result<StoreSummary, StoreFailure>
+            do throws(InputError) {
+                opened = .success(StoreSummary(try KeyStore.read(bytes, path: StoreFailure.pathStandIn, password: password)))
+            } catch {
+                opened = .failure(StoreFailure(error))
+            }
+            outcome = opened
+            return opened
+        }
+        return outcome.mapError { $0.error(path: path) }
+    }
+}
