@@ -123,7 +123,11 @@ let package = Package(
         ),
         .testTarget(name: "ISConfXMLTests", dependencies: ["ISConfCore", "ISConfXML"], path: "Tests/ISConfXMLTests"),
         .testTarget(name: "ISConfTOMLTests", dependencies: ["ISConfCore", "ISConfTOML"], path: "Tests/ISConfTOMLTests"),
-        .testTarget(name: "ISConfTrustStoreTests", dependencies: ["ISConfCore", "ISConfTrustStore"], path: "Tests/ISConfTrustStoreTests"),
+        .testTarget(
+            name: "ISConfTrustStoreTests",
+            dependencies: ["ISConfCore", "ISConfTrustStore", .product(name: "X509", package: "swift-certificates")],
+            path: "Tests/ISConfTrustStoreTests"
+        ),
         .testTarget(
             name: "ISConfDomainTests",
             dependencies: ["ISConfCore", "ISConfXML", "ISConfTOML", "ISConfTrustStore", "ISConfDomain"],

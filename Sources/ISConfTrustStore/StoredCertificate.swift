@@ -1,4 +1,3 @@
-import FoundationEssentials
 import ISConfCore
 import SwiftASN1
 import X509
@@ -22,20 +21,20 @@ public struct StoredCertificate: Sendable, Equatable {
     let issuerName: [UInt8]
 
     public init(der: [UInt8], path: String) throws(InputError) {
-        let certificate: Certificate
+        let certificate: CertificateFields
         do {
-            certificate = try Certificate(derEncoded: der)
+            certificate = try CertificateFields(derEncoded: der)
         } catch {
             throw InputError(path: path, message: "not a valid X.509 certificate")
         }
         self.der = der
         subject = StoredCertificate.render(certificate.subject)
         issuer = StoredCertificate.render(certificate.issuer)
-        commonName = certificate.subject.reversed().lazy.flatMap { $0 }.first { $0.type == [2, 5, 4, 3] }.flatMap { String($0.value) }
-        let serial = certificate.serialNumber.bytes.drop(while: { $0 == 0 })
+        commonName = StoredCertificate.commonName(certificate.subject)
+        let serial = certificate.serialNumber.drop(while: { $0 == 0 })
         serialNumber = serial.isEmpty ? "0" : String(Thumbprints.hex(serial).drop(while: { $0 == "0" }))
-        notBefore = Timestamp(millisecondsSince1970: Int64((certificate.notValidBefore.timeIntervalSince1970 * 1000).rounded()))
-        notAfter = Timestamp(millisecondsSince1970: Int64((certificate.notValidAfter.timeIntervalSince1970 * 1000).rounded()))
+        notBefore = certificate.notBefore
+        notAfter = certificate.notAfter
         thumbprints = Thumbprints(der: der)
         subjectName = StoredCertificate.encoded(certificate.subject)
         issuerName = StoredCertificate.encoded(certificate.issuer)
@@ -47,6 +46,19 @@ public struct StoredCertificate: Sendable, Equatable {
     }
 
     var isSelfIssued: Bool { subjectName == issuerName }
+
+    /// The CN that Java shows first: the first in the last relative name that has one. A plain loop:
+    /// lazy sequence adaptors over these types cost more at first use than the search itself.
+    private static func commonName(_ name: DistinguishedName) -> String? {
+        var found: RelativeDistinguishedName.Attribute?
+        for relative in name {
+            for attribute in relative where attribute.type == [2, 5, 4, 3] {
+                found = attribute
+                break
+            }
+        }
+        return found.flatMap { String($0.value) }
+    }
 
     private static func encoded(_ name: DistinguishedName) -> [UInt8] {
         var serializer = DER.Serializer()
