@@ -1,5 +1,6 @@
 import ArgumentParser
 import ISConfCommandLine
+import ISConfCore
 
 #if canImport(Glibc)
 import Glibc
@@ -39,7 +40,7 @@ enum WatchLauncher {
     static func execute(_ arguments: [String]) -> Never {
         let beside = besideThisExecutable()
         guard let path = beside.flatMap(executable) ?? onPath() else {
-            let where_ = beside.map { "beside \(Self.parent(of: $0)) nor on PATH" } ?? "on PATH"
+            let where_ = beside.map { "beside \(SafeWriter.parent(of: $0)) nor on PATH" } ?? "on PATH"
             fail("`isconf watch` runs \(executableName), which is not \(where_); install it with isconf (make install puts both in PREFIX/bin)")
         }
         let argv = ([path] + arguments).map { strdup($0) } + [nil]
@@ -58,7 +59,7 @@ enum WatchLauncher {
         let count = readlink("/proc/self/exe", &buffer, buffer.count - 1)
         guard count > 0 else { return nil }
         let path = String(decoding: buffer[..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        return parent(of: path) + "/" + executableName
+        return SafeWriter.parent(of: path) + "/" + executableName
     }
 
     private static func onPath() -> String? {
@@ -73,10 +74,5 @@ enum WatchLauncher {
         var info = stat()
         guard stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG, access(path, X_OK) == 0 else { return nil }
         return path
-    }
-
-    private static func parent(of path: String) -> String {
-        guard let slash = path.lastIndex(of: "/") else { return "." }
-        return slash == path.startIndex ? "/" : String(path[..<slash])
     }
 }
