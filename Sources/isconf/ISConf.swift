@@ -1,5 +1,10 @@
 import ArgumentParser
 import ISConfCommandLine
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 @main
 struct ISConf: ParsableCommand {
@@ -18,10 +23,46 @@ struct ISConf: ParsableCommand {
         subcommands: [Lint.self, Enable.self, Watch.self, Rules.self, TrustStore.self]
     )
 
-    /// `watch` goes to isconf-watch before anything is parsed, options and `--help` included.
+    /// `watch` goes to isconf-watch before anything is parsed, options and `--help` included. The other
+    /// subcommands are parsed as roots of their own: parsing from this root first tries the arguments
+    /// against two pseudo-commands (for `--generate-completion-script`), which cost a third of a
+    /// lint's start-up in reflection and protocol-conformance scans. The root still answers
+    /// `--help`, `--version`, `help`, completion scripts and unknown subcommands.
     static func main() {
-        let arguments = CommandLine.arguments.dropFirst()
-        if arguments.first == "watch" { WatchLauncher.execute(Array(arguments.dropFirst())) }
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        guard let first = arguments.first else { return main(nil) }
+        if first == "watch" { WatchLauncher.execute(Array(arguments.dropFirst())) }
+        // A bare `isconf lint` goes through the root too: as a root, lint would answer it with its whole help.
+        if arguments.count > 1, let command = configuration.subcommands.first(where: { $0.configuration.commandName == first }) {
+            runAsRoot(command, named: first, arguments: Array(arguments.dropFirst()))
+        }
         main(nil)
+    }
+
+    /// What `main` does for a command parsed as a root of its own, except that a usage error's "See
+    /// '… --help'" line names it "isconf lint", not "lint": swift-argument-parser leaves the
+    /// super-command's name out of that line.
+    private static func runAsRoot(_ command: ParsableCommand.Type, named name: String, arguments: [String]) -> Never {
+        do {
+            var parsed = try command.parseAsRoot(arguments)
+            try parsed.run()
+            command.exit()
+        } catch let status as ExitCode {
+            // The command has said what it had to; only its status is left.
+            terminate(status)
+        } catch {
+            let status = command.exitCode(for: error)
+            let message = command.fullMessage(for: error).replacing("See '\(name) ", with: "See 'isconf \(name) ")
+            if !message.isEmpty { Terminal.write(message + "\n", to: status.isSuccess ? 1 : 2) }
+            terminate(status)
+        }
+    }
+
+    private static func terminate(_ status: ExitCode) -> Never {
+        #if canImport(Glibc)
+        Glibc.exit(status.rawValue)
+        #else
+        Darwin.exit(status.rawValue)
+        #endif
     }
 }

@@ -8,6 +8,9 @@ struct Enable: ParsableCommand {
     static let configuration = CommandConfiguration(
         // Named explicitly: deriving it from the type name costs a reflection pass at every start.
         commandName: "enable",
+        // Also parsed as a root of its own (see ISConf.main()), where this names it "isconf enable" and
+        // `version` keeps the --version flag it has under the root.
+        _superCommandName: "isconf",
         abstract: "Enable mutual SSL: clientAuth=\"want\" and MutualSSLAuthenticator disabled=\"false\".",
         discussion: """
             Changes only the bytes that must change, verifies the result before writing (against libxml2 for \
@@ -18,7 +21,8 @@ struct Enable: ParsableCommand {
             uses, opened and checked with the files before anything is written. Running it again changes \
             nothing. Exit codes: 0 done or already compliant, 1 --check found work, 2 error (the target is left \
             untouched), 64 usage error.
-            """
+            """,
+        version: isconfVersion
     )
 
     @Argument(help: "IS_HOMEs, folders of IS_HOMEs, or single files.")

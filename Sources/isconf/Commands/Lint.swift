@@ -6,11 +6,15 @@ struct Lint: ParsableCommand {
     static let configuration = CommandConfiguration(
         // Named explicitly: deriving it from the type name costs a reflection pass at every start.
         commandName: "lint",
+        // Also parsed as a root of its own (see ISConf.main()), where this names it "isconf lint" and
+        // `version` keeps the --version flag it has under the root.
+        _superCommandName: "isconf",
         abstract: "Report what stops mutual SSL from working, with file:line:col.",
         discussion: """
             Each PATH is an IS_HOME, a folder holding IS_HOMEs (two levels deep), or a catalina-server.xml or \
             authenticators.xml given directly. Many paths are linted in parallel; the report keeps their order.
-            """
+            """,
+        version: isconfVersion
     )
 
     @Argument(help: "IS_HOMEs, folders of IS_HOMEs, or single files.")

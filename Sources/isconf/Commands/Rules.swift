@@ -6,7 +6,11 @@ struct Rules: ParsableCommand {
     static let configuration = CommandConfiguration(
         // Named explicitly: deriving it from the type name costs a reflection pass at every start.
         commandName: "rules",
-        abstract: "Print the rule catalogue, or one rule with its rationale, fix and examples."
+        // Also parsed as a root of its own (see ISConf.main()), where this names it "isconf rules" and
+        // `version` keeps the --version flag it has under the root.
+        _superCommandName: "isconf",
+        abstract: "Print the rule catalogue, or one rule with its rationale, fix and examples.",
+        version: isconfVersion
     )
 
     @Argument(help: "A rule id, e.g. client-auth-want.")

@@ -10,12 +10,16 @@ import ISConfCore
 struct TrustStore: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "truststore",
+        // Also parsed as a root of its own (see ISConf.main()), where this names it "isconf truststore" and
+        // `version` keeps the --version flag it has under the root.
+        _superCommandName: "isconf",
         abstract: "List, import and export the certificates of JKS and PKCS#12 stores, without a JVM.",
         discussion: """
             The third step of enabling mutual SSL: the client's certificate into client-truststore, the server's \
             out of wso2carbon. Flags follow keytool's. Exit codes: 0 done, 2 error (a bad store, a wrong password, a \
             missing file: nothing is written), 64 usage error.
             """,
+        version: isconfVersion,
         subcommands: [TrustStoreList.self, TrustStoreImport.self, TrustStoreExport.self]
     )
 }
