@@ -52,7 +52,6 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CryptoExtras", package: "swift-crypto"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
-                .product(name: "X509", package: "swift-certificates"),
             ],
             path: "Sources/ISConfTrustStore"
         ),
@@ -125,7 +124,9 @@ let package = Package(
         .testTarget(name: "ISConfTOMLTests", dependencies: ["ISConfCore", "ISConfTOML"], path: "Tests/ISConfTOMLTests"),
         .testTarget(
             name: "ISConfTrustStoreTests",
-            dependencies: ["ISConfCore", "ISConfTrustStore", .product(name: "X509", package: "swift-certificates")],
+            // swift-certificates: the reference the certificate reader is held to, in tests only.
+            dependencies: ["ISConfCore", "ISConfTrustStore", .product(name: "SwiftASN1", package: "swift-asn1"),
+                           .product(name: "X509", package: "swift-certificates")],
             path: "Tests/ISConfTrustStoreTests"
         ),
         .testTarget(

@@ -1,5 +1,4 @@
 import SwiftASN1
-import X509
 
 /// The fields of an X.509 certificate isconf shows and judges (serial, issuer, validity, subject),
 /// read from the DER with swift-asn1. swift-certificates' `Certificate` also decodes the public key
@@ -8,10 +7,10 @@ import X509
 struct CertificateFields {
     /// The INTEGER's content octets as encoded (a leading zero byte keeps a high first byte positive).
     var serialNumber: ArraySlice<UInt8>
-    var issuer: DistinguishedName
+    var issuer: X500Name
     var notBefore: Timestamp
     var notAfter: Timestamp
-    var subject: DistinguishedName
+    var subject: X500Name
 
     /// Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm, signatureValue } (RFC 5280);
     /// the outer shape is checked whole, TBSCertificate up to the subject's public key info.
@@ -34,11 +33,11 @@ struct CertificateFields {
         }
         serialNumber = serial
         guard try Self.next(&nodes).identifier == .sequence else { throw ASN1Error.invalidASN1Object(reason: "no signature algorithm") }
-        issuer = try DistinguishedName(derEncoded: try Self.next(&nodes))
+        issuer = try X500Name(derEncoded: try Self.next(&nodes))
         (notBefore, notAfter) = try DER.sequence(try Self.next(&nodes), identifier: .sequence) { validity in
             (try Self.time(try Self.next(&validity)), try Self.time(try Self.next(&validity)))
         }
-        subject = try DistinguishedName(derEncoded: try Self.next(&nodes))
+        subject = try X500Name(derEncoded: try Self.next(&nodes))
         guard try Self.next(&nodes).identifier == .sequence else { throw ASN1Error.invalidASN1Object(reason: "no public key info") }
         // issuerUniqueID, subjectUniqueID and extensions are not read.
         while nodes.next() != nil {}
