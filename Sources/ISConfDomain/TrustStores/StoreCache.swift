@@ -2,8 +2,8 @@ import ISConfTrustStore
 import ISConfCore
 import Synchronization
 
-/// The key stores of one run, each opened once: recognised by the SHA-256 of its bytes and the
-/// password it is opened with, not by its path, so that a fleet cloned from one pack pays for one
+/// The key stores of one run, each opened once: recognised by their bytes and the password they are
+/// opened with, not by their path, so that a fleet cloned from one pack pays for one
 /// integrity check (a PBKDF2 for PKCS#12) and one parse of its ~90 certificates instead of one per
 /// home. Shared by the parallel lint of many homes. It lives as long as the run that made it, and a
 /// store whose bytes change is a new key, so a changed store is always read afresh.
@@ -16,11 +16,21 @@ public final class StoreCache: Sendable {
         public var reused = 0
     }
 
+    /// A store's identity in this run: its length and a keyed hash (SipHash, seeded at random for each
+    /// process, so no file can be made to pass for another) of its bytes and of the password, which
+    /// is not kept. A store that fails with one password and opens with another is two keys, judged
+    /// apart. A SHA-256 of each home's stores cost a fleet's lint half of its instructions.
     private struct Key: Hashable {
-        let content: ContentDigest
-        /// The password's digest, not the password; nil for a store listed without one (secure vault).
-        /// A store that fails with one password and opens with another is two keys, judged apart.
-        let password: ContentDigest?
+        let length: Int
+        let digest: Int
+
+        init(bytes: [UInt8], password: String?) {
+            var hasher = Hasher()
+            bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+            hasher.combine(password)
+            length = bytes.count
+            digest = hasher.finalize()
+        }
     }
 
     /// One store's outcome. Its own lock makes a home that wants a store being opened wait for that
@@ -57,7 +67,7 @@ public final class StoreCache: Sendable {
     /// The store in `bytes` (read from `path`) opened with `password`: what the rules need of it, or
     /// why it does not open, worded for `path`.
     func open(_ bytes: [UInt8], path: String, password: String?) -> Result<StoreSummary, InputError> {
-        let key = Key(content: ContentDigest(bytes), password: password.map { ContentDigest(Array($0.utf8)) })
+        let key = Key(bytes: bytes, password: password)
         let slot = slots.withLock { slots in
             if let known = slots[key] { return known }
             let slot = Slot()
