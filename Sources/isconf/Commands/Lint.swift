@@ -29,16 +29,16 @@ struct Lint: ParsableCommand {
     @Option(help: "Read client-auth values as Tomcat 7 (IS ≤ 5.8) or 9 (IS 5.9+) does, instead of deciding from the IS_HOME.")
     var tomcat: TomcatGeneration?
 
-    @Option(help: "Read this configuration file instead of the nearest .isconf.toml.")
+    @Option(help: ArgumentHelp("Read this configuration file instead of the nearest .isconf.toml.", valueName: "file"))
     var config: String?
 
-    @Option(help: "Suppress this rule's findings everywhere (repeatable).")
+    @Option(help: ArgumentHelp("Suppress this rule's findings everywhere (repeatable).", valueName: "rule"))
     var ignore: [String] = []
 
     @Flag(help: "Text: print only the findings at or above --fail-on, without the summary and notes.")
     var quiet = false
 
-    @Option(help: "Colour the text: auto (on a terminal, unless NO_COLOR is set), always or never.")
+    @Option(help: ArgumentHelp("Colour the text: auto (on a terminal, unless NO_COLOR is set), always or never.", valueName: "when"))
     var color: ColorChoice = .auto
 
     func validate() throws {
