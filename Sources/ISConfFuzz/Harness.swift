@@ -46,7 +46,7 @@ enum Harness {
     static func check(_ bytes: [UInt8]) -> String? {
         let source = SourceFile(path: path, bytes: bytes)
         for role in ConfigRole.allCases {
-            let report = Linter.lint(sources: [(role, source)], facts: HomeFacts(), tomcat: nil)
+            let report = Linter.lint(sources: [(role, source)], facts: HomeFacts())
             for text in report.findings.flatMap({ [$0.message, $0.hint ?? ""] }) + report.errors.map(\.message) {
                 if let problem = checkDisplayed(text) { return "[lint \(role.rawValue)] " + problem }
             }
@@ -93,7 +93,7 @@ enum Harness {
             }
         }
         let rules = c.options.whitelist == nil ? checkedRules : checkedRules.union(["whitelist"])
-        let report = Linter.lint(sources: [(c.role, result)], facts: HomeFacts(), tomcat: c.tomcat)
+        let report = Linter.lint(sources: [(c.role, result)], facts: HomeFacts(), options: LintOptions(tomcat: c.tomcat))
         if let bad = report.findings.first(where: {
             $0.rule == "xml-malformed" || (rules.contains($0.rule) && ($0.fixable || $0.severity == .error))
         }) {

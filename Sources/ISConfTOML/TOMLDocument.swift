@@ -34,6 +34,9 @@ public struct TOMLDocument: Sendable {
     /// Every leaf, in file order; inline tables are expanded into their leaves.
     public let entries: [TOMLEntry]
     public let tables: [TOMLTableHeader]
+    /// Every comment, from its `#` to the end of its line (without the line ending), in file order:
+    /// where lint suppressions (`# isconf-ignore …`) are written.
+    public let comments: [ByteSpan]
     /// The whole document as a `.table`.
     public var root: TOMLValue
     let layout: TOMLLayout
@@ -74,7 +77,7 @@ public struct TOMLDocument: Sendable {
         }
         let entries = scanner.entries
         let entryIndex = Dictionary(entries.indices.map { (entries[$0].keyPath, $0) }, uniquingKeysWith: { first, _ in first })
-        return TOMLDocument(source: source, entries: entries, tables: scanner.tables, root: scanner.value,
+        return TOMLDocument(source: source, entries: entries, tables: scanner.tables, comments: scanner.comments, root: scanner.value,
                             layout: scanner.layout, lineMap: lineMap, entryIndex: entryIndex)
     }
 }

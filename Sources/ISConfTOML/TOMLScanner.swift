@@ -30,6 +30,7 @@ struct TOMLScanner {
 
     private(set) var entries: [TOMLEntry] = []
     private(set) var tables: [TOMLTableHeader] = []
+    private(set) var comments: [ByteSpan] = []
     private(set) var layout = TOMLLayout()
 
     init(bytes: [UInt8], lineMap: LineMap) {
@@ -137,11 +138,13 @@ struct TOMLScanner {
     mutating func endLine() throws(ScanFailure) -> Bool {
         skipSpaces()
         if at("#") {
+            let start = index
             index += 1
             while let byte = peek(), byte != 0x0A, byte != 0x0D {
                 if let control = controlCharacterName(byte) { throw fail("the control character \(control) in a comment") }
                 index += 1
             }
+            comments.append(ByteSpan(start, index))
         }
         if at("\n") {
             index += 1

@@ -36,7 +36,7 @@ private func plan(_ bytes: [UInt8], _ role: ConfigRole, tomcat: TomcatGeneration
 private func expectCompliantAndStable(_ result: FilePlan, tomcat: TomcatGeneration? = nil,
                                       options: EnableOptions = EnableOptions(), sourceLocation: SourceLocation = #_sourceLocation) throws {
     let report = Linter.lint(sources: [(result.role, SourceFile(path: result.path, bytes: result.result))], facts: HomeFacts(),
-                             tomcat: tomcat, only: [.clientAuthWant, .mutualSSLAuthenticator, .xmlMalformed])
+                             options: LintOptions(tomcat: tomcat), only: [.clientAuthWant, .mutualSSLAuthenticator, .xmlMalformed])
     #expect(report.findings.isEmpty, "\(report.findings.map(\.message))", sourceLocation: sourceLocation)
     let again = try plan(result.result, result.role, tomcat: tomcat, options: options)
     #expect(!again.changed, "a second run must be a no-op", sourceLocation: sourceLocation)

@@ -9,7 +9,7 @@ import Testing
     func example(ruleID: String, index: Int) throws {
         let rule = try #require(Linter.rule(id: ruleID))
         let example = rule.examples[index]
-        let context = Linter.makeContext(sources: example.sources, facts: example.facts, tomcat: example.tomcat,
+        let context = Linter.makeContext(sources: example.sources, facts: example.facts, options: LintOptions(tomcat: example.tomcat),
                                          deploymentToml: example.deploymentSource)
         if rule.id != Rule.xmlMalformed.id {
             #expect(context.malformed.isEmpty, "example '\(example.title)' of \(ruleID) is not well-formed: \(context.malformed)")
@@ -17,7 +17,7 @@ import Testing
         if rule.id != Rule.tomlMalformed.id {
             #expect(context.deploymentMalformed == nil, "example '\(example.title)' of \(ruleID) is not valid TOML: \(String(describing: context.deploymentMalformed))")
         }
-        let report = Linter.lint(sources: example.sources, facts: example.facts, tomcat: example.tomcat, only: [rule],
+        let report = Linter.lint(sources: example.sources, facts: example.facts, options: LintOptions(tomcat: example.tomcat), only: [rule],
                                  deploymentToml: example.deploymentSource)
         let fired = report.findings.filter { $0.rule == rule.id }
         #expect(!fired.isEmpty == example.triggers,

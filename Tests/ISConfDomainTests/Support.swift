@@ -22,7 +22,7 @@ enum Corpus {
         var sources: [(ConfigRole, SourceFile)] = []
         if let catalina { sources.append((.catalinaServer, try source(catalina))) }
         if let authenticators { sources.append((.authenticators, try source(authenticators))) }
-        return Linter.lint(sources: sources, facts: facts, tomcat: tomcat)
+        return Linter.lint(sources: sources, facts: facts, options: LintOptions(tomcat: tomcat))
     }
 }
 

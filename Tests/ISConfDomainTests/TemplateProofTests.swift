@@ -59,7 +59,7 @@ import ISConfCore
                                deploymentToml: SourceFile(path: HomeFacts.deploymentTomlPath, bytes: Array(variant.toml.utf8)))
         let xml = Linter.lint(sources: [(.catalinaServer, SourceFile(path: "catalina-server.xml", bytes: Array(variant.catalina.utf8))),
                                         (.authenticators, SourceFile(path: "authenticators.xml", bytes: Array(variant.authenticators.utf8)))],
-                              facts: HomeFacts(), tomcat: .tomcat9, only: xmlRules)
+                              facts: HomeFacts(), options: LintOptions(tomcat: .tomcat9), only: xmlRules)
         var rendered = verdict(xml, areas: xmlAreas)
         // The validator stops the server before anything is rendered: the verdict is an error.
         if variant.validator_stops { rendered["whitelist"] = .error }

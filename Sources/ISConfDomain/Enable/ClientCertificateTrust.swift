@@ -32,7 +32,7 @@ public struct ClientCertificateTrust: Sendable {
         guard let home = facts.root else {
             throw InputError(path: catalina.path, message: "--trust-client-cert needs an IS_HOME, to find the trust store its connector uses")
         }
-        let context = Linter.makeContext(documents: [(.catalinaServer, try XMLDocument.parse(catalina))], facts: facts, tomcat: tomcat)
+        let context = Linter.makeContext(documents: [(.catalinaServer, try XMLDocument.parse(catalina))], facts: facts, options: LintOptions(tomcat: tomcat))
         guard let connector = context.catalina?.mainHTTPSConnector,
               let reference = connector.storeReferences(generation: context.tomcat, home: home, kernelVersion: facts.kernelVersion)
                 .first(where: { $0.purpose == .trustStore }) else {

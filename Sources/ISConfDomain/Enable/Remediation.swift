@@ -81,7 +81,7 @@ public enum Remediation {
         let targetRules: [Rule] = role == .catalinaServer
             ? [.clientAuthWant]
             : [.mutualSSLAuthenticator] + (options.setsWhitelist ? [Rule.whitelist] : [])
-        let before = Linter.lint(sources: [(role, source)], facts: facts, tomcat: tomcat, only: targetRules + [.xmlMalformed])
+        let before = Linter.lint(sources: [(role, source)], facts: facts, options: LintOptions(tomcat: tomcat), only: targetRules + [.xmlMalformed])
         if let malformed = before.findings.first(where: { $0.rule == Rule.xmlMalformed.id }) {
             throw InputError(path: source.path, message: malformed.message + "; not changed", position: malformed.position)
         }
@@ -93,7 +93,7 @@ public enum Remediation {
             do { document = try XMLDocument.parse(SourceFile(path: source.path, bytes: current)) } catch {
                 throw InputError(path: source.path, message: "internal error: an edit left the file unreadable (\(error.message)); not changed")
             }
-            let context = Linter.makeContext(documents: [(role, document)], facts: facts, tomcat: tomcat)
+            let context = Linter.makeContext(documents: [(role, document)], facts: facts, options: LintOptions(tomcat: tomcat))
             let planned = try role == .catalinaServer
                 ? catalinaEdits(context, document: document)
                 : authenticatorsEdits(context, document: document, options: options)
@@ -113,10 +113,10 @@ public enum Remediation {
         let result = SourceFile(path: source.path, bytes: current)
         // Never a success over a whitelist that still stops every certificate login: only --whitelist can fix it.
         if role == .authenticators, !options.setsWhitelist,
-           let blocking = Linter.lint(sources: [(role, result)], facts: facts, tomcat: tomcat, only: [.whitelist]).findings.first(where: Rule.stopsMutualSSL) {
+           let blocking = Linter.lint(sources: [(role, result)], facts: facts, options: LintOptions(tomcat: tomcat), only: [.whitelist]).findings.first(where: Rule.stopsMutualSSL) {
             throw InputError(path: source.path, message: Rule.whitelistNeeded(blocking))
         }
-        let after = Linter.lint(sources: [(role, result)], facts: facts, tomcat: tomcat, only: targetRules)
+        let after = Linter.lint(sources: [(role, result)], facts: facts, options: LintOptions(tomcat: tomcat), only: targetRules)
         if let left = after.findings.first(where: { $0.fixable || $0.severity == .error }) {
             throw InputError(path: source.path, message: "could not make \(left.rule) hold (\(left.message)); not changed")
         }

@@ -29,6 +29,9 @@ public struct Finding: Sendable {
     /// Names the thing the finding is about independently of its line, for stable fingerprints
     /// (e.g. `Connector[port=9443]`).
     public var subject: String
+    /// Set when an `isconf-ignore` comment, the configuration or `--ignore` suppresses the finding: it
+    /// then leaves the text output and the exit status, and JSON and SARIF mark it.
+    public var suppression: Suppression?
 
     public init(rule: String, severity: Severity, message: String, file: String, position: SourcePosition?,
                 hint: String? = nil, fixable: Bool = false, subject: String) {
@@ -40,6 +43,24 @@ public struct Finding: Sendable {
         self.hint = hint
         self.fixable = fixable
         self.subject = subject
+    }
+}
+
+/// Why a finding is suppressed, in SARIF's terms (2.1.0 §3.35).
+public struct Suppression: Sendable, Equatable {
+    public enum Kind: String, Sendable {
+        /// An `isconf-ignore` comment in the file itself.
+        case inSource
+        /// The configuration file's `ignore`, or `--ignore`.
+        case external
+    }
+
+    public var kind: Kind
+    public var justification: String
+
+    public init(kind: Kind, justification: String) {
+        self.kind = kind
+        self.justification = justification
     }
 }
 

@@ -28,6 +28,7 @@ public enum Linter {
         .storeAccess, .certificateExpiry, .trustStoreEmpty, .whitelistThumbprint, .defaultStorePassword,
         .tomlCertificateVerification, .tomlHTTPSEnabled, .tomlMutualSSLAuthenticator, .tomlEnableBoolean, .tomlWhitelist, .tomlClientAuth,
         .tomlCertificateTable, .tomlAllowlist, .tomlValueType, .tomlDuplicateSetting, .tomlVersion, .tomlMalformed, .tomlDefaults,
+        .suppressionInvalid, .unusedSuppression,
     ]
 
     public static func rule(id: String) -> Rule? { rules.first { $0.id == id } }
@@ -37,17 +38,41 @@ public enum Linter {
     /// them, with a fix (`isconf enable` on the XML) that the next start undoes.
     static let supersededByDeploymentToml: Set<String> = [Rule.clientAuthWant.id, Rule.mutualSSLAuthenticator.id, Rule.whitelist.id]
 
+    /// The rules that open the key stores the HTTPS connector names: off with `LintOptions.checksStores`.
+    public static let storeRules: Set<String> = [
+        Rule.storeAccess.id, Rule.certificateExpiry.id, Rule.trustStoreEmpty.id, Rule.whitelistThumbprint.id,
+        Rule.defaultStorePassword.id,
+    ]
+
+    /// Rules whose findings mean a file could not be read: never suppressed, never milder, as they
+    /// decide exit status 2.
+    public static let inputFailureRules: Set<String> = [Rule.xmlMalformed.id, Rule.tomlMalformed.id]
+
+    /// Whether `rule` runs on a target: not the XML rules deployment.toml decides, and not the store
+    /// rules when store checks are off.
+    static func runs(_ rule: Rule, in context: LintContext) -> Bool {
+        if context.deployment != nil && supersededByDeploymentToml.contains(rule.id) { return false }
+        if !context.options.checksStores && storeRules.contains(rule.id) { return false }
+        return true
+    }
+
     /// Lints many targets in parallel across cores; the report keeps the targets' order. A store
     /// several targets share (same bytes, same password) is opened once, through `storeCache`.
-    public static func lint(_ targets: [LintTarget], tomcat: TomcatGeneration? = nil,
+    public static func lint(_ targets: [LintTarget], options: LintOptions = LintOptions(),
                             storeCache: StoreCache = StoreCache()) -> LintReport {
-        if targets.count == 1 { return lint(targets[0], tomcat: tomcat, storeCache: storeCache) }
+        lint(targets.map { ($0, options) }, storeCache: storeCache)
+    }
+
+    /// Lints many targets, each with its own options (each found its own `.isconf.toml`).
+    public static func lint(_ targets: [(target: LintTarget, options: LintOptions)],
+                            storeCache: StoreCache = StoreCache()) -> LintReport {
+        if targets.count == 1 { return lint(targets[0].target, options: targets[0].options, storeCache: storeCache) }
         let reports = UnsafeMutableBufferPointer<LintReport>.allocate(capacity: targets.count)
         reports.initialize(repeating: LintReport())
         defer { reports.deallocate() }
         nonisolated(unsafe) let shared = reports
         DispatchQueue.concurrentPerform(iterations: targets.count) { index in
-            shared[index] = lint(targets[index], tomcat: tomcat, storeCache: storeCache)
+            shared[index] = lint(targets[index].target, options: targets[index].options, storeCache: storeCache)
         }
         var merged = LintReport()
         for report in reports {
@@ -57,7 +82,7 @@ public enum Linter {
         return merged
     }
 
-    public static func lint(_ target: LintTarget, tomcat: TomcatGeneration? = nil,
+    public static func lint(_ target: LintTarget, options: LintOptions = LintOptions(),
                             storeCache: StoreCache = StoreCache()) -> LintReport {
         var sources: [(ConfigRole, SourceFile)] = []
         var errors: [InputError] = []
@@ -68,22 +93,38 @@ public enum Linter {
         if let path = target.facts.deploymentToml {
             do { deploymentToml = try SourceFile.read(path: path) } catch { errors.append(error) }
         }
-        var report = lint(sources: sources, facts: target.facts, tomcat: tomcat, deploymentToml: deploymentToml,
+        var report = lint(sources: sources, facts: target.facts, options: options, deploymentToml: deploymentToml,
                           storeCache: storeCache)
         report.errors.insert(contentsOf: errors, at: 0)
         return report
     }
 
     /// Lints files already in memory; what the examples and `enable`'s verification use. The config
-    /// mapper's data files, for deployment.toml, are read from `facts.mapperFiles`.
-    public static func lint(sources: [(ConfigRole, SourceFile)], facts: HomeFacts, tomcat: TomcatGeneration? = nil,
+    /// mapper's data files, for deployment.toml, are read from `facts.mapperFiles`. `only` limits the
+    /// report to those rules; a rule that reviews the others' findings (unused-suppression) runs them all.
+    public static func lint(sources: [(ConfigRole, SourceFile)], facts: HomeFacts, options: LintOptions = LintOptions(),
                             only: [Rule]? = nil, deploymentToml: SourceFile? = nil,
                             storeCache: StoreCache = StoreCache()) -> LintReport {
-        let context = makeContext(sources: sources, facts: facts, tomcat: tomcat, deploymentToml: deploymentToml,
+        let context = makeContext(sources: sources, facts: facts, options: options, deploymentToml: deploymentToml,
                                   storeCache: storeCache)
+        let selected = only.flatMap { only in only.contains(where: \.reviewsFindings) ? nil : only } ?? rules
         var findings: [Finding] = []
-        for rule in only ?? rules where context.deployment == nil || !supersededByDeploymentToml.contains(rule.id) {
-            findings.append(contentsOf: rule.run(context))
+        for rule in selected where runs(rule, in: context) {
+            if case .files(let check) = rule.check { findings.append(contentsOf: check(context)) }
+        }
+        let fromFiles = findings
+        for rule in selected where runs(rule, in: context) {
+            if case .findings(let review) = rule.check { findings.append(contentsOf: review(context, fromFiles)) }
+        }
+        findings = findings.map { finding in
+            var finding = finding
+            finding.suppression = suppression(of: finding, in: context)
+            if let severity = options.severities[finding.rule], !inputFailureRules.contains(finding.rule) { finding.severity = severity }
+            return finding
+        }
+        if let only {
+            let wanted = Set(only.map(\.id))
+            findings.removeAll { !wanted.contains($0.rule) }
         }
         var order = Dictionary(uniqueKeysWithValues: sources.enumerated().map { ($1.1.path, $0) })
         // deployment.toml first: it decides what the XML will say after the next start.
@@ -100,18 +141,29 @@ public enum Linter {
         return LintReport(findings: findings)
     }
 
-    public static func makeContext(sources: [(ConfigRole, SourceFile)], facts: HomeFacts, tomcat: TomcatGeneration? = nil,
+    /// An `isconf-ignore` comment covering the finding comes first (it says why, where it applies),
+    /// then the options' ignored rules. A finding that means a file could not be read is never suppressed.
+    private static func suppression(of finding: Finding, in context: LintContext) -> Suppression? {
+        if inputFailureRules.contains(finding.rule) { return nil }
+        if let comment = context.suppressions.first(where: { $0.suppresses(finding) }) {
+            return Suppression(kind: .inSource, justification: comment.reason)
+        }
+        return context.options.ignoredRules[finding.rule].map { Suppression(kind: .external, justification: $0) }
+    }
+
+    public static func makeContext(sources: [(ConfigRole, SourceFile)], facts: HomeFacts, options: LintOptions = LintOptions(),
                                    deploymentToml: SourceFile? = nil, storeCache: StoreCache = StoreCache()) -> LintContext {
         var documents: [(ConfigRole, XMLDocument)] = []
         var malformed: [InputError] = []
         for (role, source) in sources {
             do { documents.append((role, try XMLDocument.parse(source))) } catch { malformed.append(error) }
         }
-        var context = makeContext(documents: documents, facts: facts, tomcat: tomcat, malformed: malformed, storeCache: storeCache)
+        var context = makeContext(documents: documents, facts: facts, options: options, malformed: malformed, storeCache: storeCache)
         if let deploymentToml {
             do {
                 let document = try TOMLDocument.parse(deploymentToml)
                 context.deployment = DeploymentConfig(document: document, mapper: MapperData.load(facts.mapperFiles, facts: facts))
+                context.suppressions += InlineSuppression.find(in: document)
             } catch {
                 context.deploymentMalformed = error
             }
@@ -121,7 +173,7 @@ public enum Linter {
 
     /// A context over documents already parsed, so that their elements can be edited by identity.
     public static func makeContext(documents: [(ConfigRole, XMLDocument)], facts: HomeFacts,
-                                   tomcat: TomcatGeneration? = nil, malformed: [InputError] = [],
+                                   options: LintOptions = LintOptions(), malformed: [InputError] = [],
                                    storeCache: StoreCache = StoreCache()) -> LintContext {
         var catalina: CatalinaServer?
         var authenticators: AuthenticatorsConfig?
@@ -139,9 +191,10 @@ public enum Linter {
             case .authenticators: authenticators = AuthenticatorsConfig(document: document)
             }
         }
-        let generation = tomcat ?? facts.tomcatGeneration
+        let generation = options.tomcat ?? facts.tomcatGeneration
             ?? ((catalina?.connectors.contains { !$0.sslHostConfigs.isEmpty } ?? false) ? .tomcat9 : .tomcat7)
         return LintContext(facts: facts, tomcat: generation, catalina: catalina, authenticators: authenticators,
-                           malformed: malformed, stores: LintStores(cache: storeCache))
+                           malformed: malformed, stores: LintStores(cache: storeCache), options: options,
+                           suppressions: [catalina?.document, authenticators?.document].compactMap { $0 }.flatMap { InlineSuppression.find(in: $0) })
     }
 }

@@ -16,21 +16,48 @@ public struct Rule: Sendable {
     /// Built when asked for (by `isconf rules` and the tests), not at every start-up.
     public var examples: [RuleExample] { makeExamples() }
     private let makeExamples: @Sendable () -> [RuleExample]
-    let check: @Sendable (LintContext) -> [Finding]
+    let check: Check
+
+    /// What a rule looks at.
+    enum Check: Sendable {
+        /// The files of one target: almost every rule.
+        case files(@Sendable (LintContext) -> [Finding])
+        /// The other rules' findings on the target: a rule about the lint itself (unused suppressions),
+        /// run after them.
+        case findings(@Sendable (LintContext, [Finding]) -> [Finding])
+    }
 
     public init(id: String, severity: Severity, summary: String, rationale: String, fix: String?,
                 examples: @autoclosure @escaping @Sendable () -> [RuleExample],
                 check: @escaping @Sendable (LintContext) -> [Finding]) {
+        self.init(id: id, severity: severity, summary: summary, rationale: rationale, fix: fix,
+                  makeExamples: examples, check: .files(check))
+    }
+
+    /// A rule that judges the other rules' findings on a target.
+    init(id: String, severity: Severity, summary: String, rationale: String, fix: String?,
+         examples: @autoclosure @escaping @Sendable () -> [RuleExample],
+         review: @escaping @Sendable (LintContext, [Finding]) -> [Finding]) {
+        self.init(id: id, severity: severity, summary: summary, rationale: rationale, fix: fix,
+                  makeExamples: examples, check: .findings(review))
+    }
+
+    private init(id: String, severity: Severity, summary: String, rationale: String, fix: String?,
+                 makeExamples: @escaping @Sendable () -> [RuleExample], check: Check) {
         self.id = id
         self.severity = severity
         self.summary = summary
         self.rationale = rationale
         self.fix = fix
-        self.makeExamples = examples
+        self.makeExamples = makeExamples
         self.check = check
     }
 
-    public func run(_ context: LintContext) -> [Finding] { check(context) }
+    /// Whether the rule judges the other rules' findings, so that running it runs them all.
+    var reviewsFindings: Bool {
+        if case .findings = check { return true }
+        return false
+    }
 }
 
 /// A small input and whether the rule must fire on it.
@@ -91,6 +118,10 @@ public struct LintContext: Sendable {
     /// or when it does not parse (then `deploymentMalformed` says where and why).
     public internal(set) var deployment: DeploymentConfig? = nil
     public internal(set) var deploymentMalformed: InputError? = nil
+    /// The configuration and switches the lint runs with.
+    public let options: LintOptions
+    /// The `isconf-ignore` comments of the files that parsed, valid or not.
+    public internal(set) var suppressions: [InlineSuppression] = []
 
     /// A finding located at an element's start tag.
     func finding(_ rule: Rule, _ message: String, at element: XMLElement, in document: XMLDocument,

@@ -1,9 +1,6 @@
 import ISConfTrustStore
 
 extension Rule {
-    /// How long before its end a certificate is reported as expiring.
-    static let expiryWarningDays: Int64 = 30
-
     public static let certificateExpiry: Rule = Rule(
         id: "certificate-expiry",
         severity: .error,
@@ -11,7 +8,8 @@ extension Rule {
         rationale: """
             An expired server certificate (or one of its chain) makes clients refuse the HTTPS connection; an expired \
             certificate in the trust store no longer vouches for the client certificates issued under it, so those \
-            clients are refused. Expired is an error; ending within 30 days, a warning. The key store entry checked \
+            clients are refused. Expired is an error; ending within 30 days (certificate-expiry.warn-days in \
+            .isconf.toml), a warning. The key store entry checked \
             is the one Tomcat serves: the one keyAlias names, else the first private key.
             """,
         fix: "Renew the certificate and import the new one (keytool -importcert, or isconf enable --trust-client-cert for a client certificate); remove a trusted certificate no client uses any more (keytool -delete).",
@@ -25,6 +23,7 @@ extension Rule {
         ],
         check: { context in
             let now = context.facts.storeFiles.now
+            let warningDays = Int64(context.options.expiryWarningDays)
             var findings: [Finding] = []
             for check in context.storeChecks {
                 guard let store = check.store else { continue }
@@ -38,7 +37,7 @@ extension Rule {
                 for (entry, index, certificate) in judged {
                     let left = certificate.notAfter.millisecondsSince1970 - now.millisecondsSince1970
                     let days = left / 86_400_000
-                    guard days < Rule.expiryWarningDays else { continue }
+                    guard left <= 0 || days < warningDays else { continue }
                     let which: String
                     if check.reference.purpose == .keyStore {
                         which = index == 0 ? "the server certificate '\(entry.alias)'" : "certificate \(index + 1) of the server's chain '\(entry.alias)'"

@@ -15,6 +15,11 @@ enum Sample {
         """
     }
 
+    /// `catalina` (from `catalina(_:content:)`) with an XML comment holding `comment` just before its HTTPS connector.
+    static func commentBeforeHTTPSConnector(_ comment: String, in catalina: String) -> String {
+        catalina.replacing("<Connector port=\"9443\"", with: "<!-- \(comment) -->\n    <Connector port=\"9443\"")
+    }
+
     /// Legacy-shape HTTPS connector attributes with the given clientAuth clause.
     static func legacy(_ clientAuth: String) -> String {
         "protocol=\"org.apache.coyote.http11.Http11NioProtocol\" SSLEnabled=\"true\" scheme=\"https\" secure=\"true\" \(clientAuth) keystoreFile=\"${carbon.home}/repository/resources/security/wso2carbon.jks\""

@@ -126,7 +126,9 @@ extension LintContext {
     private func makeStoreChecks() -> [StoreCheck] {
         guard let home = facts.root, let server = catalina, let connector = server.mainHTTPSConnector else { return [] }
         let files = facts.storeFiles
-        return connector.storeReferences(generation: tomcat, home: home, kernelVersion: facts.kernelVersion).map { reference in
+        let references = connector.storeReferences(generation: tomcat, home: home, kernelVersion: facts.kernelVersion)
+        return references.map { named in
+            let reference = options.storePaths[named.pathBelowHome].map(named.relocated) ?? named
             let state: StoreCheck.State
             if let path = reference.resolvedPath {
                 if !files.exists(path) {
@@ -156,5 +158,21 @@ extension LintContext {
         let position = attribute.map { check.document.position(of: $0.nameSpan.start) } ?? check.reference.position(in: check.document)
         return Finding(rule: rule.id, severity: severity ?? rule.severity, message: message, file: check.document.path,
                        position: position, hint: hint, subject: subject ?? check.subject)
+    }
+}
+
+extension StoreReference {
+    /// How `LintOptions.storePaths` names this store: its path as catalina-server.xml writes it (or the
+    /// default's), without a leading `${carbon.home}/`.
+    var pathBelowHome: String {
+        let placeholder = "${carbon.home}/"
+        return path.hasPrefix(placeholder) ? String(path.dropFirst(placeholder.count)) : path
+    }
+
+    /// The same store, opened at `realPath` (where the configuration says it really is).
+    func relocated(to realPath: String) -> StoreReference {
+        StoreReference(purpose: purpose, path: path, resolvedPath: realPath, type: type, password: password,
+                       fileAttribute: fileAttribute, passwordAttribute: passwordAttribute, passwordOrigin: passwordOrigin,
+                       defaultOrigin: defaultOrigin, element: element, keyAlias: keyAlias)
     }
 }

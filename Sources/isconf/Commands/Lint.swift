@@ -1,6 +1,7 @@
 import ISConfCommandLine
 import ArgumentParser
 import ISConfDomain
+import ISConfCore
 
 struct Lint: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -12,7 +13,10 @@ struct Lint: ParsableCommand {
         abstract: "Report what stops mutual SSL from working, with file:line:col.",
         discussion: """
             Each PATH is an IS_HOME, a folder holding IS_HOMEs (two levels deep), or a catalina-server.xml or \
-            authenticators.xml given directly. Many paths are linted in parallel; the report keeps their order.
+            authenticators.xml given directly. Many paths are linted in parallel; the report keeps their order. \
+            Settings come from --config, else from the nearest .isconf.toml above each IS_HOME (up to the folder \
+            holding .git); findings can be suppressed in the files with <!-- isconf-ignore RULE: reason --> or \
+            # isconf-ignore RULE: reason.
             """,
         version: isconfVersion
     )
@@ -23,15 +27,41 @@ struct Lint: ParsableCommand {
     @Option(help: "Output format: text, json or sarif.")
     var format: OutputFormat = .text
 
-    @Option(name: .customLong("fail-on"), help: "Exit 1 when a finding is at or above this severity: error, warning or never.")
+    @Option(name: .customLong("fail-on"), help: "Exit 1 when a finding is at or above this severity: error, warning, note or never.")
     var failOn: FailOn = .error
 
     @Option(help: "Read client-auth values as Tomcat 7 (IS ≤ 5.8) or 9 (IS 5.9+) does, instead of deciding from the IS_HOME.")
     var tomcat: TomcatGeneration?
 
+    @Option(help: ArgumentHelp("Read this configuration file instead of the nearest .isconf.toml.", valueName: "file"))
+    var config: String?
+
+    @Option(help: ArgumentHelp("Suppress this rule's findings everywhere (repeatable).", valueName: "rule"))
+    var ignore: [String] = []
+
+    @Flag(help: "Text: print only the findings at or above --fail-on, without the summary and notes.")
+    var quiet = false
+
+    @Option(help: ArgumentHelp("Colour the text: auto (on a terminal, unless NO_COLOR is set), always or never.", valueName: "when"))
+    var color: ColorChoice = .auto
+
+    func validate() throws {
+        for id in ignore {
+            if let problem = LintConfiguration.problem(ignoring: id) { throw ValidationError("--ignore: \(problem)") }
+        }
+    }
+
     func run() throws {
         let discovery = Discovery.discover(paths)
-        var report = Linter.lint(discovery.targets, tomcat: tomcat)
+        let targets: [(target: LintTarget, options: LintOptions)]
+        do {
+            targets = try withOptions(discovery.targets)
+        } catch {
+            // A configuration that does not read stops the run before anything is linted.
+            Terminal.write("isconf: error: \(error.displayed)\n", to: 2)
+            throw ExitCode(2)
+        }
+        var report = Linter.lint(targets)
         report.errors.insert(contentsOf: discovery.errors, at: 0)
         // Every file linted (deployment.toml too) and any other a finding names, so the summary's count
         // is never below the number of files the findings are in.
@@ -41,9 +71,10 @@ struct Lint: ParsableCommand {
         let output: String
         switch format {
         case .text:
-            output = TextFormatter(colour: Terminal.wantsColour(fileDescriptor: 1)).format(report, fileCount: fileCount)
+            let colour = color == .always || (color == .auto && Terminal.wantsColour(fileDescriptor: 1))
+            output = TextFormatter(colour: colour, quiet: quiet, failOn: failOn.severity).format(report, fileCount: fileCount)
             var diagnostics = ""
-            for skipped in discovery.skipped { diagnostics += "isconf: note: \(skipped.displayed)\n" }
+            if !quiet { for skipped in discovery.skipped { diagnostics += "isconf: note: \(skipped.displayed)\n" } }
             for error in report.errors { diagnostics += "isconf: error: \(error.displayed)\n" }
             Terminal.write(diagnostics, to: 2)
         case .json:
@@ -54,9 +85,39 @@ struct Lint: ParsableCommand {
         Terminal.write(output, to: 1)
 
         if report.hasInputFailures { throw ExitCode(2) }
-        if let threshold = failOn.severity, report.findings.contains(where: { $0.severity >= threshold }) {
+        if let threshold = failOn.severity,
+           report.findings.contains(where: { $0.suppression == nil && $0.severity >= threshold }) {
             throw ExitCode(1)
         }
+    }
+
+    /// Each target with the options it is linted with: `--config`'s file, or the nearest .isconf.toml
+    /// from the target's IS_HOME (or its file's folder) up to the repository root; then the switches,
+    /// which win over the file.
+    private func withOptions(_ targets: [LintTarget]) throws(InputError) -> [(target: LintTarget, options: LintOptions)] {
+        var loaded: [String: LintOptions] = [:]
+        var found: [String: String?] = [:]
+        func options(from file: String?) throws(InputError) -> LintOptions {
+            guard let file else { return LintOptions() }
+            if let known = loaded[file] { return known }
+            let options = try LintConfiguration.load(file)
+            loaded[file] = options
+            return options
+        }
+        var result: [(target: LintTarget, options: LintOptions)] = []
+        for target in targets {
+            var file = config
+            if config == nil {
+                let start = target.facts.root ?? target.files.first?.path ?? target.facts.deploymentToml ?? "."
+                let folder = target.facts.root ?? SafeWriter.parent(of: start)
+                file = LintConfiguration.find(from: folder, cache: &found)
+            }
+            var options = try options(from: file)
+            if let tomcat { options.tomcat = tomcat }
+            for id in ignore { options.ignoredRules[id] = "--ignore on the command line" }
+            result.append((target, options))
+        }
+        return result
     }
 }
 
@@ -65,13 +126,18 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
 }
 
 enum FailOn: String, ExpressibleByArgument, CaseIterable {
-    case error, warning, never
+    case error, warning, note, never
 
     var severity: Severity? {
         switch self {
         case .error: .error
         case .warning: .warning
+        case .note: .note
         case .never: nil
         }
     }
+}
+
+enum ColorChoice: String, ExpressibleByArgument, CaseIterable {
+    case auto, always, never
 }

@@ -33,6 +33,10 @@ struct SARIFFormatter {
                 ("message", .object([("text", .string(message))])),
                 ("locations", .array([.object([("physicalLocation", .object(physical))])])),
                 ("partialFingerprints", .object([("isconf/v1", .string(fingerprint(finding)))])),
+                // §3.27.23: present and empty means not suppressed; isconf always knows.
+                ("suppressions", .array(finding.suppression.map { suppression in
+                    [.object([("kind", .string(suppression.kind.rawValue)), ("justification", .string(suppression.justification))])]
+                } ?? [])),
                 ("properties", .object([("fixable", .bool(finding.fixable))])),
             ])
         }
