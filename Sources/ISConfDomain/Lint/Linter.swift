@@ -39,15 +39,26 @@ public enum Linter {
 
     /// Lints many targets in parallel across cores; the report keeps the targets' order. A store
     /// several targets share (same bytes, same password) is opened once, through `storeCache`.
-    public static func lint(_ targets: [LintTarget], tomcat: TomcatGeneration? = nil,
-                            storeCache: StoreCache = StoreCache()) -> LintReport {
-        if targets.count == 1 { return lint(targets[0], tomcat: tomcat, storeCache: storeCache) }
+    /// `isVersion` (e.g. "7.3.0") stands in for the kernel version of targets whose files do not tell it.
+    /// `observer` hears of each target's report as soon as it and all before it are done, so a long run
+    /// can print as it goes.
+    public static func lint(_ targets: [LintTarget], tomcat: TomcatGeneration? = nil, isVersion: String? = nil,
+                            storeCache: StoreCache = StoreCache(), observer: LintObserver? = nil) -> LintReport {
+        let release = isVersion.flatMap(IdentityServerRelease.named)
+        if targets.count == 1 {
+            let report = lint(targets[0], tomcat: tomcat, release: release, storeCache: storeCache)
+            observer?.progressed(1, 1)
+            observer?.reportsReady(0, [report])
+            return report
+        }
         let reports = UnsafeMutableBufferPointer<LintReport>.allocate(capacity: targets.count)
         reports.initialize(repeating: LintReport())
         defer { reports.deallocate() }
         nonisolated(unsafe) let shared = reports
+        let delivery = observer.map { OrderedDelivery(observer: $0, total: targets.count) }
         DispatchQueue.concurrentPerform(iterations: targets.count) { index in
-            shared[index] = lint(targets[index], tomcat: tomcat, storeCache: storeCache)
+            shared[index] = lint(targets[index], tomcat: tomcat, release: release, storeCache: storeCache)
+            delivery?.finished(index) { shared[$0] }
         }
         var merged = LintReport()
         for report in reports {
@@ -57,8 +68,15 @@ public enum Linter {
         return merged
     }
 
-    public static func lint(_ target: LintTarget, tomcat: TomcatGeneration? = nil,
+    public static func lint(_ target: LintTarget, tomcat: TomcatGeneration? = nil, isVersion: String? = nil,
                             storeCache: StoreCache = StoreCache()) -> LintReport {
+        lint(target, tomcat: tomcat, release: isVersion.flatMap(IdentityServerRelease.named), storeCache: storeCache)
+    }
+
+    /// A target as `isconf lint` reads it: with `release` for what its files do not tell, and the product
+    /// inferred from what they hold when nothing tells it (AssumedProduct).
+    private static func lint(_ target: LintTarget, tomcat: TomcatGeneration?, release: IdentityServerRelease?,
+                             storeCache: StoreCache) -> LintReport {
         var sources: [(ConfigRole, SourceFile)] = []
         var errors: [InputError] = []
         for (role, path) in target.files {
@@ -68,19 +86,21 @@ public enum Linter {
         if let path = target.facts.deploymentToml {
             do { deploymentToml = try SourceFile.read(path: path) } catch { errors.append(error) }
         }
-        var report = lint(sources: sources, facts: target.facts, tomcat: tomcat, deploymentToml: deploymentToml,
-                          storeCache: storeCache)
+        var report = lint(sources: sources, facts: target.facts.assuming(release), tomcat: tomcat, deploymentToml: deploymentToml,
+                          storeCache: storeCache, inferringProduct: true)
         report.errors.insert(contentsOf: errors, at: 0)
         return report
     }
 
     /// Lints files already in memory; what the examples and `enable`'s verification use. The config
     /// mapper's data files, for deployment.toml, are read from `facts.mapperFiles`.
+    /// `inferringProduct`: when the kernel version is unknown, assume the product from what the files hold
+    /// (lint) rather than take the kernel's stricter defaults (what `enable` plans against).
     public static func lint(sources: [(ConfigRole, SourceFile)], facts: HomeFacts, tomcat: TomcatGeneration? = nil,
                             only: [Rule]? = nil, deploymentToml: SourceFile? = nil,
-                            storeCache: StoreCache = StoreCache()) -> LintReport {
+                            storeCache: StoreCache = StoreCache(), inferringProduct: Bool = false) -> LintReport {
         let context = makeContext(sources: sources, facts: facts, tomcat: tomcat, deploymentToml: deploymentToml,
-                                  storeCache: storeCache)
+                                  storeCache: storeCache, inferringProduct: inferringProduct)
         var findings: [Finding] = []
         for rule in only ?? rules where context.deployment == nil || !supersededByDeploymentToml.contains(rule.id) {
             findings.append(contentsOf: rule.run(context))
@@ -101,7 +121,8 @@ public enum Linter {
     }
 
     public static func makeContext(sources: [(ConfigRole, SourceFile)], facts: HomeFacts, tomcat: TomcatGeneration? = nil,
-                                   deploymentToml: SourceFile? = nil, storeCache: StoreCache = StoreCache()) -> LintContext {
+                                   deploymentToml: SourceFile? = nil, storeCache: StoreCache = StoreCache(),
+                                   inferringProduct: Bool = false) -> LintContext {
         var documents: [(ConfigRole, XMLDocument)] = []
         var malformed: [InputError] = []
         for (role, source) in sources {
@@ -111,12 +132,24 @@ public enum Linter {
         if let deploymentToml {
             do {
                 let document = try TOMLDocument.parse(deploymentToml)
-                context.deployment = DeploymentConfig(document: document, mapper: MapperData.load(facts.mapperFiles, facts: facts))
+                let assumed = inferringProduct && facts.kernelVersion == nil
+                    ? AssumedProduct.infer(from: document, renderedCatalina: context.catalina ?? renderedCatalina(facts.renderedCatalinaBeside))
+                    : nil
+                context.deployment = DeploymentConfig(document: document,
+                                                      mapper: MapperData.load(facts.mapperFiles, facts: facts, assumedProduct: assumed))
             } catch {
                 context.deploymentMalformed = error
             }
         }
         return context
+    }
+
+    /// The catalina-server.xml beside a deployment.toml, read only to tell the product: unreadable, it
+    /// tells nothing (it is not being linted).
+    private static func renderedCatalina(_ path: String?) -> CatalinaServer? {
+        guard let path, let source = try? SourceFile.read(path: path), let document = try? XMLDocument.parse(source),
+              document.root.localName == ConfigRole.catalinaServer.rootElement else { return nil }
+        return CatalinaServer(document: document)
     }
 
     /// A context over documents already parsed, so that their elements can be edited by identity.
