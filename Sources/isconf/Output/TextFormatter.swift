@@ -4,20 +4,21 @@ import ISConfDomain
 struct TextFormatter {
     var colour: Bool
 
-    func format(_ report: LintReport, fileCount: Int) -> String {
+    /// The findings, two lines each at most (the finding and its hint), as a long run prints them.
+    func findingLines(_ findings: [Finding]) -> String {
         var out = ""
-        for finding in report.findings {
+        for finding in findings {
             var location = DisplayText.escaped(finding.file)
             if let position = finding.position { location += ":\(position.line):\(position.column)" }
             out += "\(paint(location, "1")): \(paint(finding.severity.rawValue, severityColour(finding.severity))): "
             out += "\(DisplayText.message(finding.message)) \(paint("[\(finding.rule)]", "2"))\n"
             if let hint = finding.hint { out += "    hint: \(DisplayText.message(hint))\n" }
         }
-        out += summary(report, fileCount: fileCount) + "\n"
         return out
     }
 
-    private func summary(_ report: LintReport, fileCount: Int) -> String {
+    /// The last line: counts by severity, files, what enable fixes, unreadable inputs.
+    func summaryLine(_ report: LintReport, fileCount: Int) -> String {
         let counts = Severity.allCases.reversed().map { severity in
             (severity, report.findings.filter { $0.severity == severity }.count)
         }
@@ -27,7 +28,7 @@ struct TextFormatter {
         let fixable = report.findings.filter(\.fixable).count
         if fixable > 0 { line += " (\(fixable) fixable with isconf enable)" }
         if !report.errors.isEmpty { line += "; \(report.errors.count) input\(report.errors.count == 1 ? "" : "s") unreadable" }
-        return line
+        return line + "\n"
     }
 
     private func severityColour(_ severity: Severity) -> String {
