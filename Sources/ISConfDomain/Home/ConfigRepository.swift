@@ -37,7 +37,8 @@ extension Discovery {
             return
         }
         for name in names where !name.hasPrefix(".") {
-            let path = FileSystem.join(folder, name)
+            // `isconf lint .` in CI: repository paths as code scanning and Code Quality show them.
+            let path = folder == "." ? name : FileSystem.join(folder, name)
             switch FileSystem.kind(path) {
             case .success(.directory):
                 if FileSystem.isSymbolicLink(path) { continue }
