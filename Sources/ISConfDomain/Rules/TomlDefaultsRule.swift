@@ -41,8 +41,11 @@ extension Rule {
             }
             guard !defaulted.isEmpty else { return [] }
             let names = defaulted.map { $0.path.last! }.joined(separator: ", ")
-            let hint = if case .assumed = deployment.mapper.defaultsSource {
+            // A file without its IS_HOME, read by the release --is-version names, has nothing more to give.
+            let hint: String? = if case .assumed = deployment.mapper.defaultsSource {
                 "pass --is-version (the IS release the file is for, e.g. --is-version 7.3.0) to be exact"
+            } else if context.facts.root == nil && context.facts.identityServerRelease != nil {
+                nil
             } else {
                 "lint the whole IS_HOME (with repository/resources/conf and repository/components/plugins) for its exact defaults"
             }
