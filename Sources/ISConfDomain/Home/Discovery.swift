@@ -128,7 +128,7 @@ public struct LintTarget: Sendable {
 public struct DiscoveryResult: Sendable {
     public var targets: [LintTarget] = []
     public var errors: [InputError] = []
-    /// Inputs passed over on purpose, with why (templates are not XML).
+    /// Inputs passed over on purpose, with why (templates are not XML or TOML; a folder too deep to walk).
     public var skipped: [InputError] = []
 }
 

@@ -68,9 +68,9 @@ public enum Linter {
         return merged
     }
 
-    public static func lint(_ target: LintTarget, tomcat: TomcatGeneration? = nil, isVersion: String? = nil,
+    public static func lint(_ target: LintTarget, tomcat: TomcatGeneration? = nil,
                             storeCache: StoreCache = StoreCache()) -> LintReport {
-        lint(target, tomcat: tomcat, release: isVersion.flatMap(IdentityServerRelease.named), storeCache: storeCache)
+        lint(target, tomcat: tomcat, release: nil, storeCache: storeCache)
     }
 
     /// A target as `isconf lint` reads it: with `release` for what its files do not tell, and the product

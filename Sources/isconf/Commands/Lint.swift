@@ -39,10 +39,10 @@ struct Lint: ParsableCommand {
     func run() throws {
         let discovery = Discovery.discover(paths, configRepositories: true)
         let skippedNotes = discovery.skipped.map { "isconf: note: \($0.displayed)\n" }.joined()
-        let text = format == .text ? TextFormatter(colour: Terminal.wantsColour(fileDescriptor: 1)) : nil
+        let text = TextFormatter(colour: Terminal.wantsColour(fileDescriptor: 1))
         // Text says what it passed over and could not read before it starts; JSON and SARIF carry both.
-        if text != nil { Terminal.write(skippedNotes + discovery.errors.map { "isconf: error: \($0.displayed)\n" }.joined(), to: 2) }
-        let stream = LintStream(text: text, targets: discovery.targets)
+        if format == .text { Terminal.write(skippedNotes + discovery.errors.map { "isconf: error: \($0.displayed)\n" }.joined(), to: 2) }
+        let stream = LintStream(text: format == .text ? text : nil, targets: discovery.targets)
         var report = Linter.lint(discovery.targets, tomcat: tomcat, isVersion: isVersion, observer: stream.observer)
         stream.finish()
         report.errors.insert(contentsOf: discovery.errors, at: 0)
@@ -53,7 +53,7 @@ struct Lint: ParsableCommand {
 
         switch format {
         case .text:
-            Terminal.write(text!.summaryLine(report, fileCount: fileCount), to: 1)
+            Terminal.write(text.summaryLine(report, fileCount: fileCount), to: 1)
         case .json:
             Terminal.write(JSONFormatter().format(report, skipped: discovery.skipped, fileCount: fileCount), to: 1)
         case .sarif:
