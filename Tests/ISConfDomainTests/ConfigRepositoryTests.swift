@@ -131,3 +131,13 @@ import ISConfXML
         #expect(HomeFacts(kernelVersion: "4.4.32").assuming(IdentityServerRelease.named("7.3.0")).kernelVersion == "4.4.32")
     }
 }
+
+extension ConfigRepositoryTests {
+    /// Table names come from the file: quoted as TOML writes them, and cut when long.
+    @Test func evidenceNamesTablesAsTOMLWritesThemAndCutsLongOnes() throws {
+        let long = String(repeating: "x", count: 300)
+        let assumed = AssumedProduct.infer(from: try Self.document("[oauth.\"a.b\"]\nk = 1\n[user_store.\(long)]\nk = 1\n"), renderedCatalina: nil)
+        #expect(assumed.evidence.hasPrefix("the file has [oauth.\"a.b\"], [user_store.xxxx"), "\(assumed.evidence)")
+        #expect(assumed.evidence.hasSuffix("…(311 bytes)]"), "\(assumed.evidence)")
+    }
+}

@@ -33,7 +33,8 @@ public struct AssumedProduct: Sendable, Equatable {
     static func infer(from document: TOMLDocument, renderedCatalina: CatalinaServer?) -> AssumedProduct {
         let tables = document.tablePathsInFileOrder
         func shown(_ matches: [[String]]) -> String {
-            matches.prefix(3).map { "[\($0.joined(separator: "."))]" }.joined(separator: ", ")
+            // Names come from the file: a long one is cut.
+            matches.prefix(3).map { "[\(DisplayText.cut($0.map(TOMLValue.key).joined(separator: "."), at: 80))]" }.joined(separator: ", ")
         }
         func matching(_ prefixes: [[String]]) -> [[String]] {
             tables.filter { table in prefixes.contains { table.starts(with: $0) } }
