@@ -52,3 +52,13 @@ if [ ! -x "$venv/bin/ansible-playbook" ] || [ ! -x "$venv/bin/pytest" ]; then
   python3 -m venv "$venv"
   "$venv/bin/python" -m pip install --quiet --disable-pip-version-check 'ansible-core>=2.15,<2.18' pytest
 fi
+
+# The pre-commit hook (.pre-commit-hooks.yaml) is tested through real pre-commit from PyPI
+# (Tests/ISConfCLITests/PreCommitHookTests.swift), in a venv of its own.
+precommit="$(cd "$(dirname "$0")/.." && pwd)/.venv-precommit"
+if [ ! -x "$precommit/bin/pre-commit" ]; then
+  echo "setup: creating .venv-precommit (pre-commit)"
+  rm -rf "$precommit"
+  python3 -m venv "$precommit"
+  "$precommit/bin/python" -m pip install --quiet --disable-pip-version-check 'pre-commit>=3.5,<5'
+fi

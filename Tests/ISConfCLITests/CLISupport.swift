@@ -28,11 +28,13 @@ enum CLI {
     }
 
     @discardableResult
-    /// Runs isconf, or `executable` when given, with `arguments`.
-    static func run(_ arguments: [String], environment: [String: String] = [:], executable: String? = nil) throws -> Result {
+    /// Runs isconf, or `executable` when given, with `arguments`, in `currentDirectory` when given.
+    static func run(_ arguments: [String], environment: [String: String] = [:], executable: String? = nil,
+                    currentDirectory: String? = nil) throws -> Result {
         let process = Process()
         process.executableURL = executable.map(URL.init(fileURLWithPath:)) ?? binary
         process.arguments = arguments
+        if let currentDirectory { process.currentDirectoryURL = URL(fileURLWithPath: currentDirectory) }
         var env = ProcessInfo.processInfo.environment
         env.removeValue(forKey: "NO_COLOR")
         for (key, value) in environment { env[key] = value }

@@ -69,6 +69,21 @@ public struct HomeFacts: Sendable {
     /// How the store rules read the key stores the configuration names, and when they judge
     /// certificates: the disk and the clock, unless the rules' examples say otherwise.
     public var storeFiles = StoreFiles()
+    /// The release `--is-version` named, standing in for the kernel version the files do not tell.
+    public var identityServerRelease: IdentityServerRelease?
+    /// A catalina-server.xml beside a deployment.toml linted without it: not linted, only read for what
+    /// it tells of the product that rendered it (see AssumedProduct).
+    public var renderedCatalinaBeside: String?
+
+    /// These facts with `release` standing in for a kernel version they lack; an IS_HOME's own plugins
+    /// folder is exact, so it wins.
+    public func assuming(_ release: IdentityServerRelease?) -> HomeFacts {
+        guard let release, kernelVersion == nil else { return self }
+        var facts = self
+        facts.kernelVersion = release.kernel
+        facts.identityServerRelease = release
+        return facts
+    }
 }
 
 /// The config mapper's data files in `repository/resources/conf`: what it merges with deployment.toml.
@@ -113,7 +128,7 @@ public struct LintTarget: Sendable {
 public struct DiscoveryResult: Sendable {
     public var targets: [LintTarget] = []
     public var errors: [InputError] = []
-    /// Inputs passed over on purpose, with why (templates are not XML).
+    /// Inputs passed over on purpose, with why (templates are not XML or TOML; a folder too deep to walk).
     public var skipped: [InputError] = []
 }
 
@@ -123,7 +138,12 @@ public enum Discovery {
 
     /// Turns command-line paths into lint targets: IS_HOMEs, folders holding IS_HOMEs (two levels
     /// deep), or single files: a `.toml` as a deployment.toml, XML recognised by its root element. Order follows the arguments, then names.
-    public static func discover(_ paths: [String]) -> DiscoveryResult {
+    ///
+    /// `configRepositories` (lint, which only reads) also walks a folder that is not an IS_HOME for the
+    /// files isconf knows (ConfigRepository.swift), passes over a templated deployment.toml, and lints
+    /// a deployment.toml with the XML beside it as one target; `enable` and `watch`, which write, keep
+    /// to IS_HOMEs and the files named.
+    public static func discover(_ paths: [String], configRepositories: Bool = false) -> DiscoveryResult {
         var result = DiscoveryResult()
         for path in paths {
             switch FileSystem.kind(path) {
@@ -132,6 +152,16 @@ public enum Discovery {
             case .success(.directory):
                 if isHome(path) {
                     result.targets.append(home(path))
+                } else if configRepositories {
+                    let found = walk(path)
+                    if found.targets.isEmpty && found.errors.isEmpty && found.skipped.isEmpty {
+                        result.errors.append(InputError(
+                            path: path,
+                            message: "no IS_HOME, deployment.toml, catalina-server.xml or authenticators.xml here or in its subfolders"))
+                    }
+                    result.targets += found.targets
+                    result.errors += found.errors
+                    result.skipped += found.skipped
                 } else {
                     let found = homes(below: path, depth: 2)
                     if found.isEmpty {
@@ -141,12 +171,14 @@ public enum Discovery {
                     }
                     result.targets.append(contentsOf: found.map(home))
                 }
+            case .success(.file) where isDeploymentToml(path) && configRepositories:
+                if let target = deploymentTomlTarget(path) { result.targets.append(target) } else { result.skipped.append(templateSkipped(path)) }
             case .success(.file) where isDeploymentToml(path), .success(.other) where isDeploymentToml(path):
                 result.targets.append(LintTarget(facts: HomeFacts(deploymentToml: path), files: []))
             case .success(.file), .success(.other):
                 switch singleFileRole(path) {
                 case .success(nil):
-                    result.skipped.append(InputError(path: path, message: "a Jinja2/ERB template, not XML: skipped; lint the rendered file"))
+                    result.skipped.append(templateSkipped(path))
                 case .success(let role?):
                     result.targets.append(LintTarget(facts: HomeFacts(), files: [(role, path)]))
                 case .failure(let error):
@@ -154,7 +186,14 @@ public enum Discovery {
                 }
             }
         }
+        if configRepositories { result.targets = groupedByFolder(result.targets) }
         return result
+    }
+
+    static func templateSkipped(_ path: String) -> InputError {
+        isDeploymentToml(path)
+            ? InputError(path: path, message: "a template (Jinja2, Helm or ERB markup), not TOML: skipped; lint the rendered file")
+            : InputError(path: path, message: "a Jinja2/ERB template, not XML: skipped; lint the rendered file")
     }
 
     /// A `.toml` file given directly is read as a deployment.toml: the only TOML isconf knows.
@@ -205,7 +244,7 @@ public enum Discovery {
     /// nil for a template (by its extension, or because it is text that does not parse as XML and has
     /// Jinja2/ERB markup outside comments): a real template never parses, while `{{` in a comment of
     /// a real file must not get that file skipped. Anything else that is not XML is an error.
-    private static func singleFileRole(_ path: String) -> Result<ConfigRole?, InputError> {
+    static func singleFileRole(_ path: String) -> Result<ConfigRole?, InputError> {
         let templateExtensions = [".j2", ".jinja", ".jinja2", ".erb", ".tmpl"]
         if templateExtensions.contains(where: path.hasSuffix) { return .success(nil) }
         // Its head is usually enough to recognise it; the linter reads the whole file once, later.

@@ -20,6 +20,12 @@ enum FileSystem {
         }
     }
 
+    /// Whether the path itself is a symbolic link (not followed).
+    static func isSymbolicLink(_ path: String) -> Bool {
+        var info = stat()
+        return lstat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFLNK
+    }
+
     static func isDirectory(_ path: String) -> Bool {
         if case .success(.directory) = kind(path) { return true }
         return false
@@ -32,7 +38,12 @@ enum FileSystem {
 
     /// Entry names, sorted, without `.` and `..`; nil if the directory cannot be read.
     static func entries(_ path: String) -> [String]? {
-        guard let directory = opendir(path) else { return nil }
+        try? listing(path).get()
+    }
+
+    /// Entry names, sorted, without `.` and `..`, or the errno that stopped opendir.
+    static func listing(_ path: String) -> Result<[String], Errno> {
+        guard let directory = opendir(path) else { return .failure(Errno(code: errno)) }
         defer { closedir(directory) }
         var names: [String] = []
         while let entry = readdir(directory) {
@@ -41,7 +52,7 @@ enum FileSystem {
             }
             if name != "." && name != ".." { names.append(name) }
         }
-        return names.sorted()
+        return .success(names.sorted())
     }
 
     static func join(_ base: String, _ relative: String) -> String {

@@ -82,10 +82,7 @@ public enum LintConfiguration {
             switch (entry.keyPath.first, entry.keyPath.count) {
             case ("is-version", 1):
                 guard case .string(let version) = entry.value else { throw wrongType("a string") }
-                let parts = version.split(separator: ".", omittingEmptySubsequences: false)
-                guard parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }) else {
-                    throw badValue("is-version must be an IS version such as \"7.3.0\", not \(entry.value)")
-                }
+                if let problem = IdentityServerRelease.problem(with: version) { throw badValue("is-version: \(problem)") }
                 options.isVersion = version
             case ("ignore", 1):
                 guard case .array(let items) = entry.value else { throw wrongType("an array of rule ids") }

@@ -58,21 +58,30 @@ public enum Linter {
 
     /// Lints many targets in parallel across cores; the report keeps the targets' order. A store
     /// several targets share (same bytes, same password) is opened once, through `storeCache`.
+    /// `observer` hears of each target's report as soon as it and all before it are done, so a long run
+    /// can print as it goes.
     public static func lint(_ targets: [LintTarget], options: LintOptions = LintOptions(),
-                            storeCache: StoreCache = StoreCache()) -> LintReport {
-        lint(targets.map { ($0, options) }, storeCache: storeCache)
+                            storeCache: StoreCache = StoreCache(), observer: LintObserver? = nil) -> LintReport {
+        lint(targets.map { ($0, options) }, storeCache: storeCache, observer: observer)
     }
 
     /// Lints many targets, each with its own options (each found its own `.isconf.toml`).
     public static func lint(_ targets: [(target: LintTarget, options: LintOptions)],
-                            storeCache: StoreCache = StoreCache()) -> LintReport {
-        if targets.count == 1 { return lint(targets[0].target, options: targets[0].options, storeCache: storeCache) }
+                            storeCache: StoreCache = StoreCache(), observer: LintObserver? = nil) -> LintReport {
+        if targets.count == 1 {
+            let report = lint(targets[0].target, options: targets[0].options, storeCache: storeCache)
+            observer?.progressed(1, 1)
+            observer?.reportsReady(0, [report])
+            return report
+        }
         let reports = UnsafeMutableBufferPointer<LintReport>.allocate(capacity: targets.count)
         reports.initialize(repeating: LintReport())
         defer { reports.deallocate() }
         nonisolated(unsafe) let shared = reports
+        let delivery = observer.map { OrderedDelivery(observer: $0, total: targets.count) }
         DispatchQueue.concurrentPerform(iterations: targets.count) { index in
             shared[index] = lint(targets[index].target, options: targets[index].options, storeCache: storeCache)
+            delivery?.finished(index) { shared[$0] }
         }
         var merged = LintReport()
         for report in reports {
@@ -82,6 +91,8 @@ public enum Linter {
         return merged
     }
 
+    /// A target as `isconf lint` reads it: `options.isVersion` (e.g. "7.3.0") for what its files do not
+    /// tell, and the product inferred from what they hold when nothing tells it (AssumedProduct).
     public static func lint(_ target: LintTarget, options: LintOptions = LintOptions(),
                             storeCache: StoreCache = StoreCache()) -> LintReport {
         var sources: [(ConfigRole, SourceFile)] = []
@@ -93,8 +104,9 @@ public enum Linter {
         if let path = target.facts.deploymentToml {
             do { deploymentToml = try SourceFile.read(path: path) } catch { errors.append(error) }
         }
-        var report = lint(sources: sources, facts: target.facts, options: options, deploymentToml: deploymentToml,
-                          storeCache: storeCache)
+        let facts = target.facts.assuming(options.isVersion.flatMap(IdentityServerRelease.named))
+        var report = lint(sources: sources, facts: facts, options: options, deploymentToml: deploymentToml,
+                          storeCache: storeCache, inferringProduct: true)
         report.errors.insert(contentsOf: errors, at: 0)
         return report
     }
@@ -102,11 +114,13 @@ public enum Linter {
     /// Lints files already in memory; what the examples and `enable`'s verification use. The config
     /// mapper's data files, for deployment.toml, are read from `facts.mapperFiles`. `only` limits the
     /// report to those rules; a rule that reviews the others' findings (unused-suppression) runs them all.
+    /// `inferringProduct`: when the kernel version is unknown, assume the product from what the files hold
+    /// (lint) rather than take the kernel's stricter defaults (what `enable` plans against).
     public static func lint(sources: [(ConfigRole, SourceFile)], facts: HomeFacts, options: LintOptions = LintOptions(),
                             only: [Rule]? = nil, deploymentToml: SourceFile? = nil,
-                            storeCache: StoreCache = StoreCache()) -> LintReport {
+                            storeCache: StoreCache = StoreCache(), inferringProduct: Bool = false) -> LintReport {
         let context = makeContext(sources: sources, facts: facts, options: options, deploymentToml: deploymentToml,
-                                  storeCache: storeCache)
+                                  storeCache: storeCache, inferringProduct: inferringProduct)
         let selected = only.flatMap { only in only.contains(where: \.reviewsFindings) ? nil : only } ?? rules
         var findings: [Finding] = []
         for rule in selected where runs(rule, in: context) {
@@ -152,7 +166,8 @@ public enum Linter {
     }
 
     public static func makeContext(sources: [(ConfigRole, SourceFile)], facts: HomeFacts, options: LintOptions = LintOptions(),
-                                   deploymentToml: SourceFile? = nil, storeCache: StoreCache = StoreCache()) -> LintContext {
+                                   deploymentToml: SourceFile? = nil, storeCache: StoreCache = StoreCache(),
+                                   inferringProduct: Bool = false) -> LintContext {
         var documents: [(ConfigRole, XMLDocument)] = []
         var malformed: [InputError] = []
         for (role, source) in sources {
@@ -162,13 +177,25 @@ public enum Linter {
         if let deploymentToml {
             do {
                 let document = try TOMLDocument.parse(deploymentToml)
-                context.deployment = DeploymentConfig(document: document, mapper: MapperData.load(facts.mapperFiles, facts: facts))
+                let assumed = inferringProduct && facts.kernelVersion == nil
+                    ? AssumedProduct.infer(from: document, renderedCatalina: context.catalina ?? renderedCatalina(facts.renderedCatalinaBeside))
+                    : nil
+                context.deployment = DeploymentConfig(document: document,
+                                                      mapper: MapperData.load(facts.mapperFiles, facts: facts, assumedProduct: assumed))
                 context.suppressions += InlineSuppression.find(in: document)
             } catch {
                 context.deploymentMalformed = error
             }
         }
         return context
+    }
+
+    /// The catalina-server.xml beside a deployment.toml, read only to tell the product: unreadable, it
+    /// tells nothing (it is not being linted).
+    private static func renderedCatalina(_ path: String?) -> CatalinaServer? {
+        guard let path, let source = try? SourceFile.read(path: path), let document = try? XMLDocument.parse(source),
+              document.root.localName == ConfigRole.catalinaServer.rootElement else { return nil }
+        return CatalinaServer(document: document)
     }
 
     /// A context over documents already parsed, so that their elements can be edited by identity.

@@ -9,6 +9,8 @@ public enum DefaultsSource: Sendable, Equatable, CustomStringConvertible {
     case identityServer(kernel: String)
     /// isconf's table of the Carbon kernel's defaults; the version is nil when unknown.
     case kernel(String?)
+    /// isconf's table for a product it assumed from what the files hold, the version unknown.
+    case assumed(AssumedProduct)
 
     /// Which built-in table this is, and why isconf chose it.
     var tableDescription: String {
@@ -19,6 +21,11 @@ public enum DefaultsSource: Sendable, Equatable, CustomStringConvertible {
             "the defaults of Carbon kernel \(version) (no MutualSSLAuthenticator bundle in the plugins folder, so not an Identity Server), under which certificateVerification is \"false\""
         case .kernel(nil):
             "the Carbon kernel's defaults, as the kernel version is unknown (no org.wso2.carbon.core_*.jar in repository/components/plugins): under them certificateVerification is \"false\", while IS 5.9+ defaults to \"want\""
+        case .assumed(let product):
+            switch product.kind {
+            case .identityServer: "WSO2 Identity Server's defaults, those every release from 5.9.0 has"
+            case .kernelOnly(let name): "the Carbon kernel's defaults, as for \(name), under which certificateVerification is \"false\""
+            }
         }
     }
 
@@ -28,6 +35,11 @@ public enum DefaultsSource: Sendable, Equatable, CustomStringConvertible {
         case .identityServer(let kernel): "the default of \(BuiltInMapperData.productName(kernel: kernel))"
         case .kernel(let version?): "the default of Carbon kernel \(version)"
         case .kernel(nil): "the Carbon kernel's default (kernel version unknown)"
+        case .assumed(let product):
+            switch product.kind {
+            case .identityServer: "the default of WSO2 Identity Server (assumed, version unknown)"
+            case .kernelOnly(let name): "the Carbon kernel's default (assumed: \(name), version unknown)"
+            }
         }
     }
 }
@@ -47,13 +59,24 @@ public struct MapperData: Sendable {
     public var validatesWhiteList: Bool
     /// Why isconf's tables stand in for the home's files, one sentence each; empty when the home's are used.
     public var notes: [String]
+    /// Internal keys whose default differs between releases of an assumed product, whose version isconf
+    /// does not know (EnableSHA256 from kernel 4.10, [transport.https] enabled in IS 7.x): no rule may
+    /// take their absence from the table for what the server renders.
+    public var defaultsUnknown: Set<String> = []
 
     /// The mapper data for a home: its own files where present and readable, isconf's tables for the rest.
-    public static func load(_ files: MapperFiles, facts: HomeFacts) -> MapperData {
+    /// `assumedProduct` stands in for an unknown kernel version (lint infers it from the files; `enable`
+    /// does not, and keeps the kernel's stricter defaults, so it writes what a kernel-only product needs).
+    public static func load(_ files: MapperFiles, facts: HomeFacts, assumedProduct: AssumedProduct? = nil) -> MapperData {
         var notes: [String] = []
         let kernel = facts.kernelVersion
-        let builtInSource: DefaultsSource = kernel != nil && facts.hasMutualSSLComponent == true
-            ? .identityServer(kernel: kernel!) : .kernel(kernel)
+        let builtInSource: DefaultsSource
+        if let kernel {
+            let identityServer = facts.hasMutualSSLComponent == true || facts.identityServerRelease != nil
+            builtInSource = identityServer ? .identityServer(kernel: kernel) : .kernel(kernel)
+        } else {
+            builtInSource = assumedProduct.map(DefaultsSource.assumed) ?? .kernel(nil)
+        }
 
         var defaults = BuiltInMapperData.defaults(for: builtInSource)
         var defaultsSource = builtInSource
@@ -66,7 +89,17 @@ public struct MapperData: Sendable {
         } else if facts.root != nil {
             notes.append("the home has no \(MapperFiles.folder)/default.json")
         }
-        if defaultsSource == builtInSource { notes.append("isconf used its own table: \(builtInSource.tableDescription)") }
+        if defaultsSource == builtInSource {
+            switch builtInSource {
+            case .assumed(let product):
+                let unknown = facts.root == nil ? "no IS version given" : "no IS version given and no org.wso2.carbon.core_*.jar in repository/components/plugins"
+                notes.append("isconf assumed \(builtInSource.tableDescription) (\(unknown); \(product.evidence))")
+            case .identityServer where facts.identityServerRelease != nil:
+                notes.append("isconf used its own table: \(builtInSource.tableDescription), as --is-version says")
+            default:
+                notes.append("isconf used its own table: \(builtInSource.tableDescription)")
+            }
+        }
 
         var keyMappings = BuiltInMapperData.keyMappings
         if let path = files.keyMappings, case .table(let members)? = read(path, noting: &notes) {
@@ -84,8 +117,10 @@ public struct MapperData: Sendable {
         if let path = files.validator, case .table(let rules)? = read(path, noting: &notes) {
             validatesWhiteList = rules[DeploymentKey.whiteList.rawValue] != nil
         }
+        var defaultsUnknown: Set<String> = []
+        if case .assumed = defaultsSource { defaultsUnknown = [DeploymentKey.enableSHA256.rawValue, DeploymentKey.httpsEnabled.rawValue] }
         return MapperData(defaults: defaults, defaultsSource: defaultsSource, keyMappings: keyMappings,
-                          validatesWhiteList: validatesWhiteList, notes: notes)
+                          validatesWhiteList: validatesWhiteList, notes: notes, defaultsUnknown: defaultsUnknown)
     }
 
     private static func read(_ path: String, noting notes: inout [String]) -> TOMLValue? {
@@ -109,14 +144,9 @@ public struct MapperData: Sendable {
 /// isconf's own copy of the mapper data that matters for mutual SSL, for homes that lack the files.
 enum BuiltInMapperData {
     /// IS releases by kernel, from product-is's `carbon.kernel.version` (5.9.0 is the first with the mapper).
-    static let identityServerReleases: [(kernel: String, product: String)] = [
-        ("4.5.1", "5.9.0"), ("4.6.0", "5.10.0"), ("4.6.1", "5.11.0"), ("4.7.1", "6.0.0"), ("4.9.0", "6.1.0"),
-        ("4.10.9", "7.0.0"), ("4.10.42", "7.1.0"), ("4.10.101", "7.2.0"), ("4.12.34", "7.3.0"),
-    ]
-
     static func productName(kernel: String) -> String {
-        if let release = identityServerReleases.first(where: { $0.kernel == kernel }) {
-            return "IS \(release.product) (kernel \(kernel))"
+        if let release = IdentityServerRelease.built(onKernel: kernel) {
+            return "IS \(release.version) (kernel \(kernel))"
         }
         return "the Identity Server with kernel \(kernel)"
     }
@@ -138,6 +168,9 @@ enum BuiltInMapperData {
             kernel = version
             values[DeploymentKey.certificateVerification.rawValue] = .string("want")
         case .kernel(let version): kernel = version
+        case .assumed(let product):
+            kernel = nil
+            if product.kind == .identityServer { values[DeploymentKey.certificateVerification.rawValue] = .string("want") }
         case .homeFile: kernel = nil
         }
         if let kernel, atLeast(kernel, [4, 10]) { values[authenticator + "config.EnableSHA256"] = .boolean(true) }

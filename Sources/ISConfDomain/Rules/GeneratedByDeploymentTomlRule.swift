@@ -101,6 +101,8 @@ extension Rule {
         for key in [DeploymentKey.usernameHeader, .whiteListEnabled, .whiteList, .enableSHA256] {
             let setting = deployment[key]
             guard setting.value == nil || setting.rendered != nil, let name = key.parameterName else { continue }
+            // Unset, with a default that depends on a release isconf does not know: nothing to compare with.
+            if setting.entries.isEmpty && deployment.mapper.defaultsUnknown.contains(key.rawValue) { continue }
             let parameter = authenticator.parameter(name)
             guard parameter?.value != setting.rendered else { continue }
             findings.append(drift(key,

@@ -9,7 +9,11 @@ extension Rule {
             kernel-only products) to "false"; kernel 4.10+ adds EnableSHA256. isconf reads the home's own \
             repository/resources/conf/default.json and key-mappings.json, exactly what its config mapper uses; \
             without them it falls back to its own table for the kernel version in repository/components/plugins, \
-            or to the kernel's defaults when the version is unknown, and says so.
+            or for the release --is-version names. A deployment.toml with neither (a config repository, without \
+            its IS pack) is read by the defaults of the product it looks like: Identity Server (from tables such \
+            as [super_admin], [user_store], [database.identity_db], or a rendered catalina-server.xml beside it \
+            with certificateVerification="want"), or a kernel-only product (API Manager's [apim] tables, or a \
+            rendered "false"); isconf says which it assumed and why.
             """,
         fix: "Lint the whole IS_HOME, with its repository/resources/conf and repository/components/plugins, for exact defaults.",
         examples: [
@@ -37,10 +41,16 @@ extension Rule {
             }
             guard !defaulted.isEmpty else { return [] }
             let names = defaulted.map { $0.path.last! }.joined(separator: ", ")
+            // A file without its IS_HOME, read by the release --is-version names, has nothing more to give.
+            let hint: String? = if case .assumed = deployment.mapper.defaultsSource {
+                "pass --is-version (the IS release the file is for, e.g. --is-version 7.3.0) to be exact"
+            } else if context.facts.root == nil && context.facts.identityServerRelease != nil {
+                nil
+            } else {
+                "lint the whole IS_HOME (with repository/resources/conf and repository/components/plugins) for its exact defaults"
+            }
             return [context.finding(.tomlDefaults,
                                     "deployment.toml leaves \(names) to the config mapper's defaults: \(deployment.mapper.notes.joined(separator: "; "))",
-                                    at: nil, in: deployment,
-                                    hint: "lint the whole IS_HOME (with repository/resources/conf and repository/components/plugins) for its exact defaults",
-                                    subject: "deployment.toml:defaults")]
+                                    at: nil, in: deployment, hint: hint, subject: "deployment.toml:defaults")]
         })
 }

@@ -12,8 +12,9 @@ struct Lint: ParsableCommand {
         _superCommandName: "isconf",
         abstract: "Report what stops mutual SSL from working, with file:line:col.",
         discussion: """
-            Each PATH is an IS_HOME, a folder holding IS_HOMEs (two levels deep), or a catalina-server.xml or \
-            authenticators.xml given directly. Many paths are linted in parallel; the report keeps their order. \
+            Each PATH is an IS_HOME, a folder (walked for IS_HOMEs, deployment.toml, catalina-server.xml and \
+            authenticators.xml: a config repository), or a file given directly. Many paths are linted in \
+            parallel; the report keeps their order, and text prints each as soon as it and those before it are done. \
             Settings come from --config, else from the nearest .isconf.toml above each IS_HOME (up to the folder \
             holding .git); findings can be suppressed in the files with <!-- isconf-ignore RULE: reason --> or \
             # isconf-ignore RULE: reason.
@@ -21,10 +22,10 @@ struct Lint: ParsableCommand {
         version: isconfVersion
     )
 
-    @Argument(help: "IS_HOMEs, folders of IS_HOMEs, or single files.")
+    @Argument(help: "IS_HOMEs, folders to walk, or single files.")
     var paths: [String]
 
-    @Option(help: "Output format: text, json or sarif.")
+    @Option(help: "Output format: text, json, sarif or gitlab (GitLab Code Quality).")
     var format: OutputFormat = .text
 
     @Option(name: .customLong("fail-on"), help: "Exit 1 when a finding is at or above this severity: error, warning, note or never.")
@@ -32,6 +33,10 @@ struct Lint: ParsableCommand {
 
     @Option(help: "Read client-auth values as Tomcat 7 (IS ≤ 5.8) or 9 (IS 5.9+) does, instead of deciding from the IS_HOME.")
     var tomcat: TomcatGeneration?
+
+    @Option(name: .customLong("is-version"),
+            help: "The Identity Server release the files are for (e.g. 7.3.0): its defaults and Tomcat where the files do not tell, as for a deployment.toml without its IS pack.")
+    var isVersion: String?
 
     @Option(help: ArgumentHelp("Read this configuration file instead of the nearest .isconf.toml.", valueName: "file"))
     var config: String?
@@ -46,13 +51,16 @@ struct Lint: ParsableCommand {
     var color: ColorChoice = .auto
 
     func validate() throws {
+        if let isVersion, let problem = IdentityServerRelease.problem(with: isVersion) {
+            throw ValidationError("--is-version: \(problem)")
+        }
         for id in ignore {
             if let problem = LintConfiguration.problem(ignoring: id) { throw ValidationError("--ignore: \(problem)") }
         }
     }
 
     func run() throws {
-        let discovery = Discovery.discover(paths)
+        let discovery = Discovery.discover(paths, configRepositories: true)
         let targets: [(target: LintTarget, options: LintOptions)]
         do {
             targets = try withOptions(discovery.targets)
@@ -61,28 +69,32 @@ struct Lint: ParsableCommand {
             Terminal.write("isconf: error: \(error.displayed)\n", to: 2)
             throw ExitCode(2)
         }
-        var report = Linter.lint(targets)
+        let skippedNotes = quiet ? "" : discovery.skipped.map { "isconf: note: \($0.displayed)\n" }.joined()
+        let colour = color == .always || (color == .auto && Terminal.wantsColour(fileDescriptor: 1))
+        let text = TextFormatter(colour: colour, quiet: quiet, failOn: failOn.severity)
+        // Text says what it passed over and could not read before it starts; JSON and SARIF carry both.
+        if format == .text { Terminal.write(skippedNotes + discovery.errors.map { "isconf: error: \($0.displayed)\n" }.joined(), to: 2) }
+        let stream = LintStream(text: format == .text ? text : nil, targets: discovery.targets)
+        var report = Linter.lint(targets, observer: stream.observer)
+        stream.finish()
         report.errors.insert(contentsOf: discovery.errors, at: 0)
         // Every file linted (deployment.toml too) and any other a finding names, so the summary's count
         // is never below the number of files the findings are in.
         let fileCount = Set(discovery.targets.flatMap { target in target.files.map(\.path) + [target.facts.deploymentToml].compactMap { $0 } }
                             + report.findings.map(\.file)).count
 
-        let output: String
         switch format {
         case .text:
-            let colour = color == .always || (color == .auto && Terminal.wantsColour(fileDescriptor: 1))
-            output = TextFormatter(colour: colour, quiet: quiet, failOn: failOn.severity).format(report, fileCount: fileCount)
-            var diagnostics = ""
-            if !quiet { for skipped in discovery.skipped { diagnostics += "isconf: note: \(skipped.displayed)\n" } }
-            for error in report.errors { diagnostics += "isconf: error: \(error.displayed)\n" }
-            Terminal.write(diagnostics, to: 2)
+            Terminal.write(text.summaryLine(report, fileCount: fileCount), to: 1)
         case .json:
-            output = JSONFormatter().format(report, skipped: discovery.skipped, fileCount: fileCount)
+            Terminal.write(JSONFormatter().format(report, skipped: discovery.skipped, fileCount: fileCount), to: 1)
         case .sarif:
-            output = SARIFFormatter().format(report, skipped: discovery.skipped)
+            Terminal.write(SARIFFormatter().format(report, skipped: discovery.skipped), to: 1)
+        case .gitlab:
+            // Code Quality has no place for what was passed over: the job log has it.
+            Terminal.write(skippedNotes, to: 2)
+            Terminal.write(GitLabFormatter(currentDirectory: GitLabFormatter.workingDirectory()).format(report), to: 1)
         }
-        Terminal.write(output, to: 1)
 
         if report.hasInputFailures { throw ExitCode(2) }
         if let threshold = failOn.severity,
@@ -114,6 +126,7 @@ struct Lint: ParsableCommand {
             }
             var options = try options(from: file)
             if let tomcat { options.tomcat = tomcat }
+            if let isVersion { options.isVersion = isVersion }
             for id in ignore { options.ignoredRules[id] = "--ignore on the command line" }
             result.append((target, options))
         }
@@ -122,7 +135,7 @@ struct Lint: ParsableCommand {
 }
 
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-    case text, json, sarif
+    case text, json, sarif, gitlab
 }
 
 enum FailOn: String, ExpressibleByArgument, CaseIterable {

@@ -1,3 +1,4 @@
+import ISConfCommandLine
 import ISConfDomain
 import ISConfCore
 
@@ -14,6 +15,7 @@ struct SARIFFormatter {
                 ("shortDescription", .object([("text", .string(rule.summary))])),
                 ("fullDescription", .object([("text", .string(rule.rationale))])),
                 ("help", .object([("text", .string(rule.fix ?? rule.summary))])),
+                ("helpUri", .string(Self.helpURI(rule))),
                 ("defaultConfiguration", .object([("level", .string(level(rule.severity)))])),
             ])
         }
@@ -61,6 +63,11 @@ struct SARIFFormatter {
             ])])),
         ])
         return log.rendered() + "\n"
+    }
+
+    /// The rule's row in the README's catalogue, which carries the anchor `rule-<id>`.
+    private static func helpURI(_ rule: Rule) -> String {
+        isconfReadmeURL + "#rule-" + rule.id
     }
 
     private func notification(_ error: InputError, level: String) -> JSON {

@@ -7,24 +7,24 @@ struct TextFormatter {
     var quiet = false
     var failOn: Severity? = .error
 
-    func format(_ report: LintReport, fileCount: Int) -> String {
+    /// The findings, two lines each at most (the finding and its hint), as a long run prints them.
+    /// Suppressed findings are left out; the summary counts them.
+    func findingLines(_ findings: [Finding]) -> String {
         var out = ""
-        // Suppressed findings are left out; the summary counts them.
-        let shown = report.findings.filter { finding in
-            finding.suppression == nil && (!quiet || failOn.map { finding.severity >= $0 } ?? false)
-        }
-        for finding in shown {
+        for finding in findings where finding.suppression == nil && (!quiet || failOn.map { finding.severity >= $0 } ?? false) {
             var location = DisplayText.escaped(finding.file)
             if let position = finding.position { location += ":\(position.line):\(position.column)" }
             out += "\(paint(location, "1")): \(paint(finding.severity.rawValue, severityColour(finding.severity))): "
             out += "\(DisplayText.message(finding.message)) \(paint("[\(finding.rule)]", "2"))\n"
             if let hint = finding.hint { out += "    hint: \(DisplayText.message(hint))\n" }
         }
-        if !quiet { out += summary(report, fileCount: fileCount) + "\n" }
         return out
     }
 
-    private func summary(_ report: LintReport, fileCount: Int) -> String {
+    /// The last line: counts by severity, files, what enable fixes, what was suppressed, unreadable
+    /// inputs; nothing when quiet.
+    func summaryLine(_ report: LintReport, fileCount: Int) -> String {
+        guard !quiet else { return "" }
         let reported = report.findings.filter { $0.suppression == nil }
         let counts = Severity.allCases.reversed().map { severity in
             (severity, reported.filter { $0.severity == severity }.count)
@@ -37,7 +37,7 @@ struct TextFormatter {
         let suppressed = report.findings.count - reported.count
         if suppressed > 0 { line += ", \(suppressed) suppressed" }
         if !report.errors.isEmpty { line += "; \(report.errors.count) input\(report.errors.count == 1 ? "" : "s") unreadable" }
-        return line
+        return line + "\n"
     }
 
     private func severityColour(_ severity: Severity) -> String {
