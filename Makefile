@@ -1,35 +1,54 @@
-# The README's two commands: `make run` and `make test`. Both install what is missing first.
+# The README's two commands: `make run` and `make test`. Both install what is missing first: building
+# needs only scripts/setup-build.sh (a Swift toolchain, libxml2-dev, pkg-config); `make test` (and
+# bench, stress, fuzz) run scripts/setup.sh, the test tooling, too.
 SWIFT ?= swift
 PREFIX ?= /usr/local
 SAMPLE ?= conf-samples/is-home
+# `make deb BUILD=debug` packages the debug build (runs only beside this toolchain; for trying it out).
+BUILD ?= release
 
-.PHONY: setup build run test bench release install clean
+.PHONY: setup build-setup build run test bench release install deb clean
 
 setup:
 	@scripts/setup.sh
 
-build: setup
+build-setup:
+	@scripts/setup-build.sh
+
+build: build-setup
 	$(SWIFT) build
 
 # Lints the bundled sample IS_HOME; its findings are the point, so exit status 1 is success here.
 run: build
 	@.build/debug/isconf lint $(SAMPLE); status=$$?; [ $$status -le 1 ]
 
-# The Swift tests, then the Ansible module's (Tests/ansible: real ansible-core from .venv-ansible).
+# The Swift tests, then the Ansible collection's (Tests/ansible: real ansible-core from .venv-ansible) and the
+# packaging's (Tests/packaging: the .deb, man pages and completions, made from the debug build).
 # Every import must be of a declared dependency: a layer cannot lean on what another one links.
 test: setup
 	$(SWIFT) test --explicit-target-dependency-import-check error
-	ISCONF_BIN=$$(pwd)/.build/debug/isconf .venv-ansible/bin/python -m pytest -q -p no:cacheprovider Tests/ansible
+	ISCONF_BIN=$$(pwd)/.build/debug/isconf .venv-ansible/bin/python -m pytest -q -p no:cacheprovider Tests/ansible Tests/packaging
 
-# The static-stdlib binary operators install: no Swift runtime needed on the IS server.
-release: setup
-	$(SWIFT) build -c release --static-swift-stdlib
+# The static-stdlib binary operators install: no Swift runtime needed on the IS server (and no
+# RUNPATH: nothing is loaded from beside the binary).
+release: build-setup
+	$(SWIFT) build -c release --static-swift-stdlib --disable-local-rpath
 
+# The binaries, man pages, bash/zsh/fish completions and the systemd unit (not enabled) under PREFIX.
 install: release
-	install -d $(DESTDIR)$(PREFIX)/bin
-	install -m 0755 .build/release/isconf .build/release/isconf-watch $(DESTDIR)$(PREFIX)/bin/
+	scripts/install-tree.sh .build/release "$(DESTDIR)" "$(PREFIX)"
 
-bench: release
+# dist/isconf_<version>-1_<arch>.deb from the release build, checked with lintian when it is installed.
+# BUILD=debug packages the debug build instead: quick, but it runs only beside this toolchain (its
+# RUNPATH points into it, lintian's custom-library-search-path).
+deb:
+	@scripts/setup-build.sh deb
+	@if [ "$(BUILD)" = release ]; then $(MAKE) --no-print-directory release; else $(SWIFT) build; fi
+	@deb=$$(scripts/package-deb.sh $(if $(filter debug,$(BUILD)),--debug-build) .build/$(BUILD) dist) && echo "built $$deb" && \
+	if command -v lintian >/dev/null; then lintian --fail-on error $(if $(filter debug,$(BUILD)),--suppress-tags custom-library-search-path) "$$deb"; \
+	else echo "lintian is not installed: the package was not checked"; fi
+
+bench: setup release
 	python3 bench/bench.py
 
 clean:

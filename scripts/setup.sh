@@ -1,22 +1,22 @@
 #!/usr/bin/env bash
-# Installs what building and testing isconf needs, and only what is missing (Debian/Ubuntu).
+# Installs what testing isconf needs, and only what is missing (Debian/Ubuntu): `make test` runs
+# it. What building needs is in setup-build.sh, which this runs first.
 set -euo pipefail
 
-if ! command -v swift >/dev/null 2>&1; then
-  echo "setup: swift is not on PATH; install a Swift 6 toolchain (swift.org) first" >&2
-  exit 1
-fi
+"$(dirname "$0")/setup-build.sh" deb
 
 packages=()
 need() { dpkg -s "$1" >/dev/null 2>&1 || packages+=("$1"); }
-need pkg-config
-need libxml2-dev      # the C library isconf is built on
 need libxml2-utils    # xmllint: the benchmark's reference
 need python3-jsonschema  # validates SARIF output against the 2.1.0 schema in tests
 need openssl
 need libtomcat9-java   # a real Tomcat 9 for the end-to-end proof of isconf enable (TomcatProofTests)
 need python3-jinja2    # renders WSO2's real .j2 templates for the TOML-vs-XML verdict proof (TemplateProofTests)
 need python3-venv      # python3 -m venv for .venv-ansible, where the Ansible module's tests run
+need lintian           # the Debian package of `make deb` must have no lintian errors (Tests/packaging)
+need man-db            # man -l renders the generated man pages (Tests/packaging)
+need zsh               # the generated zsh and fish completions are loaded in them (Tests/packaging)
+need fish
 command -v systemd-analyze >/dev/null 2>&1 || packages+=(systemd)  # verifies the sample unit (SystemdUnitTests)
 
 if [ ${#packages[@]} -gt 0 ]; then
@@ -44,13 +44,18 @@ if ! python3 -c 'import jinja2' >/dev/null 2>&1; then
   python3 -m pip install --quiet jinja2
 fi
 
-# The Ansible module's tests (Tests/ansible) run real ansible-core from PyPI, in a venv of its own.
+# The Ansible collection's tests (Tests/ansible) run real ansible-core from PyPI, in a venv of its own,
+# with ansible-lint for the sample playbook and role.
 venv="$(cd "$(dirname "$0")/.." && pwd)/.venv-ansible"
 if [ ! -x "$venv/bin/ansible-playbook" ] || [ ! -x "$venv/bin/pytest" ]; then
   echo "setup: creating .venv-ansible (ansible-core, pytest)"
   rm -rf "$venv"
   python3 -m venv "$venv"
   "$venv/bin/python" -m pip install --quiet --disable-pip-version-check 'ansible-core>=2.15,<2.18' pytest
+fi
+if [ ! -x "$venv/bin/ansible-lint" ]; then
+  echo "setup: installing ansible-lint into .venv-ansible"
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check 'ansible-lint>=24,<26' 'ansible-core>=2.15,<2.18'
 fi
 
 # The pre-commit hook (.pre-commit-hooks.yaml) is tested through real pre-commit from PyPI

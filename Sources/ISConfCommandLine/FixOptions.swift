@@ -16,7 +16,7 @@ public struct FixOptions: ParsableArguments {
     @Flag(name: .customLong("no-backup"), help: "Keep no backup.")
     public var noBackup = false
 
-    @Option(help: "Read client-auth values as Tomcat 7 (IS ≤ 5.8) or 9 (IS 5.9+) does, instead of deciding from the IS_HOME.")
+    @Option(help: "Read client-auth values as Tomcat 7 (IS 5.8 and older) or 9 (IS 5.9+) does, instead of deciding from the IS_HOME.")
     public var tomcat: TomcatGeneration?
 
     public init() {}

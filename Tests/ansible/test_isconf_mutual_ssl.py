@@ -1,4 +1,5 @@
-"""The Ansible module conf-samples/ansible/library/isconf_mutual_ssl.py and the sample playbook,
+"""The module isconf_mutual_ssl of the collection wso2ops.isconf (conf-samples/ansible, built and
+installed with ansible-galaxy into a temporary folder once per session) and the sample playbook,
 driven through real ansible-core (ansible-playbook, ansible, ansible-doc, ansible-inventory from
 the venv this runs in) with `-c local` against temporary copies of conf-samples/is-home.
 
@@ -6,7 +7,7 @@ Run: ISCONF_BIN=$PWD/.build/debug/isconf .venv-ansible/bin/python -m pytest -q T
 (`make test` does it after the Swift tests; scripts/setup.sh creates .venv-ansible.)
 """
 
-import importlib.util
+import importlib
 import json
 import os
 import re
@@ -21,7 +22,7 @@ REPO = Path(__file__).resolve().parents[2]
 SAMPLE_HOME = REPO / "conf-samples" / "is-home"
 SAMPLE_HOME_7_3 = REPO / "conf-samples" / "is-home-7.3"
 ANSIBLE_DIR = REPO / "conf-samples" / "ansible"
-LIBRARY = ANSIBLE_DIR / "library"
+MODULE = "wso2ops.isconf.isconf_mutual_ssl"
 PLAYBOOK = ANSIBLE_DIR / "playbook.yml"
 CALLBACKS = Path(__file__).resolve().parent / "callback_plugins"
 CATALINA = Path("repository/conf/tomcat/catalina-server.xml")
@@ -57,9 +58,29 @@ def tool(name):
     return str(path)
 
 
+def build_and_install_collection(work):
+    """`ansible-galaxy collection build` of conf-samples/ansible, then `ansible-galaxy collection
+    install` of the artifact into work/collections; returns that folder (for ANSIBLE_COLLECTIONS_PATH)."""
+    e = dict(os.environ, ANSIBLE_HOME=str(work / "ansible-home"), ANSIBLE_CONFIG=str(work / "none.cfg"))
+    built = subprocess.run([tool("ansible-galaxy"), "collection", "build", str(ANSIBLE_DIR), "--output-path", str(work)],
+                           env=e, capture_output=True, text=True, timeout=300)
+    assert built.returncode == 0, built.stdout + built.stderr
+    (artifact,) = work.glob("wso2ops-isconf-*.tar.gz")
+    collections = work / "collections"
+    installed = subprocess.run([tool("ansible-galaxy"), "collection", "install", str(artifact), "-p", str(collections)],
+                               env=e, capture_output=True, text=True, timeout=300)
+    assert installed.returncode == 0, installed.stdout + installed.stderr
+    return collections
+
+
+@pytest.fixture(scope="session")
+def collections_path(tmp_path_factory):
+    return build_and_install_collection(tmp_path_factory.mktemp("collection"))
+
+
 @pytest.fixture
-def env(tmp_path):
-    """Ansible's environment: its state in the test's folder, the module's library, no colour."""
+def env(tmp_path, collections_path):
+    """Ansible's environment: its state in the test's folder, the installed collection, no colour."""
     home = tmp_path / "ansible-home"
     home.mkdir()
     e = dict(os.environ)
@@ -70,7 +91,7 @@ def env(tmp_path):
         ANSIBLE_HOME=str(home),
         ANSIBLE_LOCAL_TEMP=str(home / "tmp"),
         ANSIBLE_REMOTE_TMP=str(home / "remote-tmp"),
-        ANSIBLE_LIBRARY=str(LIBRARY),
+        ANSIBLE_COLLECTIONS_PATH=str(collections_path),
         ANSIBLE_NOCOLOR="1",
         ANSIBLE_FORCE_COLOR="0",
         ANSIBLE_RETRY_FILES_ENABLED="0",
@@ -139,7 +160,7 @@ def one_task_playbook(tmp_path, args, name="isconf"):
         "name": "isconf_mutual_ssl",
         "hosts": "wso2is",
         "gather_facts": False,
-        "tasks": [{"name": name, "isconf_mutual_ssl": args}],
+        "tasks": [{"name": name, MODULE: args}],
     }]
     path = tmp_path / "play.yml"
     path.write_text(json.dumps(play, indent=2))  # JSON is YAML
@@ -682,10 +703,10 @@ def test_sample_playbook_trusts_a_client_certificate_with_keytool(tmp_path, env,
 
 
 def test_ad_hoc_over_the_group(tmp_path, env, isconf):
-    """`ansible wso2is -m isconf_mutual_ssl`: one line per host, as an operator runs it ad hoc."""
+    """`ansible wso2is -m wso2ops.isconf.isconf_mutual_ssl`: one line per host, as an operator runs it ad hoc."""
     kernel, enabled = make_home(tmp_path, "kernel"), make_home(tmp_path, "enabled")
     inventory = write_inventory(tmp_path, {"kernel": {"is_home": kernel}, "enabled": {"is_home": enabled}})
-    adhoc = [tool("ansible"), "wso2is", "-c", "local", "-i", str(inventory), "-o", "-m", "isconf_mutual_ssl"]
+    adhoc = [tool("ansible"), "wso2is", "-c", "local", "-i", str(inventory), "-o", "-m", MODULE]
     proc = run(adhoc + ["-a", "is_home={{ is_home }} binary=%s" % isconf, "--limit", "enabled"], env, tmp_path)
     assert proc.returncode == 0 and "enabled | CHANGED => " in proc.stdout, proc.stdout + proc.stderr
 
@@ -713,41 +734,45 @@ def test_sample_inventory_parses(tmp_path, env):
 
 
 def test_ansible_doc_renders_the_module(tmp_path, env):
-    proc = run([tool("ansible-doc"), "-M", str(LIBRARY), "isconf_mutual_ssl"], env, tmp_path)
+    proc = run([tool("ansible-doc"), MODULE], env, tmp_path)
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout
-    assert "isconf_mutual_ssl" in out
+    assert MODULE in out
     for option in ("is_home", "state", "whitelist", "username_header", "trust_client_cert", "backup", "binary", "fail_on"):
         assert re.search(r"^[-=] %s\s" % option, out, re.M), option
     assert re.search(r"^= is_home\s", out, re.M)  # "=": required
     assert "EXAMPLES" in out and "RETURN VALUES" in out
     assert proc.stderr.strip() == "", proc.stderr
 
-    proc = run([tool("ansible-doc"), "--json", "-M", str(LIBRARY), "isconf_mutual_ssl"], env, tmp_path)
+    proc = run([tool("ansible-doc"), "--json", MODULE], env, tmp_path)
     assert proc.returncode == 0, proc.stderr
-    doc = json.loads(proc.stdout)["isconf_mutual_ssl"]
+    doc = json.loads(proc.stdout)[MODULE]
     options = doc["doc"]["options"]
     assert options["is_home"]["required"] is True
+    assert options["is_home"]["aliases"] == ["path"]
     assert options["state"]["choices"] == ["enabled", "linted"]
     assert options["fail_on"]["choices"] == ["error", "warning", "note", "never"]
     assert doc["doc"]["attributes"]["check_mode"]["support"] == "full"
     assert doc["doc"]["attributes"]["diff_mode"]["support"] == "full"
-    assert {"changed", "findings", "msg", "diff"} <= set(doc["return"])
-    assert "isconf_mutual_ssl:" in doc["examples"]
+    assert {"changed", "findings", "msg", "diff", "backup_file"} <= set(doc["return"])
+    assert MODULE + ":" in doc["examples"]
 
 
-def test_module_argument_spec_matches_its_documentation(tmp_path, env):
+@pytest.mark.parametrize("name", [MODULE, "wso2ops.isconf.isconf_mutual_ssl_info"])
+def test_module_argument_spec_matches_its_documentation(tmp_path, env, collections_path, name):
     """ansible-doc shows DOCUMENTATION; the module enforces ARGUMENT_SPEC: they must agree."""
-    proc = run([tool("ansible-doc"), "--json", "-M", str(LIBRARY), "isconf_mutual_ssl"], env, tmp_path)
+    proc = run([tool("ansible-doc"), "--json", name], env, tmp_path)
     assert proc.returncode == 0, proc.stderr
-    documented = json.loads(proc.stdout)["isconf_mutual_ssl"]["doc"]["options"]
-    spec = importlib.util.spec_from_file_location("isconf_mutual_ssl", LIBRARY / "isconf_mutual_ssl.py")
-    source = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(source)
+    documented = json.loads(proc.stdout)[name]["doc"]["options"]
+    sys.path.insert(0, str(collections_path))
+    try:
+        source = importlib.import_module("ansible_collections.%s.plugins.modules.%s" % tuple(name.rsplit(".", 1)))
+    finally:
+        sys.path.remove(str(collections_path))
     assert sorted(source.ARGUMENT_SPEC) == sorted(documented)
     for name, enforced in source.ARGUMENT_SPEC.items():
         doc = documented[name]
-        for key in ("type", "choices", "elements"):
+        for key in ("type", "choices", "elements", "aliases"):
             assert enforced.get(key) == doc.get(key), (name, key)
         assert bool(enforced.get("required")) == bool(doc.get("required")), name
         assert enforced.get("default") == doc.get("default"), name

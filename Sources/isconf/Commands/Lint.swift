@@ -31,7 +31,7 @@ struct Lint: ParsableCommand {
     @Option(name: .customLong("fail-on"), help: "Exit 1 when a finding is at or above this severity: error, warning, note or never.")
     var failOn: FailOn = .error
 
-    @Option(help: "Read client-auth values as Tomcat 7 (IS ≤ 5.8) or 9 (IS 5.9+) does, instead of deciding from the IS_HOME.")
+    @Option(help: "Read client-auth values as Tomcat 7 (IS 5.8 and older) or 9 (IS 5.9+) does, instead of deciding from the IS_HOME.")
     var tomcat: TomcatGeneration?
 
     @Option(name: .customLong("is-version"),

@@ -106,7 +106,7 @@ struct TrustStoreImport: ParsableCommand {
             Opens and verifies the store with its password first; a store that does not open is never written. \
             The same certificate already in the store, under any alias, is left as it is. The new store is read \
             back and checked before it replaces the old one atomically, under a folder lock, with a backup \
-            (IS_HOME/backup/isconf/<time>/… inside an IS_HOME, else .isconf-backup/<time>/ beside the store). A \
+            (IS_HOME/backup/isconf/<time>/... inside an IS_HOME, else .isconf-backup/<time>/ beside the store). A \
             store that does not exist is created, as keytool does.
             """
     )

@@ -1,7 +1,9 @@
 #!/usr/bin/python
 # -*- coding: utf-8 -*-
 # An Ansible module over the isconf binary: enables (or lints) mutual SSL in a WSO2 Identity Server
-# home on the managed host. Python 3, standard library and ansible.module_utils.basic only.
+# home on the managed host. Python 3, standard library, ansible.module_utils.basic and the
+# collection's module_utils only.
+# MIT License (see galaxy.yml)
 
 from __future__ import absolute_import, division, print_function
 
@@ -29,7 +31,8 @@ description:
     SSLHostConfig. Comments and every other line are kept. The change takes effect at the server's
     next start.
   - With I(state=linted) it runs C(isconf lint), changes nothing, returns the findings and fails when
-    any finding is at or above I(fail_on).
+    any finding is at or above I(fail_on). M(wso2ops.isconf.isconf_mutual_ssl_info) returns the
+    findings without failing on them.
   - Check mode runs C(isconf enable --check); diff mode returns isconf's unified diff of each file
     that changes (or would change), with keystore, trust store and C(deployment.toml) passwords
     masked. The raw contents of the files, which hold passwords, are never returned.
@@ -37,9 +40,10 @@ description:
     task with isconf's own message; the IS_HOME is then left untouched.
 version_added: "0.1.0"
 author:
-  - isconf maintainers
+  - isconf maintainers (!UNKNOWN)
 requirements:
-  - the isconf binary on the managed host (C(make install), or copy the static release binary)
+  - the isconf binary on the managed host (the role M(wso2ops.isconf.install) installs it from the
+    Debian package or the release binaries)
 options:
   is_home:
     description:
@@ -47,6 +51,7 @@ options:
         or a single C(catalina-server.xml) / C(authenticators.xml), on the managed host.
     type: path
     required: true
+    aliases: [path]
   state:
     description:
       - C(enabled) makes mutual SSL enabled (C(isconf enable)).
@@ -112,6 +117,7 @@ attributes:
     support: full
   platform:
     description: Runs on the managed host, where the IS_HOME is.
+    support: full
     platforms: posix
 notes:
   - Restart the Identity Server after a change (for example from a handler); the files are read at
@@ -125,11 +131,11 @@ notes:
 
 EXAMPLES = r"""
 - name: Enable mutual SSL
-  isconf_mutual_ssl:
-    is_home: /opt/wso2is-5.10.0
+  wso2ops.isconf.isconf_mutual_ssl:
+    path: /opt/wso2is-5.10.0
 
 - name: Enable mutual SSL with a whitelist, no backups, a binary outside PATH
-  isconf_mutual_ssl:
+  wso2ops.isconf.isconf_mutual_ssl:
     is_home: /opt/wso2is-5.10.0
     whitelist:
       - 3f:2a:9c:11:5e:07:d4:b8:6c:90:1a:2b:3c:4d:5e:6f:70:81:92:a3
@@ -139,7 +145,7 @@ EXAMPLES = r"""
   notify: Restart WSO2 IS
 
 - name: Lint only; fail on warnings too
-  isconf_mutual_ssl:
+  wso2ops.isconf.isconf_mutual_ssl:
     is_home: /opt/wso2is-5.10.0
     state: linted
     fail_on: warning
@@ -239,6 +245,16 @@ files:
     backup:
       description: The backup of the original (absent when none was kept).
       type: str
+backup_file:
+  description:
+    - The backups of the files the task replaced, as Ansible's file modules return C(backup_file);
+      a list, since one task can replace several files (C(catalina-server.xml) and
+      C(authenticators.xml)). Each is also in C(files[].backup).
+  returned: when a file was replaced and I(backup=true)
+  type: list
+  elements: str
+  sample:
+    - /opt/wso2is-5.10.0/backup/isconf/20261129T003256.369Z/repository/conf/tomcat/catalina-server.xml
 diff:
   description:
     - In diff mode, one entry per changed file, with isconf's unified diff (passwords masked) in
@@ -277,12 +293,18 @@ rc:
   type: int
 """
 
-import json
 import os
 
 from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.wso2ops.isconf.plugins.module_utils.isconf import (
+    at_or_above,
+    count,
+    describe_failing,
+    lint,
+    start,
+    summary_line,
+)
 
-SEVERITY_RANK = {"note": 1, "warning": 2, "error": 3}
 NO_TRUST_STORE_SUPPORT = (
     "trust_client_cert is set, but this isconf ({binary}, {version}) has no trust-store support "
     "(isconf enable has no --trust-client-cert); upgrade isconf or import the certificate with keytool"
@@ -290,7 +312,7 @@ NO_TRUST_STORE_SUPPORT = (
 
 
 ARGUMENT_SPEC = dict(
-    is_home=dict(type="path", required=True),
+    is_home=dict(type="path", required=True, aliases=["path"]),
     state=dict(type="str", choices=["enabled", "linted"], default="enabled"),
     whitelist=dict(type="list", elements="str"),
     username_header=dict(type="str"),
@@ -300,122 +322,6 @@ ARGUMENT_SPEC = dict(
     binary=dict(type="path", default="isconf"),
     fail_on=dict(type="str", choices=["error", "warning", "note", "never"]),
 )
-
-
-def find_binary(module, binary):
-    """The binary's path, or fail: a path is checked as it is, a bare name is looked up on PATH."""
-    if os.sep in binary:
-        if os.path.isfile(binary) and os.access(binary, os.X_OK):
-            return binary
-        module.fail_json(msg="isconf binary not found or not executable: %s" % binary)
-    found = module.get_bin_path(binary, required=False)
-    if not found:
-        module.fail_json(
-            msg="isconf binary %r not found on PATH of the managed host; install isconf or set binary: to its path"
-            % binary
-        )
-    return found
-
-
-class Runner:
-    def __init__(self, module, binary):
-        self.module = module
-        self.binary = binary
-        self.last_cmd = None
-        self.last_rc = None
-        self.version = None
-
-    def run(self, args):
-        cmd = [self.binary] + args
-        self.last_cmd = cmd
-        rc, out, err = self.module.run_command(cmd, check_rc=False, environ_update={"NO_COLOR": "1"})
-        self.last_rc = rc
-        return rc, out, err
-
-    def base_result(self):
-        result = {"changed": False}
-        if self.version is not None:
-            result["isconf_version"] = self.version
-        if self.last_cmd is not None:
-            result["cmd"] = self.last_cmd
-        return result
-
-    def fail(self, msg, **extra):
-        result = self.base_result()
-        if self.last_rc:
-            result["rc"] = self.last_rc
-        result.update(extra)
-        self.module.fail_json(msg=msg, **result)
-
-    def run_json(self, args, what):
-        """Runs isconf; returns (rc, parsed JSON), or fails with isconf's own message."""
-        rc, out, err = self.run(args)
-        try:
-            data = json.loads(out)
-            if not isinstance(data, dict):
-                raise ValueError("not an object")
-        except ValueError:
-            self.fail(own_message(err, out, "isconf %s exited with status %d and printed no JSON" % (what, rc)),
-                      stderr=err, stdout=out)
-        return rc, data
-
-
-def own_message(err, out, fallback):
-    """isconf's first line of complaint (usage errors print 'Error: ...' then the usage)."""
-    for text in (err, out):
-        for line in (text or "").splitlines():
-            line = line.strip()
-            if line:
-                return line
-    return fallback
-
-
-def lint(runner, is_home, **on_failure):
-    """isconf lint's findings and summary; fails on a file it cannot read or parse (with on_failure
-    added to the result, e.g. what enable changed just before)."""
-    rc, data = runner.run_json(["lint", "--format", "json", "--fail-on", "never", "--", is_home], "lint")
-    findings = data.get("findings") or []
-    errors = ["%s: %s" % (e.get("file"), e.get("message")) for e in (data.get("errors") or [])]
-    if rc not in (0, 1) or errors:
-        # A file that cannot be read or parsed: errors, or *-malformed findings with exit status 2.
-        malformed = [location(f) + ": " + f.get("message", "") for f in findings
-                     if f.get("rule") in ("xml-malformed", "toml-malformed")]
-        problems = errors + malformed
-        runner.fail(
-            "; ".join(problems) if problems else "isconf lint failed with exit status %d" % rc,
-            errors=problems,
-            findings=findings,
-            **on_failure
-        )
-    return findings, data.get("summary") or {}
-
-
-def location(finding):
-    return "%s:%s:%s" % (finding.get("file"), finding.get("line"), finding.get("column"))
-
-
-def at_or_above(findings, fail_on):
-    if fail_on == "never":
-        return []
-    floor = SEVERITY_RANK[fail_on]
-    return [f for f in findings if SEVERITY_RANK.get(f.get("severity"), 0) >= floor]
-
-
-def describe_failing(failing, fail_on):
-    head = "%s at or above %s" % (count(len(failing), "finding"), fail_on)
-    shown = ["%s: %s: %s [%s]" % (location(f), f.get("severity"), f.get("message"), f.get("rule")) for f in failing[:5]]
-    more = "; and %d more" % (len(failing) - 5) if len(failing) > 5 else ""
-    return head + ": " + "; ".join(shown) + more
-
-
-def count(n, word):
-    return "%d %s%s" % (n, word, "" if n == 1 else "s")
-
-
-def summary_line(summary):
-    return "%s, %s, %s in %s" % (
-        count(summary.get("errors", 0), "error"), count(summary.get("warnings", 0), "warning"),
-        count(summary.get("notes", 0), "note"), count(summary.get("files", 0), "file"))
 
 
 def same_file(a, b):
@@ -478,6 +384,9 @@ def enable(module, runner, params):
 
     result.update(changed=changed, msg=msg, findings=findings, summary=summary,
                   files=[without_diff(f) for f in files])
+    backups = [f["backup"] for f in files if f.get("backup")]
+    if backups:
+        result["backup_file"] = backups
     if failing:
         result.update(msg=msg + "; " + describe_failing(failing, fail_on), failing_findings=failing)
         module.fail_json(**result)
@@ -521,13 +430,7 @@ def linted(module, runner, params):
 def main():
     module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
     params = module.params
-    runner = Runner(module, find_binary(module, params["binary"]))
-
-    rc, out, err = runner.run(["--version"])
-    if rc != 0:
-        runner.fail(own_message(err, out, "%s --version exited with status %d" % (runner.binary, rc)),
-                    stderr=err, stdout=out)
-    runner.version = out.strip()
+    runner = start(module, params["binary"])
 
     if params["state"] == "linted":
         linted(module, runner, params)
