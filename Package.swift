@@ -136,7 +136,12 @@ let package = Package(
         ),
         .testTarget(
             name: "ISConfWatchTests",
-            dependencies: ["ISConfWatch", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "ISConfWatch",
+                "ISConfDomain",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
             path: "Tests/ISConfWatchTests"
         ),
         .testTarget(
