@@ -105,9 +105,9 @@ final class StoreMetrics {
             case .readable:
                 "1 when the key store or trust store the HTTPS connector names opens with its configured password, 0 when it is missing or does not open (isconf lint says why)."
             case .serverExpiry:
-                "When the first certificate of the chain the HTTPS connector serves ends (notAfter), in seconds since the Unix epoch."
+                "The earliest end of validity (notAfter) among the certificates of the chain the HTTPS connector serves, in seconds since the Unix epoch."
             case .trustedExpiry:
-                "When a trusted certificate ends (notAfter), in seconds since the Unix epoch; the \(StoreMetrics.trustedCertificateSeriesLimit) of each trust store that end first."
+                "A trusted certificate's end of validity (notAfter), in seconds since the Unix epoch; per trust store, the \(StoreMetrics.trustedCertificateSeriesLimit) that end first."
             case .trustedEntries:
                 "Entries of the trust store that hold a certificate client certificates are verified against."
             case .whitelistEntries:
