@@ -140,7 +140,6 @@ let package = Package(
                 "ISConfWatch",
                 "ISConfDomain",
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             path: "Tests/ISConfWatchTests"
         ),

@@ -116,7 +116,7 @@ final class WatchEngine: @unchecked Sendable {
         control = (pipeEnds[0], pipeEnds[1])
         debounce = configuration.debounceMilliseconds * 1_000_000
         maximumWait = max(10 * debounce, 1_000_000_000)
-        storeMonitor = StoreMonitor(metrics: StoreMetrics(registry: metrics.registry), logger: logger,
+        storeMonitor = StoreMonitor(metrics: metrics.stores, logger: logger,
                                     tomcat: configuration.tomcat, debounce: debounce, maximumWait: maximumWait)
         for skipped in discovery.skipped { logger.notice("skipped", metadata: ["reason": "\(skipped)"]) }
         layOut(keeping: [])
