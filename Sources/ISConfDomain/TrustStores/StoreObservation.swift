@@ -2,8 +2,8 @@
 /// when the server's chain and each trusted certificate end, how many certificates it trusts. Paths,
 /// aliases and times only: no password, no key, no certificate bytes, so it is safe to export and
 /// small to keep.
-public struct StoreObservation: Sendable, Equatable {
-    public struct TrustedCertificate: Sendable, Equatable {
+public struct StoreObservation: Sendable {
+    public struct TrustedCertificate: Sendable {
         /// Lowercase, as keytool keeps aliases.
         public let alias: String
         /// The earliest end of validity of the entry's certificates (a trusted certificate has one; a
