@@ -78,6 +78,21 @@ struct StoreObservationTests {
         #expect(observations.first?.serverChainNotAfterSeconds != nil)
     }
 
+    /// A store relocated by LintOptions.storePaths is watched and read where the store rules open it.
+    @Test func relocatedStoresAreWatchedWhereTheyAreOpened() throws {
+        let home = try StoreHome(catalina: TrustStoreLintTests.legacyCatalina())
+        try home.keyPair("wso2carbon.jks", password: Self.keystorePass)
+        try home.trust("mounted.jks", try home.tools.certificate("c", cn: "c", days: 30), alias: "c", password: Self.truststorePass)
+        let target = Discovery.home(home.root)
+        let sources = try target.files.map { ($0.role, try SourceFile.read(path: $0.path)) }
+        let mounted = home.security + "/mounted.jks"
+        let options = LintOptions(storePaths: ["repository/resources/security/client-truststore.jks": mounted])
+        let context = Linter.makeContext(sources: sources, facts: target.facts, options: options)
+        #expect(context.storePaths == [home.security + "/wso2carbon.jks", mounted])
+        #expect(context.storeObservations.map(\.path) == context.storePaths)
+        #expect(context.storeObservations.last?.trustedCertificates.map(\.alias) == ["c"])
+    }
+
     @Test func whitelistEntriesFromAuthenticatorsXML() throws {
         func count(_ authenticators: String) throws -> Int? {
             let home = try StoreHome(catalina: TrustStoreLintTests.legacyCatalina(), authenticators: authenticators)

@@ -38,12 +38,13 @@ public struct StoreObservation: Sendable {
 }
 
 extension LintContext {
-    /// Where the stores of the main HTTPS connector are on disk, without opening them: the files a
-    /// watcher watches. Empty without an IS_HOME, a parsed catalina-server.xml or an HTTPS connector.
+    /// Where the stores of the main HTTPS connector are on disk (relocated as `options.storePaths`
+    /// says, like the store rules open them), without opening them: the files a watcher watches.
+    /// Empty without an IS_HOME, a parsed catalina-server.xml or an HTTPS connector.
     public var storePaths: [String] {
         guard let home = facts.root, let connector = catalina?.mainHTTPSConnector else { return [] }
         return connector.storeReferences(generation: tomcat, home: home, kernelVersion: facts.kernelVersion)
-            .compactMap(\.resolvedPath)
+            .compactMap { (options.storePaths[$0.pathBelowHome].map($0.relocated) ?? $0).resolvedPath }
     }
 
     /// The stores of the main HTTPS connector, opened as the store rules open them (through this
