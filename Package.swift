@@ -136,7 +136,11 @@ let package = Package(
         ),
         .testTarget(
             name: "ISConfWatchTests",
-            dependencies: ["ISConfWatch", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "ISConfWatch",
+                "ISConfDomain",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Tests/ISConfWatchTests"
         ),
         .testTarget(

@@ -44,6 +44,24 @@ if ! python3 -c 'import jinja2' >/dev/null 2>&1; then
   python3 -m pip install --quiet jinja2
 fi
 
+# promtool checks the daemon's /metrics and the sample alert rules, and runs their unit tests
+# (PrometheusSampleTests). Debian ships it only in the prometheus package, which would also install,
+# enable and (under systemd) start a Prometheus server; only the promtool binary is taken from the
+# package, into .build-tools/ (git-ignored), and nothing is installed.
+tools="$(cd "$(dirname "$0")/.." && pwd)/.build-tools"
+if [ ! -x "$tools/promtool" ] && ! command -v promtool >/dev/null 2>&1; then
+  echo "setup: extracting promtool from Debian's prometheus package into .build-tools/"
+  download="$(mktemp -d)"
+  chmod 0755 "$download"  # apt-get download runs as _apt where it can
+  (cd "$download" && { apt-get download -qq prometheus 2>/dev/null \
+    || { sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"; $sudo apt-get update -qq && apt-get download -qq prometheus; }; })
+  mkdir -p "$tools"
+  dpkg-deb --fsys-tarfile "$download"/prometheus_*.deb | tar -xO ./usr/bin/promtool > "$tools/promtool.partial"
+  chmod 0755 "$tools/promtool.partial"
+  mv "$tools/promtool.partial" "$tools/promtool"
+  rm -rf "$download"
+fi
+
 # The Ansible collection's tests (Tests/ansible) run real ansible-core from PyPI, in a venv of its own,
 # with ansible-lint for the sample playbook and role.
 venv="$(cd "$(dirname "$0")/.." && pwd)/.venv-ansible"

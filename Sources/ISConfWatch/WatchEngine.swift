@@ -43,6 +43,8 @@ final class WatchEngine: @unchecked Sendable {
         case file(Int, direct: Bool)
         /// deployment.toml of this target: it may have appeared or gone, which changes what is watched.
         case home(Int)
+        /// A key store or trust store of this target's HTTPS connector, or a folder on its way.
+        case stores(Int)
     }
 
     private struct Folder {
@@ -68,6 +70,7 @@ final class WatchEngine: @unchecked Sendable {
     private let metrics: WatchMetrics
     private let notifier: SystemdNotifier
     private let inotify: Inotify
+    private let storeMonitor: StoreMonitor
     private let signals: SignalDescriptor
     private let control: (read: Int32, write: Int32)
     private var lastStatus: String?
@@ -113,6 +116,8 @@ final class WatchEngine: @unchecked Sendable {
         control = (pipeEnds[0], pipeEnds[1])
         debounce = configuration.debounceMilliseconds * 1_000_000
         maximumWait = max(10 * debounce, 1_000_000_000)
+        storeMonitor = StoreMonitor(metrics: metrics.stores, logger: logger,
+                                    tomcat: configuration.tomcat, debounce: debounce, maximumWait: maximumWait)
         for skipped in discovery.skipped { logger.notice("skipped", metadata: ["reason": "\(skipped)"]) }
         layOut(keeping: [])
     }
@@ -152,10 +157,12 @@ final class WatchEngine: @unchecked Sendable {
                 nextInterval = MonotonicClock.nanoseconds() + configuration.intervalSeconds! * 1_000_000_000
             }
             runDueChecks(now: MonotonicClock.nanoseconds())
+            refreshStores(storeMonitor.takeDue(now: MonotonicClock.nanoseconds()))
             startOnChangeIfDue(now: MonotonicClock.nanoseconds())
             if stopping { break }
 
-            let deadline = [nextWatchdog, nextInterval, nextCheckDeadline(), onChangeDeadline()].compactMap { $0 }.min()
+            let deadline = [nextWatchdog, nextInterval, nextCheckDeadline(), storeMonitor.nextDeadline, onChangeDeadline()]
+                .compactMap { $0 }.min()
             wait(until: deadline)
             if reloadRequested {
                 reloadRequested = false
@@ -289,6 +296,12 @@ final class WatchEngine: @unchecked Sendable {
                 let conf = Self.withoutTrailingSlash(root) + "/repository/conf"
                 folders[conf, default: Folder()].mask |= Inotify.fileEvents
                 folders[conf, default: Folder()].interests["deployment.toml", default: []].append(.home(index))
+                for store in storeMonitor.storePaths[root] ?? [] {
+                    for step in Self.chain(of: store, root: Self.withoutTrailingSlash(root)) {
+                        folders[step.folder, default: Folder()].mask |= step.direct ? Inotify.fileEvents : Inotify.pathEvents
+                        folders[step.folder, default: Folder()].interests[step.name, default: []].append(.stores(index))
+                    }
+                }
             }
         }
         for folder in folders.keys.sorted() { watch(folder) }
@@ -375,6 +388,11 @@ final class WatchEngine: @unchecked Sendable {
                 for (index, file) in files.enumerated() where file.chain.contains(where: { paths.contains($0.folder) }) {
                     schedule(index, at: now, force: true)
                 }
+                for path in paths {
+                    for case .stores(let target) in folders[path]?.interests.values.flatMap({ $0 }) ?? [] {
+                        if let root = targets[target].facts.root { storeMonitor.schedule(home: root, at: now) }
+                    }
+                }
                 continue
             }
             for path in paths {
@@ -387,6 +405,8 @@ final class WatchEngine: @unchecked Sendable {
                         let facts = Discovery.home(root).facts
                         if (facts.deploymentToml == nil) != (targets[target].facts.deploymentToml == nil) { layoutChanged = true }
                         targets[target].facts = facts
+                    case .stores(let target):
+                        if let root = targets[target].facts.root { storeMonitor.schedule(home: root, at: now) }
                     }
                 }
             }
@@ -418,6 +438,8 @@ final class WatchEngine: @unchecked Sendable {
         for (index, check) in ready {
             pending[index] = nil
             self.check(index, reason: "change", force: check.force)
+            // A home's configuration names its stores and holds its whitelist.
+            if let root = targets[files[index].target].facts.root { storeMonitor.schedule(home: root, at: now) }
             if stopping { return }
         }
         updateStatus()
@@ -429,6 +451,34 @@ final class WatchEngine: @unchecked Sendable {
             check(index, reason: reason, force: true)
         }
         updateStatus()
+        storeMonitor.cancelScheduled()
+        let homes = targets.compactMap(\.facts.root)
+        storeMonitor.retain(homes: Set(homes))
+        refreshStores(homes)
+    }
+
+    /// Refreshes the store metrics of these IS_HOMEs with one store cache, so that homes sharing a
+    /// store open it once. A connector that now names other stores gets them watched, then read once
+    /// more, for a change made before the new watch was in place.
+    private func refreshStores(_ homes: [String]) {
+        if homes.isEmpty { return }
+        let cache = StoreCache()
+        var moved: [String] = []
+        for home in homes {
+            guard let target = targets.first(where: { $0.facts.root == home }) else { continue }
+            for store in storeMonitor.storePaths[home] ?? [] {
+                for step in Self.chain(of: store, root: Self.withoutTrailingSlash(home)) { watch(step.folder) }
+            }
+            if storeMonitor.refresh(target, cache: cache) { moved.append(home) }
+        }
+        if moved.isEmpty { return }
+        let scheduled = pending
+        relayOut()
+        pending = scheduled
+        for home in moved {
+            guard let target = targets.first(where: { $0.facts.root == home }) else { continue }
+            if storeMonitor.refresh(target, cache: cache) { storeMonitor.schedule(home: home, at: MonotonicClock.nanoseconds()) }
+        }
     }
 
     // MARK: Checking and correcting one file

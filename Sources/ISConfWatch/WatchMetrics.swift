@@ -4,6 +4,8 @@ import Prometheus
 /// `_total` on counters, base units (seconds), one label per dimension an alert would group by.
 final class WatchMetrics: Sendable {
     let registry = PrometheusCollectorRegistry()
+    /// The watched homes' stores and whitelists, rendered after the registry's metrics.
+    let stores = StoreMetrics()
     private let checks: Counter
     private let lastCheck: Gauge
 
@@ -35,7 +37,11 @@ final class WatchMetrics: Sendable {
 
     func forget(file: String) { registry.unregisterGauge(compliantGauge(file)) }
 
-    func exposition() -> [UInt8] { registry.emitToBuffer() }
+    func exposition() -> [UInt8] {
+        var buffer = registry.emitToBuffer()
+        stores.append(to: &buffer)
+        return buffer
+    }
 
     private func remediations(_ result: String) -> Counter {
         registry.makeCounter(descriptor: Self.name("remediations_total", "Corrections the daemon tried, by result."),
