@@ -87,7 +87,7 @@ def test_info_module_returns_the_findings_and_changes_nothing(tmp_path, env, isc
     result = task_results(data, "info")["node"]
     assert result["changed"] is False and not result.get("failed")
     assert sorted(f["rule"] for f in result["findings"]) == ["client-auth-want", "mutual-ssl-authenticator"]
-    assert result["summary"] == {"files": 2, "errors": 2, "warnings": 0, "notes": 0, "fixable": 2}
+    assert result["summary"] == {"files": 2, "errors": 2, "warnings": 0, "notes": 0, "fixable": 2, "suppressed": 0}
     assert result["msg"] == "2 errors, 0 warnings, 0 notes in 2 files"
     assert result["cmd"][1:3] == ["lint", "--format"]
     assert snapshot(home) == before

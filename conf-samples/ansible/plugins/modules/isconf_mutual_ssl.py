@@ -199,6 +199,11 @@ findings:
     fixable:
       description: Whether C(isconf enable) fixes it.
       type: bool
+    suppressed:
+      description:
+        - Null, or how the finding was suppressed (an C(isconf-ignore) comment, or C(ignore) in
+          C(.isconf.toml)), with C(kind) (C(inSource) or C(external)) and C(justification).
+      type: dict
   sample:
     - rule: client-auth-want
       severity: error
@@ -214,10 +219,10 @@ failing_findings:
   type: list
   elements: dict
 summary:
-  description: C(isconf lint)'s counts (files, errors, warnings, notes, fixable).
+  description: C(isconf lint)'s counts (files, errors, warnings, notes, fixable, suppressed); suppressed findings are in none of the others.
   returned: success
   type: dict
-  sample: {files: 2, errors: 0, warnings: 1, notes: 0, fixable: 0}
+  sample: {files: 2, errors: 0, warnings: 1, notes: 0, fixable: 0, suppressed: 0}
 files:
   description:
     - Per file seen by C(isconf enable) (I(state=enabled)), without the diff.

@@ -96,6 +96,11 @@ findings:
     fixable:
       description: Whether C(isconf enable) (or M(wso2ops.isconf.isconf_mutual_ssl)) fixes it.
       type: bool
+    suppressed:
+      description:
+        - Null, or how the finding was suppressed (an C(isconf-ignore) comment, or C(ignore) in
+          C(.isconf.toml)), with C(kind) (C(inSource) or C(external)) and C(justification).
+      type: dict
   sample:
     - rule: client-auth-want
       severity: error
@@ -106,10 +111,10 @@ findings:
       hint: "set clientAuth=\"want\" on the Connector (run: isconf enable)"
       fixable: true
 summary:
-  description: C(isconf lint)'s counts (files, errors, warnings, notes, fixable).
+  description: C(isconf lint)'s counts (files, errors, warnings, notes, fixable, suppressed); suppressed findings are in none of the others.
   returned: success
   type: dict
-  sample: {files: 2, errors: 2, warnings: 0, notes: 0, fixable: 2}
+  sample: {files: 2, errors: 2, warnings: 0, notes: 0, fixable: 2, suppressed: 0}
 msg:
   description: The counts in one line, or isconf's own error message.
   returned: always
