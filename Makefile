@@ -22,12 +22,13 @@ build: build-setup
 run: build
 	@.build/debug/isconf lint $(SAMPLE); status=$$?; [ $$status -le 1 ]
 
-# The Swift tests, then the Ansible collection's (Tests/ansible: real ansible-core from .venv-ansible) and the
-# packaging's (Tests/packaging: the .deb, man pages and completions, made from the debug build).
+# The Swift tests, then the Ansible collection's (Tests/ansible: real ansible-core from .venv-ansible), the
+# packaging's (Tests/packaging: the .deb, man pages and completions, made from the debug build) and the
+# benchmark package's pure parts (Tests/bench: no release binary needed).
 # Every import must be of a declared dependency: a layer cannot lean on what another one links.
 test: setup
 	$(SWIFT) test --explicit-target-dependency-import-check error
-	ISCONF_BIN=$$(pwd)/.build/debug/isconf .venv-ansible/bin/python -m pytest -q -p no:cacheprovider Tests/ansible Tests/packaging
+	ISCONF_BIN=$$(pwd)/.build/debug/isconf .venv-ansible/bin/python -m pytest -q -p no:cacheprovider Tests/ansible Tests/packaging Tests/bench
 
 # The static-stdlib binary operators install: no Swift runtime needed on the IS server (and no
 # RUNPATH: nothing is loaded from beside the binary).
