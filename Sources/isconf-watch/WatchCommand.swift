@@ -98,13 +98,13 @@ struct WatchCommand: ParsableCommand {
     }
 }
 
-enum LogFormat: String, ExpressibleByArgument, CaseIterable {
+enum LogFormat: String, ArgumentChoice {
     case text, json
 
     var handlerFormat: LineLogHandler.Format { self == .json ? .json : .text }
 }
 
-enum LogLevel: String, ExpressibleByArgument, CaseIterable {
+enum LogLevel: String, ArgumentChoice {
     case trace, debug, info, notice, warning, error, critical
 
     var level: Logger.Level { Logger.Level(rawValue: rawValue)! }

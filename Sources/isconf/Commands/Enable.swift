@@ -124,6 +124,6 @@ struct TrustOptions: ParsableArguments {
     }
 }
 
-enum EnableFormat: String, ExpressibleByArgument, CaseIterable {
+enum EnableFormat: String, ArgumentChoice {
     case text, json
 }

@@ -69,11 +69,17 @@ struct Lint: ParsableCommand {
             Terminal.write("isconf: error: \(error.displayed)\n", to: 2)
             throw ExitCode(2)
         }
-        let skippedNotes = quiet ? "" : discovery.skipped.map { "isconf: note: \($0.displayed)\n" }.joined()
+        // Loops, not `joined()`: its generic body costs a conformance scan at each start, for nothing.
+        var skippedNotes = ""
+        if !quiet { for skipped in discovery.skipped { skippedNotes += "isconf: note: \(skipped.displayed)\n" } }
         let colour = color == .always || (color == .auto && Terminal.wantsColour(fileDescriptor: 1))
         let text = TextFormatter(colour: colour, quiet: quiet, failOn: failOn.severity)
         // Text says what it passed over and could not read before it starts; JSON and SARIF carry both.
-        if format == .text { Terminal.write(skippedNotes + discovery.errors.map { "isconf: error: \($0.displayed)\n" }.joined(), to: 2) }
+        if format == .text {
+            var notes = skippedNotes
+            for error in discovery.errors { notes += "isconf: error: \(error.displayed)\n" }
+            Terminal.write(notes, to: 2)
+        }
         let stream = LintStream(text: format == .text ? text : nil, targets: discovery.targets)
         var report = Linter.lint(targets, observer: stream.observer)
         stream.finish()
@@ -134,11 +140,11 @@ struct Lint: ParsableCommand {
     }
 }
 
-enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+enum OutputFormat: String, ArgumentChoice {
     case text, json, sarif, gitlab
 }
 
-enum FailOn: String, ExpressibleByArgument, CaseIterable {
+enum FailOn: String, ArgumentChoice {
     case error, warning, note, never
 
     var severity: Severity? {
@@ -151,6 +157,6 @@ enum FailOn: String, ExpressibleByArgument, CaseIterable {
     }
 }
 
-enum ColorChoice: String, ExpressibleByArgument, CaseIterable {
+enum ColorChoice: String, ArgumentChoice {
     case auto, always, never
 }

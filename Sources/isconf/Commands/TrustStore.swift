@@ -25,7 +25,7 @@ struct TrustStore: ParsableCommand {
 }
 
 /// The store type, as keytool's -storetype takes it (any case).
-enum StoreType: String, ExpressibleByArgument, CaseIterable {
+enum StoreType: String, ArgumentChoice {
     case jks, pkcs12
 
     init?(argument: String) { self.init(rawValue: argument.lowercased()) }
