@@ -50,7 +50,7 @@ struct ByteReader {
             }
             index += width
         }
-        return String(decoding: units, as: UTF16.self)
+        return stringFromUTF16(units)
     }
 }
 
@@ -90,5 +90,26 @@ func encodeUTF16BE(_ text: String) -> [UInt8] {
 }
 
 func decodeUTF16BE(_ bytes: [UInt8]) -> String {
-    String(decoding: stride(from: 0, to: bytes.count - 1, by: 2).map { UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1]) }, as: UTF16.self)
+    stringFromUTF16(stride(from: 0, to: bytes.count - 1, by: 2).map { UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1]) })
+}
+
+/// What `String(decoding:as: UTF16.self)` gives (a lone surrogate becomes U+FFFD), decoded here
+/// because the standard library's own path is generic code that is not specialized for us: it
+/// instantiates its types at run time, each a scan of every protocol conformance in the binary.
+func stringFromUTF16(_ units: [UInt16]) -> String {
+    var scalars = String.UnicodeScalarView()
+    var index = 0
+    while index < units.count {
+        let unit = units[index]
+        index += 1
+        switch unit {
+        case 0xD800...0xDBFF where index < units.count && (0xDC00...0xDFFF).contains(units[index]):
+            let low = units[index]
+            index += 1
+            scalars.append(Unicode.Scalar(0x10000 + (UInt32(unit - 0xD800) << 10 | UInt32(low - 0xDC00))) ?? "\u{FFFD}")
+        default:
+            scalars.append(Unicode.Scalar(unit) ?? "\u{FFFD}")
+        }
+    }
+    return String(scalars)
 }

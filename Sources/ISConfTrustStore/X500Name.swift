@@ -69,21 +69,33 @@ struct X500Name: Sendable, Equatable {
 
     /// Java's X500Name.toString: relative names last to first, joined by ", "; several
     /// attributes in one relative name joined by " + ".
+    /// Built with loops: `joined(separator:)` is generic code run unspecialized, which costs a scan of
+    /// every protocol conformance in the binary the first time a run names a certificate.
     var description: String {
-        relativeNames.reversed().map { attributes in
-            attributes.map { attribute in
-                (Self.keywords[attribute.type] ?? "OID." + attribute.type.description) + "=" + Self.render(attribute.value)
-            }.joined(separator: " + ")
-        }.joined(separator: ", ")
+        var text = ""
+        for (index, attributes) in relativeNames.reversed().enumerated() {
+            if index > 0 { text += ", " }
+            for (position, attribute) in attributes.enumerated() {
+                if position > 0 { text += " + " }
+                text += (Self.keyword(for: attribute.type) ?? "OID." + attribute.type.description) + "=" + Self.render(attribute.value)
+            }
+        }
+        return text
     }
 
-    /// The keywords Java's X500Name prints; other attribute types appear as OID.<dotted>.
-    private static let keywords: [ASN1ObjectIdentifier: String] = [
-        [2, 5, 4, 3]: "CN", [2, 5, 4, 6]: "C", [2, 5, 4, 7]: "L", [2, 5, 4, 8]: "ST", [2, 5, 4, 10]: "O",
-        [2, 5, 4, 11]: "OU", [2, 5, 4, 12]: "T", [2, 5, 4, 9]: "STREET", [2, 5, 4, 4]: "SURNAME",
-        [2, 5, 4, 42]: "GIVENNAME", [2, 5, 4, 43]: "INITIALS", [2, 5, 4, 44]: "GENERATION",
-        [2, 5, 4, 46]: "DNQUALIFIER", [2, 5, 4, 5]: "SERIALNUMBER", [1, 2, 840, 113549, 1, 9, 1]: "EMAILADDRESS",
-        [0, 9, 2342, 19_200_300, 100, 1, 25]: "DC", [0, 9, 2342, 19_200_300, 100, 1, 1]: "UID",
+    /// The keyword Java's X500Name prints for an attribute type; other types appear as OID.<dotted>.
+    /// A list searched in order rather than a dictionary: a dictionary keyed by a type from another
+    /// module is instantiated at run time, at the price of a scan of every conformance in the binary.
+    private static func keyword(for type: ASN1ObjectIdentifier) -> String? {
+        keywords.first { $0.type == type }?.keyword
+    }
+
+    private static let keywords: [(type: ASN1ObjectIdentifier, keyword: String)] = [
+        ([2, 5, 4, 3], "CN"), ([2, 5, 4, 6], "C"), ([2, 5, 4, 7], "L"), ([2, 5, 4, 8], "ST"), ([2, 5, 4, 10], "O"),
+        ([2, 5, 4, 11], "OU"), ([2, 5, 4, 12], "T"), ([2, 5, 4, 9], "STREET"), ([2, 5, 4, 4], "SURNAME"),
+        ([2, 5, 4, 42], "GIVENNAME"), ([2, 5, 4, 43], "INITIALS"), ([2, 5, 4, 44], "GENERATION"),
+        ([2, 5, 4, 46], "DNQUALIFIER"), ([2, 5, 4, 5], "SERIALNUMBER"), ([1, 2, 840, 113549, 1, 9, 1], "EMAILADDRESS"),
+        ([0, 9, 2342, 19_200_300, 100, 1, 25], "DC"), ([0, 9, 2342, 19_200_300, 100, 1, 1], "UID"),
     ]
 
     /// UTF8String, PrintableString and IA5String as their text, the forms certificates use.
@@ -93,6 +105,14 @@ struct X500Name: Sendable, Equatable {
         case ASN1PrintableString.defaultIdentifier: (try? ASN1PrintableString(derEncoded: value)).map(String.init)
         case ASN1IA5String.defaultIdentifier: (try? ASN1IA5String(derEncoded: value)).map(String.init)
         default: nil
+        }
+    }
+
+    /// The characters that make Java quote a value.
+    private static func isSpecial(_ character: Character) -> Bool {
+        switch character {
+        case ",", "+", "=", "\n", "<", ">", "#", ";", "\\", "\"": true
+        default: false
         }
     }
 
@@ -111,8 +131,7 @@ struct X500Name: Sendable, Equatable {
             }
         }
         guard let text else { return "#" + Thumbprints.hex(value.encodedBytes) }
-        let special: Set<Character> = [",", "+", "=", "\n", "<", ">", "#", ";", "\\", "\""]
-        let needsQuotes = text.contains(where: special.contains) || text.hasPrefix(" ") || text.hasSuffix(" ")
+        let needsQuotes = text.contains(where: isSpecial) || text.hasPrefix(" ") || text.hasSuffix(" ")
             || text.contains("  ")
         guard needsQuotes else { return text }
         var quoted = "\""

@@ -156,15 +156,19 @@ public enum LintConfiguration {
     /// `path` from the root, with `.` and `..` taken away; relative paths start at the working directory.
     private static func absolute(_ path: String) -> String {
         let full = path.hasPrefix("/") ? path : FileSystem.join(workingDirectory(), path)
-        var parts: [Substring] = []
+        var parts: [String] = []
         for part in full.split(separator: "/") {
             switch part {
             case ".": continue
             case "..": _ = parts.popLast()
-            default: parts.append(part)
+            default: parts.append(String(part))
             }
         }
-        return "/" + parts.joined(separator: "/")
+        // Not `joined(separator:)`: its generic body, not specialized for us, costs a scan of every
+        // protocol conformance in the binary at the first lint of each start.
+        var absolute = ""
+        for part in parts { absolute += "/" + part }
+        return absolute.isEmpty ? "/" : absolute
     }
 
     private static func parent(of folder: String) -> String {

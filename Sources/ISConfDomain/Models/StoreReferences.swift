@@ -63,7 +63,7 @@ public struct StoreReference: Sendable {
             resolved += home
             rest = rest[rest.utf8.index(start, offsetBy: placeholder.utf8.count)...]
         }
-        resolved += rest
+        resolved += String(rest)  // String's own +=: appending a Substring is generic code run unspecialized
         if resolved.includes("${") { return nil }
         return path.hasPrefix("/") || path.hasPrefix(placeholder) ? resolved : FileSystem.join(home, resolved)
     }
