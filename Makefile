@@ -31,9 +31,14 @@ test: setup
 	ISCONF_BIN=$$(pwd)/.build/debug/isconf .venv-ansible/bin/python -m pytest -q -p no:cacheprovider Tests/ansible Tests/packaging Tests/bench
 
 # The static-stdlib binary operators install: no Swift runtime needed on the IS server (and no
-# RUNPATH: nothing is loaded from beside the binary).
+# RUNPATH: nothing is loaded from beside the binary). Every module, the dependencies' too, reaches
+# generic type metadata through its accessors instead of by mangled name: a mangled name is
+# demangled at run time and its requirements are checked by scanning every protocol conformance
+# record in the binary, once per type (a lint of one IS_HOME: 16.7 → 13.7 million instructions).
+RELEASE_FLAGS = -c release --static-swift-stdlib --disable-local-rpath \
+	-Xswiftc -Xfrontend -Xswiftc -disable-concrete-type-metadata-mangled-name-accessors
 release: build-setup
-	$(SWIFT) build -c release --static-swift-stdlib --disable-local-rpath
+	$(SWIFT) build $(RELEASE_FLAGS)
 
 # The binaries, man pages, bash/zsh/fish completions and the systemd unit (not enabled) under PREFIX.
 install: release
