@@ -3,6 +3,10 @@ extension Rule {
         id: "toml-certificate-table",
         severity: .warning,
         summary: "certificateVerification belongs in [transport.https.sslHostConfig.properties], not in its certificate table.",
+        catches: """
+            certificateVerification under `[transport.https.sslHostConfig.certificate.properties]`: rendered onto \
+            `<Certificate>`, the wrong element.
+            """,
         rationale: """
             Some guides set [transport.https.sslHostConfig.certificate.properties] certificateVerification = \
             "want". IS 5.9+ renders that table onto the <Certificate> element, which has no such attribute: \

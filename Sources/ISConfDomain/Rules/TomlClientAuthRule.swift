@@ -3,6 +3,10 @@ extension Rule {
         id: "toml-client-auth",
         severity: .error,
         summary: "deployment.toml must not put clientAuth in [transport.https.properties].",
+        catches: """
+            `[transport.https.properties] clientAuth`: renders a Connector attribute beside the SSLHostConfig, and \
+            the two conflict.
+            """,
         rationale: """
             Older guides set [transport.https.properties] clientAuth = "want". IS 5.9+ renders every key of that \
             table as an attribute of the HTTPS <Connector>, which the template always gives a nested \

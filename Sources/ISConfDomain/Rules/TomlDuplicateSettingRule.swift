@@ -5,6 +5,11 @@ extension Rule {
         id: "toml-duplicate-setting",
         severity: .error,
         summary: "A mutual SSL setting must be written once: as its full key or as its key-mappings shorthand, not both.",
+        catches: """
+            A setting written both as its full key and as its key-mappings shorthand: the mapper's \
+            `java.util.HashMap` order picks the winner, not the file's order; a warning when the two mean the same \
+            for mutual SSL.
+            """,
         rationale: """
             The config mapper flattens deployment.toml into dotted keys in a java.util.HashMap, then copies each \
             key-mappings.json shorthand (white_list, certificate_verification, …) onto its full key while \

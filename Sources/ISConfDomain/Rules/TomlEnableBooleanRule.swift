@@ -3,6 +3,10 @@ extension Rule {
         id: "toml-enable-boolean",
         severity: .error,
         summary: "The authenticator's enable must be the TOML boolean true, not a string.",
+        catches: """
+            `enable = "true"`: the template's `is sameas true` needs the boolean, so the authenticator is rendered \
+            disabled.
+            """,
         rationale: """
             The authenticators.xml template tests `enable is sameas true`, which only the TOML boolean true \
             passes: enable = "true" (a string, as some guides write it), "yes" or 1 all render disabled="true", \

@@ -3,6 +3,7 @@ extension Rule {
         id: "toml-mutual-ssl-authenticator",
         severity: .error,
         summary: "deployment.toml must enable the MutualSSLAuthenticator (enable = true).",
+        catches: "The authenticator is not enabled in deployment.toml (off by default from IS 5.9).",
         rationale: """
             IS 5.9+ renders MutualSSLAuthenticator into authenticators.xml with disabled="false" only when \
             [admin_console.authenticator.mutual_ssl_authenticator] enable is true; the default (kernel and IS \

@@ -3,6 +3,12 @@ extension Rule {
         id: "whitelist",
         severity: .error,
         summary: "The MutualSSLAuthenticator whitelist must be on, present, non-empty and made of thumbprints.",
+        catches: """
+            `WhiteListEnabled=true` and no `WhiteList` (the authenticator silently never starts), an empty \
+            `WhiteList` (every request rejected), entries that are not 40/64 lowercase hex digits (`*` is no \
+            wildcard); a warning when the whitelist is off (any trusted certificate can log in as anyone). While the \
+            authenticator is disabled the errors are warnings ("once enabled, …").
+            """,
         rationale: """
             A client whose certificate the trust store accepts may log in as any user it names in the UserName \
             header, without a password. WhiteListEnabled=true limits that to the certificates whose thumbprints are \
@@ -13,6 +19,7 @@ extension Rule {
             day it is switched on.
             """,
         fix: "Set WhiteListEnabled=true and WhiteList to the client certificates' thumbprints: openssl x509 -noout -fingerprint -sha256 -in client.pem, lowercased, colons removed.",
+        traits: .supersededByDeploymentToml,
         examples: [
             .triggering("whitelist off (a warning)", authenticators: Sample.authenticators(Sample.mutualSSL(parameters: """
                 <Parameter name="WhiteListEnabled">false</Parameter>
