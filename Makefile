@@ -7,7 +7,7 @@ SAMPLE ?= conf-samples/is-home
 # `make deb BUILD=debug` packages the debug build (runs only beside this toolchain; for trying it out).
 BUILD ?= release
 
-.PHONY: setup build-setup build run test bench release install deb clean
+.PHONY: setup build-setup build run test bench release install deb clean catalogue
 
 setup:
 	@scripts/setup.sh
@@ -53,6 +53,11 @@ deb:
 	@deb=$$(scripts/package-deb.sh $(if $(filter debug,$(BUILD)),--debug-build) .build/$(BUILD) dist) && echo "built $$deb" && \
 	if command -v lintian >/dev/null; then lintian --fail-on error $(if $(filter debug,$(BUILD)),--suppress-tags custom-library-search-path) "$$deb"; \
 	else echo "lintian is not installed: the package was not checked"; fi
+
+# Rewrites the README's rule catalogue (between <!-- rules:start --> and <!-- rules:end -->) with
+# `isconf rules --format markdown`, from the rules' own declarations: a CLI test fails while they differ.
+catalogue: build
+	scripts/update-catalogue.sh .build/debug/isconf README.md
 
 bench: setup release
 	python3 bench/bench.py

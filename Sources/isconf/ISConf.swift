@@ -15,9 +15,11 @@ struct ISConf: ParsableCommand {
         abstract: "Checks and enables mutual SSL in WSO2 Identity Server.",
         discussion: """
             Reads an IS_HOME's repository/conf/tomcat/catalina-server.xml and \
-            repository/conf/security/authenticators.xml, its repository/conf/deployment.toml (IS 5.9+) and \
-            the key stores its HTTPS connector names, or such files given directly. Exit codes: 0 ok, 1 findings at or above --fail-on, 2 an input could not be read or \
-            parsed, 64 usage error.
+            repository/conf/security/authenticators.xml, its repository/conf/deployment.toml (IS 5.9+, from which \
+            the server renders those two at every start) and the key stores its HTTPS connector names, or such \
+            files given directly; lint also walks a folder that is not an IS_HOME (a config repository) for \
+            IS_HOMEs and those files, deployment.toml or another *.toml with its tables. Exit codes: 0 ok, \
+            1 findings at or above --fail-on, 2 an input could not be read or parsed, 64 usage error.
             """,
         version: version,
         subcommands: [Lint.self, Enable.self, Watch.self, Rules.self, TrustStore.self]

@@ -8,8 +8,7 @@ import ISConfCore
 @Suite(.enabled(if: Corpus.available, Corpus.skipReason))
 struct DeploymentCorpusTests {
     /// These homes are built without key stores: what the store rules say of them is not the point here.
-    static let storeRules: Set<String> = [Rule.storeAccess.id, Rule.certificateExpiry.id, Rule.trustStoreEmpty.id,
-                                          Rule.whitelistThumbprint.id, Rule.defaultStorePassword.id]
+    static let storeRules = Linter.storeRules
     struct Home {
         let directory: TemporaryDirectory
         let target: LintTarget

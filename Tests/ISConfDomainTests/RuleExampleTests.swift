@@ -33,16 +33,5 @@ import Testing
             #expect(rule.examples.contains { !$0.triggers }, "\(rule.id) has no passing example")
             #expect(!rule.summary.isEmpty && !rule.rationale.isEmpty)
         }
-        #expect(Set(Linter.rules.map(\.id)).count == Linter.rules.count, "rule ids must be unique")
-    }
-
-    @Test func theIssueRulesAreAllThere() {
-        let required = ["client-auth-want", "mutual-ssl-authenticator", "whitelist", "parameter-outside-config",
-                        "priority-format", "duplicate-authenticator", "attribute-typo", "no-https-connector",
-                        "xml-malformed", "generated-by-deployment-toml", "mutual-ssl-component",
-                        "toml-certificate-verification", "toml-mutual-ssl-authenticator", "toml-enable-boolean", "toml-whitelist",
-                        "toml-client-auth", "toml-certificate-table", "toml-allowlist", "toml-value-type", "toml-malformed",
-                        "toml-defaults"]
-        #expect(required.allSatisfy { Linter.rule(id: $0) != nil })
     }
 }

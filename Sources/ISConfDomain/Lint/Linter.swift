@@ -15,12 +15,13 @@ public struct LintReport: Sendable {
 
     /// Some input could not be read or parsed: exit status 2.
     public var hasInputFailures: Bool {
-        !errors.isEmpty || findings.contains { $0.rule == Rule.xmlMalformed.id || $0.rule == Rule.tomlMalformed.id }
+        !errors.isEmpty || findings.contains { Linter.inputFailureRules.contains($0.rule) }
     }
 }
 
 public enum Linter {
-    /// Every rule, in catalogue order.
+    /// Every rule, in catalogue order: the only list of them. What sets a rule apart (the store rules, the
+    /// input-failure rules, the XML rules deployment.toml supersedes) is declared in its own file, as its traits.
     public static let rules: [Rule] = [
         .clientAuthWant, .mutualSSLAuthenticator, .whitelist, .parameterOutsideConfig, .priorityFormat,
         .duplicateAuthenticator, .attributeTypo, .noHTTPSConnector, .xmlMalformed, .generatedByDeploymentToml,
@@ -33,26 +34,23 @@ public enum Linter {
 
     public static func rule(id: String) -> Rule? { rules.first { $0.id == id } }
 
-    /// Where deployment.toml parses it decides these settings: the TOML rules report them at the key that
-    /// lasts and generated-by-deployment-toml where the XML differs, so these XML rules would only repeat
-    /// them, with a fix (`isconf enable` on the XML) that the next start undoes.
-    static let supersededByDeploymentToml: Set<String> = [Rule.clientAuthWant.id, Rule.mutualSSLAuthenticator.id, Rule.whitelist.id]
+    /// The ids of the rules that open the key stores the HTTPS connector names: off with `LintOptions.checksStores`.
+    public static let storeRules = ids(of: .opensKeyStores)
 
-    /// The rules that open the key stores the HTTPS connector names: off with `LintOptions.checksStores`.
-    public static let storeRules: Set<String> = [
-        Rule.storeAccess.id, Rule.certificateExpiry.id, Rule.trustStoreEmpty.id, Rule.whitelistThumbprint.id,
-        Rule.defaultStorePassword.id,
-    ]
+    /// The ids of the rules whose findings mean a file could not be read: never suppressed, never milder, as
+    /// they decide exit status 2.
+    public static let inputFailureRules = ids(of: .inputFailure)
 
-    /// Rules whose findings mean a file could not be read: never suppressed, never milder, as they
-    /// decide exit status 2.
-    public static let inputFailureRules: Set<String> = [Rule.xmlMalformed.id, Rule.tomlMalformed.id]
+    /// For the questions asked by a finding's rule id.
+    private static func ids(of trait: Rule.Traits) -> Set<String> {
+        Set(rules.filter { $0.traits.contains(trait) }.map(\.id))
+    }
 
     /// Whether `rule` runs on a target: not the XML rules deployment.toml decides, and not the store
     /// rules when store checks are off.
     static func runs(_ rule: Rule, in context: LintContext) -> Bool {
-        if context.deployment != nil && supersededByDeploymentToml.contains(rule.id) { return false }
-        if !context.options.checksStores && storeRules.contains(rule.id) { return false }
+        if context.deployment != nil && rule.traits.contains(.supersededByDeploymentToml) { return false }
+        if !context.options.checksStores && rule.traits.contains(.opensKeyStores) { return false }
         return true
     }
 

@@ -9,14 +9,36 @@ public struct Rule: Sendable {
     public let severity: Severity
     /// One line, for the catalogue.
     public let summary: String
+    /// What it catches, in detail: one Markdown table cell (no `|`, no line break) of the README's
+    /// catalogue, which `isconf rules --format markdown` prints.
+    public let catches: String
     /// Why it matters, in a few sentences.
     public let rationale: String
     /// What `isconf enable` does about it, or what the user must do; nil when nothing can be done automatically.
     public let fix: String?
+    /// How the linter treats the rule besides running its check, declared with the rule so that no list
+    /// kept elsewhere has to name it.
+    public let traits: Traits
     /// Built when asked for (by `isconf rules` and the tests), not at every start-up.
     public var examples: [RuleExample] { makeExamples() }
     private let makeExamples: @Sendable () -> [RuleExample]
     let check: Check
+
+    /// How the linter treats a rule besides running its check.
+    public struct Traits: OptionSet, Sendable {
+        public let rawValue: UInt8
+        public init(rawValue: UInt8) { self.rawValue = rawValue }
+
+        /// It opens the key stores the HTTPS connector names: off with `LintOptions.checksStores`, where
+        /// the stores are not beside the files.
+        public static let opensKeyStores = Traits(rawValue: 1 << 0)
+        /// Its findings mean a file could not be read: never suppressed, never milder, as they decide exit status 2.
+        public static let inputFailure = Traits(rawValue: 1 << 1)
+        /// An XML rule about settings that deployment.toml decides where it parses: the TOML rules report them
+        /// at the key that lasts and generated-by-deployment-toml where the XML differs, so this rule would only
+        /// repeat them, with a fix (`isconf enable` on the XML) that the next start undoes.
+        public static let supersededByDeploymentToml = Traits(rawValue: 1 << 2)
+    }
 
     /// What a rule looks at.
     enum Check: Sendable {
@@ -27,28 +49,30 @@ public struct Rule: Sendable {
         case findings(@Sendable (LintContext, [Finding]) -> [Finding])
     }
 
-    public init(id: String, severity: Severity, summary: String, rationale: String, fix: String?,
-                examples: @autoclosure @escaping @Sendable () -> [RuleExample],
+    public init(id: String, severity: Severity, summary: String, catches: String, rationale: String, fix: String?,
+                traits: Traits = [], examples: @autoclosure @escaping @Sendable () -> [RuleExample],
                 check: @escaping @Sendable (LintContext) -> [Finding]) {
-        self.init(id: id, severity: severity, summary: summary, rationale: rationale, fix: fix,
-                  makeExamples: examples, check: .files(check))
+        self.init(id: id, severity: severity, summary: summary, catches: catches, rationale: rationale, fix: fix,
+                  traits: traits, makeExamples: examples, check: .files(check))
     }
 
     /// A rule that judges the other rules' findings on a target.
-    init(id: String, severity: Severity, summary: String, rationale: String, fix: String?,
-         examples: @autoclosure @escaping @Sendable () -> [RuleExample],
+    init(id: String, severity: Severity, summary: String, catches: String, rationale: String, fix: String?,
+         traits: Traits = [], examples: @autoclosure @escaping @Sendable () -> [RuleExample],
          review: @escaping @Sendable (LintContext, [Finding]) -> [Finding]) {
-        self.init(id: id, severity: severity, summary: summary, rationale: rationale, fix: fix,
-                  makeExamples: examples, check: .findings(review))
+        self.init(id: id, severity: severity, summary: summary, catches: catches, rationale: rationale, fix: fix,
+                  traits: traits, makeExamples: examples, check: .findings(review))
     }
 
-    private init(id: String, severity: Severity, summary: String, rationale: String, fix: String?,
-                 makeExamples: @escaping @Sendable () -> [RuleExample], check: Check) {
+    private init(id: String, severity: Severity, summary: String, catches: String, rationale: String, fix: String?,
+                 traits: Traits, makeExamples: @escaping @Sendable () -> [RuleExample], check: Check) {
         self.id = id
         self.severity = severity
         self.summary = summary
+        self.catches = catches
         self.rationale = rationale
         self.fix = fix
+        self.traits = traits
         self.makeExamples = makeExamples
         self.check = check
     }

@@ -3,6 +3,10 @@ extension Rule {
         id: "attribute-typo",
         severity: .warning,
         summary: "Connector, SSLHostConfig and Certificate attributes must be spelled as Tomcat spells them.",
+        catches: """
+            An unknown `Connector`/`SSLHostConfig`/`Certificate` attribute close to a known one (`clientauth`, \
+            `certificateVerfication`): Tomcat ignores it.
+            """,
         rationale: "Tomcat's attribute names are case-sensitive and an unknown attribute is only logged at start-up, so `clientauth=\"want\"` or `certificateVerfication` looks right in the file and does nothing.",
         fix: "Rename the attribute to the name suggested.",
         examples: [

@@ -5,6 +5,10 @@ extension Rule {
         id: "certificate-expiry",
         severity: .error,
         summary: "The server's certificate chain and the trusted certificates must not be expired, nor expire within 30 days.",
+        catches: """
+            A certificate of the server's chain or a trusted certificate has expired (error) or expires within 30 \
+            days (warning; `[certificate-expiry] warn-days` in `.isconf.toml`).
+            """,
         rationale: """
             An expired server certificate (or one of its chain) makes clients refuse the HTTPS connection; an expired \
             certificate in the trust store no longer vouches for the client certificates issued under it, so those \
@@ -13,6 +17,7 @@ extension Rule {
             is the one Tomcat serves: the one keyAlias names, else the first private key.
             """,
         fix: "Renew the certificate and import the new one (keytool -importcert, or isconf enable --trust-client-cert for a client certificate); remove a trusted certificate no client uses any more (keytool -delete).",
+        traits: .opensKeyStores,
         examples: [
             .triggering("an expired trusted certificate", catalina: Sample.storeCatalina(),
                         facts: Sample.home([.keys(), .trust([("partner", Sample.partnerCertificate), ("old-partner", Sample.expiredCertificate)])])),

@@ -3,6 +3,14 @@ extension Rule {
         id: "client-auth-want",
         severity: .error,
         summary: "The main HTTPS connector must ask for client certificates without requiring them (clientAuth=\"want\").",
+        catches: """
+            The main HTTPS connector (the SSL connector on 9443; others, such as an X509 connector on 8443, are left \
+            alone) does not have an effective client-auth mode of want/optional. Distinct messages for a missing \
+            value, `false`/`none`, `true`/`required` (locks out browsers and mobile apps), `optionalNoCA` \
+            (certificates not checked against the trust store), values Tomcat 7 silently ignores (`need`, `Want`: it \
+            is case-sensitive) and values Tomcat 9 rejects (the connector does not start), and `clientAuth` on a \
+            Connector that also has an `SSLHostConfig`.
+            """,
         rationale: """
             Mutual SSL in WSO2 IS needs Tomcat to request a client certificate on the HTTPS connector (9443) while \
             still letting clients without one in: `want` (Tomcat 9: `optional`). Unset or `false` requests nothing; \
@@ -12,6 +20,7 @@ extension Rule {
             Connector beside it conflicts.
             """,
         fix: "isconf enable sets clientAuth=\"want\" on the Connector, or certificateVerification=\"want\" on its SSLHostConfig.",
+        traits: .supersededByDeploymentToml,
         examples: [
             .triggering("clientAuth missing", catalina: Sample.catalina(Sample.legacy(""))),
             .triggering("clientAuth=\"false\" (kernel default)", catalina: Sample.catalina(Sample.legacy("clientAuth=\"false\""))),

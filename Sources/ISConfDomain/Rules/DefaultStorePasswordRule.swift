@@ -3,6 +3,7 @@ extension Rule {
         id: "default-store-password",
         severity: .warning,
         summary: "The key store and trust store must not keep WSO2's default password.",
+        catches: "A store still opens with WSO2's default password `wso2carbon`.",
         rationale: """
             Every IS download ships its stores with the password wso2carbon, and wso2server.sh hands it to the JVM for \
             the trust store. Whoever gets a copy of a store (a backup, an image) can then read the server's private \
@@ -10,6 +11,7 @@ extension Rule {
             connector does not write (the JVM's trust store) is reported only when the store does open with it.
             """,
         fix: "Change it (keytool -storepasswd, and -keypasswd for the key), then set the new password in the connector, in wso2server.sh's -Djavax.net.ssl.trustStorePassword for the JVM's trust store, or in secure vault.",
+        traits: .opensKeyStores,
         examples: [
             .triggering("keystorePass is the default", catalina: Sample.storeCatalina(keystorePass: "wso2carbon"),
                         facts: Sample.home([.keys(), .trust([("partner", Sample.partnerCertificate)])])),

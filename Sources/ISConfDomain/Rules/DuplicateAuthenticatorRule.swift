@@ -3,6 +3,7 @@ extension Rule {
         id: "duplicate-authenticator",
         severity: .warning,
         summary: "Each authenticator must be declared once.",
+        catches: "Two authenticators with one name: only the last counts.",
         rationale: "When two <Authenticator> elements share a name, Carbon keeps the last one and drops the others without a word, so an edit to the first has no effect.",
         fix: "Delete the earlier declaration, keeping the settings you want in one.",
         examples: [

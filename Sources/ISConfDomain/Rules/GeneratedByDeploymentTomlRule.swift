@@ -6,6 +6,11 @@ extension Rule {
         id: "generated-by-deployment-toml",
         severity: .warning,
         summary: "From IS 5.9 these XML files are generated from deployment.toml: where they disagree with it, the next start undoes them.",
+        catches: """
+            IS 5.9+: the rendered XML disagrees with what deployment.toml renders \
+            (clientAuth/certificateVerification, the authenticator, its parameters): a hand edit the next start \
+            undoes, or a TOML change not yet rendered; names the key to change.
+            """,
         rationale: """
             IS 5.9+ renders catalina-server.xml and authenticators.xml from repository/conf/deployment.toml at \
             every start, and re-renders everything when a rendered file was edited by hand (unless the server runs \

@@ -3,6 +3,12 @@ extension Rule {
         id: "mutual-ssl-authenticator",
         severity: .error,
         summary: "MutualSSLAuthenticator must be declared and enabled, explicitly, in authenticators.xml.",
+        catches: """
+            `MutualSSLAuthenticator` commented out (as kernels 4.4.1+ ship it), absent (kernel 4.4.0), or \
+            `disabled="true"` (any case; the last of two declarations wins, as in Carbon). A note, fixable, when it \
+            is enabled only implicitly (no `disabled` attribute, as stock IS 5.1-5.8 ship it); a warning for values \
+            like `disabled="no"`, which Carbon reads as enabled.
+            """,
         rationale: """
             Carbon logs a client in by its certificate only through MutualSSLAuthenticator. Kernels 4.4.1+ ship it \
             commented out (a comment dressed as the element), kernel 4.4.0 lacks it, and `disabled="true"` turns it \
@@ -11,6 +17,7 @@ extension Rule {
             makes the intent visible and survives tools that add a default.
             """,
         fix: "isconf enable uncomments or adds the authenticator and sets disabled=\"false\".",
+        traits: .supersededByDeploymentToml,
         examples: [
             .triggering("commented out, as kernels ship it", authenticators: Sample.authenticators("""
                     <!--Authenticator name="MutualSSLAuthenticator" disabled="false">

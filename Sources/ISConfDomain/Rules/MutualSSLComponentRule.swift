@@ -3,6 +3,10 @@ extension Rule {
         id: "mutual-ssl-component",
         severity: .warning,
         summary: "The IS_HOME must contain the MutualSSLAuthenticator bundle for its settings to matter.",
+        catches: """
+            The plugins folder lacks `org.wso2.carbon.identity.authenticator.mutualssl_*.jar`: the authenticator \
+            settings have no effect.
+            """,
         rationale: "The authenticator ships as repository/components/plugins/org.wso2.carbon.identity.authenticator.mutualssl_*.jar (in IS since 5.1.0). Kernel-only products such as API Manager or EI may lack it; there the settings in authenticators.xml have no effect.",
         fix: "Install the identity-carbon-auth-mutual-ssl feature, or use an IS distribution that ships it.",
         examples: [

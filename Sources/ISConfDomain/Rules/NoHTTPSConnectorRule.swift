@@ -3,6 +3,7 @@ extension Rule {
         id: "no-https-connector",
         severity: .error,
         summary: "catalina-server.xml must have an HTTPS connector.",
+        catches: "No connector with `SSLEnabled=\"true\"`, `scheme=\"https\"` or an `SSLHostConfig`.",
         rationale: "Mutual SSL happens in the TLS handshake of the HTTPS connector (9443 by default). Without a connector that has SSLEnabled=\"true\", scheme=\"https\" or an SSLHostConfig there is nothing to ask for a client certificate.",
         fix: "Restore the HTTPS <Connector port=\"9443\" SSLEnabled=\"true\" scheme=\"https\" ...> from the product's catalina-server.xml.",
         examples: [

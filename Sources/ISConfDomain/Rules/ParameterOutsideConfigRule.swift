@@ -3,6 +3,7 @@ extension Rule {
         id: "parameter-outside-config",
         severity: .warning,
         summary: "An authenticator's <Parameter> must sit inside its <Config>.",
+        catches: "A `<Parameter>` directly under `<Authenticator>`, which Carbon ignores.",
         rationale: "Carbon reads an authenticator's parameters only inside <Config>; one placed directly under <Authenticator> is silently ignored, so the setting it seems to make never applies.",
         fix: "Move the <Parameter> into the authenticator's <Config> element.",
         examples: [

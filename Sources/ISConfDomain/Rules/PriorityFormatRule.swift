@@ -3,6 +3,7 @@ extension Rule {
         id: "priority-format",
         severity: .error,
         summary: "<Priority> must be a bare integer, with no spaces around it.",
+        catches: "`<Priority>` that Java's `Integer.parseInt` rejects, e.g. `<Priority> 5 </Priority>` (not trimmed).",
         rationale: "Carbon parses <Priority> with Integer.parseInt and does not trim it: `<Priority> 5 </Priority>`, `5.0` or an empty element fail, and the authenticators configuration does not load as intended.",
         fix: "Write the number alone, e.g. <Priority>5</Priority>.",
         examples: [

@@ -3,6 +3,12 @@ extension Rule {
         id: "store-access",
         severity: .error,
         summary: "The key store and trust store of the HTTPS connector must exist and open with their passwords.",
+        catches: """
+            A key or trust store the main HTTPS connector names is missing or does not open with its configured \
+            password (with the library's reason: wrong password or tampered, truncated, legacy PKCS#12…); a \
+            secure-vault password is a note (not checkable). For a Tomcat 7 connector the trust store is the JVM's \
+            (`client-truststore.jks`, as wso2server.sh sets it).
+            """,
         rationale: """
             Tomcat opens the key store (keystoreFile, or certificateKeystoreFile on the SSLHostConfig's Certificate) and \
             the trust store (truststoreFile) when the HTTPS connector starts: a missing file, a wrong password or a \
@@ -14,6 +20,7 @@ extension Rule {
             kept in secure vault (svns:secretAlias, or a $secret{alias} value) cannot be checked: a note says so.
             """,
         fix: "Point the attribute at the store, or give it the store's real password; keytool -list -keystore FILE tells whether a password opens it.",
+        traits: .opensKeyStores,
         examples: [
             .triggering("the key store is missing", catalina: Sample.storeCatalina(),
                         facts: Sample.home([.trust([("partner", Sample.partnerCertificate)])])),

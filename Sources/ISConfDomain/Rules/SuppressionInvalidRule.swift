@@ -3,6 +3,10 @@ extension Rule {
         id: "suppression-invalid",
         severity: .error,
         summary: "An isconf-ignore comment must name known rules, give a reason, and sit just before what it covers.",
+        catches: """
+            An `isconf-ignore` comment without a reason, naming no rule or an unknown one, or with nothing right \
+            after it to cover: it suppresses nothing.
+            """,
         rationale: """
             A suppression hides a finding from the report and from the exit status, so it must say why: the reason \
             is what a reviewer reads, and what SARIF and JSON carry as the justification. A comment without one, \

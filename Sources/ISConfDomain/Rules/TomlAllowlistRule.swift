@@ -3,6 +3,7 @@ extension Rule {
         id: "toml-allowlist",
         severity: .warning,
         summary: "The authenticator's whitelist is WhiteList (white_list); allowlist is read by nothing.",
+        catches: "`allowlist`, from a docs page, which nothing reads.",
         rationale: """
             A revision of WSO2's mutual SSL page sets allowlist = "" for the MutualSSLAuthenticator. Neither the \
             config mapper nor the authenticator knows that name: beside enable it is ignored, and in the .config \

@@ -3,6 +3,10 @@ extension Rule {
         id: "toml-certificate-verification",
         severity: .error,
         summary: "deployment.toml must make the HTTPS connector's certificateVerification \"want\".",
+        catches: """
+            The effective certificateVerification (key, shorthand `certificate_verification`, or the product's \
+            default, said which) is not want/optional.
+            """,
         rationale: """
             IS 5.9+ renders the HTTPS connector's <SSLHostConfig certificateVerification> from \
             [transport.https.sslHostConfig.properties] certificateVerification (shorthand: \

@@ -3,6 +3,7 @@ extension Rule {
         id: "toml-defaults",
         severity: .note,
         summary: "isconf says which defaults it assumed for what deployment.toml leaves unset.",
+        catches: "Which defaults isconf assumed for the settings deployment.toml leaves unset, and from where.",
         rationale: """
             What deployment.toml leaves unset comes from the product's default.json, which differs between \
             products and versions: IS 5.9+ defaults certificateVerification to "want", the Carbon kernel (and \

@@ -5,6 +5,11 @@ extension Rule {
         id: "toml-duplicate-setting",
         severity: .error,
         summary: "A mutual SSL setting must be written once: as its full key or as its key-mappings shorthand, not both.",
+        catches: """
+            A setting written both as its full key and as its key-mappings shorthand: the mapper's \
+            `java.util.HashMap` order picks the winner, not the file's order; a warning when the two mean the same \
+            for mutual SSL.
+            """,
         rationale: """
             The config mapper flattens deployment.toml into dotted keys in a java.util.HashMap, then copies each \
             key-mappings.json shorthand (white_list, certificate_verification, …) onto its full key while \
@@ -57,25 +62,4 @@ extension Rule {
                                        subject: "deployment.toml:" + key.rawValue)
             }
         })
-}
-
-extension DeploymentKey {
-    /// What a value means for mutual SSL, as the template and the server read it: two values with one
-    /// meaning make the same difference (e.g. "want" and "OPTIONAL").
-    func mutualSSLMeaning(of value: TOMLValue) -> String {
-        let rendered = DeploymentSetting.renderedText(of: value)
-        switch self {
-        case .certificateVerification, .connectorClientAuth:
-            return rendered.map { "\(EffectiveClientAuth.mode(of: $0, generation: .tomcat9).mode)" } ?? value.description
-        case .httpsEnabled, .authenticatorEnabled:
-            return value == .boolean(true) ? "on" : "off"
-        case .whiteListEnabled, .enableSHA256:
-            return rendered?.lowercased() == "true" ? "on" : "off"
-        case .whiteList:
-            guard let rendered else { return value.description }
-            return Set(rendered.split(separator: ",").map { $0.trimmingXMLSpace() }.filter { !$0.isEmpty }).sorted().joined(separator: ",")
-        case .authenticatorPriority, .usernameHeader:
-            return rendered ?? value.description
-        }
-    }
 }

@@ -3,6 +3,10 @@ extension Rule {
         id: "toml-https-enabled",
         severity: .error,
         summary: "[transport.https] enabled must be the TOML boolean true where the template tests it (IS 7.x).",
+        catches: """
+            `[transport.https] enabled` false or the string `"true"` where the template tests it (IS 7.x): no HTTPS \
+            connector is rendered.
+            """,
         rationale: """
             The IS 7.x catalina-server.xml template writes the HTTPS connector only when [transport.https] enabled \
             `is sameas true` (IS's default.json sets it true). false, the string "true" or any other value leaves \

@@ -3,12 +3,14 @@ extension Rule {
         id: "toml-malformed",
         severity: .error,
         summary: "deployment.toml must be valid TOML.",
+        catches: "deployment.toml is not valid TOML (line and column; exit 2).",
         rationale: """
             From IS 5.9 the config mapper parses repository/conf/deployment.toml at every start and renders \
             catalina-server.xml and authenticators.xml from it; a file it cannot parse stops the server \
             ("Error parsing deployment configuration"), and isconf cannot tell what the XML will say.
             """,
         fix: "Correct the TOML at the reported line and column.",
+        traits: .inputFailure,
         examples: [
             .triggering("an unterminated string", deploymentToml: Sample.deploymentToml("""
                 [transport.https.sslHostConfig.properties]

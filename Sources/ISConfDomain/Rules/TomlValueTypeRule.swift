@@ -5,6 +5,7 @@ extension Rule {
         id: "toml-value-type",
         severity: .error,
         summary: "deployment.toml's mutual SSL values must have the TOML type the templates and the server read.",
+        catches: "A mutual SSL value of the wrong TOML type for the template or the server.",
         rationale: """
             The templates print each value as text into the XML: an array or a table there becomes a Java \
             collection's text, not a comma-separated list or an attribute Tomcat or Carbon can read, and with \

@@ -3,6 +3,11 @@ extension Rule {
         id: "toml-whitelist",
         severity: .error,
         summary: "deployment.toml's whitelist must be on, non-empty and made of thumbprints.",
+        catches: """
+            WhiteListEnabled true with no or an empty WhiteList (the config mapper refuses to start the server: its \
+            validator has the rule from kernel 4.5.0, IS 5.9), entries that are not thumbprints; a warning when the \
+            whitelist is off.
+            """,
         rationale: """
             The MutualSSLAuthenticator logs in, without a password, any user named by a client whose certificate \
             the trust store accepts; WhiteListEnabled = true limits that to the thumbprints in WhiteList \

@@ -3,12 +3,14 @@ extension Rule {
         id: "truststore-empty",
         severity: .error,
         summary: "The trust store of the HTTPS connector must hold the certificates clients are verified against.",
+        catches: "The client trust store holds no certificate: no client can be verified.",
         rationale: """
             Tomcat accepts a client certificate only when it is in the trust store or issued under a certificate \
             there. An empty trust store verifies no client: with clientAuth="want" every client is let in without \
             a certificate, and mutual SSL can accept no one.
             """,
         fix: "Import the client certificates, or the CA that issues them: isconf enable --trust-client-cert CERT, or keytool -importcert.",
+        traits: .opensKeyStores,
         examples: [
             .triggering("an empty trust store", catalina: Sample.storeCatalina(), facts: Sample.home([.keys(), .trust([])])),
             .passing("a trusted client certificate", catalina: Sample.storeCatalina(),

@@ -3,6 +3,10 @@ extension Rule {
         id: "unused-suppression",
         severity: .note,
         summary: "An isconf-ignore comment should suppress a finding.",
+        catches: """
+            An `isconf-ignore` comment that covers no finding of a rule it names (rules that did not run are not \
+            judged).
+            """,
         rationale: """
             A suppression that hides nothing is left over from a problem since fixed, or was put in the wrong \
             place. Left alone it would silently hide the same problem if it came back. A rule that did not run \

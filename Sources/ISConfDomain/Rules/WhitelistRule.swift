@@ -3,6 +3,12 @@ extension Rule {
         id: "whitelist",
         severity: .error,
         summary: "The MutualSSLAuthenticator whitelist must be on, present, non-empty and made of thumbprints.",
+        catches: """
+            `WhiteListEnabled=true` and no `WhiteList` (the authenticator silently never starts), an empty \
+            `WhiteList` (every request rejected), entries that are not 40/64 lowercase hex digits (`*` is no \
+            wildcard); a warning when the whitelist is off (any trusted certificate can log in as anyone). While the \
+            authenticator is disabled the errors are warnings ("once enabled, …").
+            """,
         rationale: """
             A client whose certificate the trust store accepts may log in as any user it names in the UserName \
             header, without a password. WhiteListEnabled=true limits that to the certificates whose thumbprints are \
@@ -13,6 +19,7 @@ extension Rule {
             day it is switched on.
             """,
         fix: "Set WhiteListEnabled=true and WhiteList to the client certificates' thumbprints: openssl x509 -noout -fingerprint -sha256 -in client.pem, lowercased, colons removed.",
+        traits: .supersededByDeploymentToml,
         examples: [
             .triggering("whitelist off (a warning)", authenticators: Sample.authenticators(Sample.mutualSSL(parameters: """
                 <Parameter name="WhiteListEnabled">false</Parameter>
@@ -87,46 +94,5 @@ extension Rule {
                                             subject: subject + ".WhiteList[\(index)]"))
         }
         return findings
-    }
-}
-
-extension Rule {
-    /// A whitelist finding that stops every certificate login (or the server) whatever else is right:
-    /// WhiteListEnabled with no or an empty WhiteList, not one bad entry among others.
-    static func stopsMutualSSL(_ finding: Finding) -> Bool {
-        [Rule.whitelist.id, Rule.tomlWhitelist.id].contains(finding.rule) && finding.severity == .error && !finding.subject.hasSuffix("]")
-    }
-
-    /// Why `enable` writes nothing when the whitelist would still stop mutual SSL, and what to pass.
-    static func whitelistNeeded(_ blocking: Finding) -> String {
-        "enabling mutual SSL would leave it broken: \(blocking.message); pass --whitelist THUMBPRINT[,…] "
-            + "(or --trust-client-cert CERT --whitelist-this-cert) to set the WhiteList too; not changed"
-    }
-}
-
-/// "WhiteList entry N is …" for each entry that is not a thumbprint, by index; shared with the TOML rule.
-func whitelistEntryProblems(_ entries: [String]) -> [(index: Int, message: String)] {
-    entries.enumerated().filter { !isThumbprint($0.element) }.map { index, entry in
-        let shown = entry.count > 80 ? String(entry.prefix(77)) + "..." : entry
-        let problem = entry.isEmpty ? "an empty entry"
-            : entry == "*" ? "\"*\", which is not a wildcard"
-            : "\"\(shown)\", which is not a thumbprint (40 or 64 lowercase hex digits without colons)"
-        return (index, "WhiteList entry \(index + 1) is \(problem)")
-    }
-}
-
-let whitelistEntryHint = "write thumbprints as lowercase hex without colons (openssl x509 -noout -fingerprint -sha256)"
-
-func isThumbprint(_ text: String) -> Bool {
-    (text.utf8.count == 40 || text.utf8.count == 64)
-        && text.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
-}
-
-extension StringProtocol {
-    /// Trims XML whitespace only (space, tab, CR, LF), as Java's String.trim would for these values.
-    func trimmingXMLSpace() -> String {
-        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }
-        guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else { return "" }
-        return String(self[first...last])
     }
 }

@@ -3,6 +3,10 @@ extension Rule {
         id: "whitelist-thumbprint",
         severity: .error,
         summary: "WhiteList thumbprints must be of the digest the authenticator compares, and of certificates the trust store accepts.",
+        catches: """
+            A WhiteList thumbprint of the wrong digest for the installed authenticator (SHA-1 before 5.5.1, else per \
+            EnableSHA256) or of no certificate in the client trust store.
+            """,
         rationale: """
             MutualSSLAuthenticator hashes the client certificate and compares the lowercase hex with each WhiteList \
             entry. Up to version 5.5.0 (IS 7.1) it takes SHA-1; from 5.5.1 it takes SHA-256 unless EnableSHA256 is \
@@ -12,6 +16,7 @@ extension Rule {
             there.
             """,
         fix: "List the thumbprint of the digest the authenticator compares: openssl x509 -noout -fingerprint -sha256 (or -sha1) -in client.pem, lowercased, colons removed; or run isconf enable --trust-client-cert CERT --whitelist-this-cert.",
+        traits: .opensKeyStores,
         examples: [
             .triggering("a SHA-1 thumbprint while EnableSHA256=true", catalina: Sample.storeCatalina(),
                         authenticators: Sample.whitelisting(Sample.certificate(Sample.partnerCertificate).thumbprints.sha1,

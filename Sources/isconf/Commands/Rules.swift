@@ -16,22 +16,22 @@ struct Rules: ParsableCommand {
     @Argument(help: "A rule id, e.g. client-auth-want.")
     var id: String?
 
+    @Option(help: "Output format of the catalogue; markdown prints the table of the README's rule catalogue.")
+    var format: RulesFormat = .text
+
     func validate() throws {
         if let id, Linter.rule(id: id) == nil {
             throw ValidationError("unknown rule '\(id)'; run 'isconf rules' for the list")
+        }
+        if id != nil && format == .markdown {
+            throw ValidationError("--format markdown prints the whole catalogue; leave out the rule id")
         }
     }
 
     func run() throws {
         guard let id, let rule = Linter.rule(id: id) else {
-            let width = Linter.rules.map(\.id.count).max() ?? 0
-            var text = ""
-            for rule in Linter.rules {
-                let padding = String(repeating: " ", count: width - rule.id.count)
-                let severity = rule.severity.rawValue + String(repeating: " ", count: 7 - rule.severity.rawValue.count)
-                text += "\(rule.id)\(padding)  \(severity)  \(rule.summary)\n"
-            }
-            Terminal.write(text, to: 1)
+            let catalogue = RuleCatalogueFormatter(rules: Linter.rules)
+            Terminal.write(format == .markdown ? catalogue.markdown() : catalogue.text(), to: 1)
             return
         }
         var text = "\(rule.id) (\(rule.severity.rawValue))\n\n\(rule.summary)\n\n\(rule.rationale)\n"
@@ -66,4 +66,8 @@ struct Rules: ParsableCommand {
         result += example.facts.storeFiles.descriptions
         return result
     }
+}
+
+enum RulesFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, markdown
 }

@@ -5,6 +5,11 @@ extension Rule {
         id: "toml-1.0-only",
         severity: .error,
         summary: "deployment.toml must not use TOML 1.0 constructs the config mapper's TOML 0.5 parser rejects.",
+        catches: """
+            TOML 1.0 that the mapper's TOML 0.5 parser rejects (mixed-type arrays, a raw tab in a basic string, a \
+            leading zero in an exponent, quotes before a multi-line string's closing delimiter): the server does not \
+            start.
+            """,
         rationale: """
             The config mapper reads deployment.toml with cava-toml, a TOML 0.5 parser. TOML 1.0 (1.0.0-rc.1) \
             allowed what 0.5 rejects: arrays mixing value types ([1, "a"], [1, 2.0]), raw tab characters in \
