@@ -1,4 +1,5 @@
 import Foundation
+import ISConfTestSupport
 import Testing
 
 /// `isconf lint` on a config repository: deployment.toml files without their IS pack, folders walked for

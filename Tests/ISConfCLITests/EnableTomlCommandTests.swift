@@ -1,4 +1,5 @@
 import Foundation
+import ISConfTestSupport
 import Testing
 
 /// `isconf enable` on IS 5.9+ homes edits deployment.toml: WSO2's own files and small ones of our own

@@ -1,4 +1,5 @@
 import Foundation
+import ISConfTestSupport
 import Testing
 @testable import ISConfDomain
 import ISConfCore
@@ -11,7 +12,7 @@ struct DeploymentCorpusTests {
     static let storeRules: Set<String> = [Rule.storeAccess.id, Rule.certificateExpiry.id, Rule.trustStoreEmpty.id,
                                           Rule.whitelistThumbprint.id, Rule.defaultStorePassword.id]
     struct Home {
-        let directory: TemporaryDirectory
+        let directory: Scratch
         let target: LintTarget
         var toml: String { directory.path + "/repository/conf/deployment.toml" }
 
@@ -27,7 +28,7 @@ struct DeploymentCorpusTests {
     ///   - mapperData: the kernel and IS versions whose default.json, merged, the home carries; nil for none.
     static func home(toml: String, appending extra: String = "", kernel: String?, identityServer: Bool = true,
                      catalina: String, authenticators: String, mapperData: (kernel: String, product: String, validator: Bool)? = nil) throws -> Home {
-        let directory = try TemporaryDirectory()
+        let directory = try Scratch()
         let tomlText = try String(contentsOfFile: Corpus.path(toml), encoding: .utf8) + extra
         try directory.write("repository/conf/deployment.toml", tomlText)
         try directory.write("repository/conf/tomcat/catalina-server.xml", String(contentsOfFile: Corpus.path(catalina), encoding: .utf8))
