@@ -10,7 +10,6 @@ enum CLI {
 
     static let sample = packageRoot.appendingPathComponent("conf-samples/is-home").path
     static let schema = PackagePaths.shared.appendingPathComponent("schemas/sarif-schema-2.1.0.json")
-    static let corpus = URL(fileURLWithPath: Corpus.directory)
 
     struct Result {
         var status: Int32
