@@ -128,18 +128,30 @@ let package = Package(
             path: "Sources/ISConfFuzz",
             swiftSettings: [.unsafeFlags(["-parse-as-library"])]
         ),
-        .testTarget(name: "ISConfXMLTests", dependencies: ["ISConfCore", "ISConfXML"], path: "Tests/ISConfXMLTests"),
-        .testTarget(name: "ISConfTOMLTests", dependencies: ["ISConfCore", "ISConfTOML"], path: "Tests/ISConfTOMLTests"),
+        // What several test targets share: scratch folders, the shared corpus, running other programs,
+        // a seeded random generator. Linked into test bundles only.
+        .target(name: "ISConfTestSupport", path: "Tests/ISConfTestSupport"),
+        .testTarget(
+            name: "ISConfXMLTests",
+            dependencies: ["ISConfCore", "ISConfXML", "ISConfTestSupport"],
+            path: "Tests/ISConfXMLTests"
+        ),
+        .testTarget(
+            name: "ISConfTOMLTests",
+            dependencies: ["ISConfCore", "ISConfTOML", "ISConfTestSupport"],
+            path: "Tests/ISConfTOMLTests"
+        ),
         .testTarget(
             name: "ISConfTrustStoreTests",
             // swift-certificates: the reference the certificate reader is held to, in tests only.
-            dependencies: ["ISConfCore", "ISConfTrustStore", .product(name: "SwiftASN1", package: "swift-asn1"),
+            dependencies: ["ISConfCore", "ISConfTrustStore", "ISConfTestSupport",
+                           .product(name: "SwiftASN1", package: "swift-asn1"),
                            .product(name: "X509", package: "swift-certificates")],
             path: "Tests/ISConfTrustStoreTests"
         ),
         .testTarget(
             name: "ISConfDomainTests",
-            dependencies: ["ISConfCore", "ISConfXML", "ISConfTOML", "ISConfTrustStore", "ISConfDomain"],
+            dependencies: ["ISConfCore", "ISConfXML", "ISConfTOML", "ISConfTrustStore", "ISConfDomain", "ISConfTestSupport"],
             path: "Tests/ISConfDomainTests"
         ),
         .testTarget(
@@ -153,7 +165,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ISConfCLITests",
-            dependencies: ["ISConfCore", "ISConfDomain", "ISConfTrustStore"],
+            dependencies: ["ISConfCore", "ISConfDomain", "ISConfTrustStore", "ISConfTestSupport"],
             path: "Tests/ISConfCLITests"
         ),
     ]

@@ -71,39 +71,31 @@ public enum UnifiedDiff {
         var newLine: Int
     }
 
-    /// Myers' O(ND) shortest edit script.
+    /// The standard library's shortest edit script, as steps through both files: in each run of
+    /// changes the old lines go before the new ones, as `diff -u` prints them.
     static func editScript(_ a: [Line], _ b: [Line]) -> [Step] {
-        let n = a.count, m = b.count, max = n + m
-        var v = [Int](repeating: 0, count: 2 * max + 2)
-        var trace: [[Int]] = []
-        outer: for d in 0...max {
-            trace.append(v)
-            for k in stride(from: -d, through: d, by: 2) {
-                var x = (k == -d || (k != d && v[k - 1 + max] < v[k + 1 + max])) ? v[k + 1 + max] : v[k - 1 + max] + 1
-                var y = x - k
-                while x < n, y < m, a[x] == b[y] { x += 1; y += 1 }
-                v[k + max] = x
-                if x >= n, y >= m { break outer }
+        var removed = Set<Int>(), inserted = Set<Int>()
+        for change in b.difference(from: a) {
+            switch change {
+            case .remove(let offset, _, _): removed.insert(offset)
+            case .insert(let offset, _, _): inserted.insert(offset)
             }
         }
         var steps: [Step] = []
-        var x = n, y = m
-        for d in stride(from: trace.count - 1, through: 0, by: -1) {
-            let v = trace[d]
-            let k = x - y
-            let previousK = (k == -d || (k != d && v[k - 1 + max] < v[k + 1 + max])) ? k + 1 : k - 1
-            let previousX = d == 0 ? 0 : v[previousK + max]
-            let previousY = d == 0 ? 0 : previousX - previousK
-            while x > previousX, y > previousY {
-                steps.append(Step(kind: .same, oldLine: x, newLine: y))
-                x -= 1; y -= 1
+        var x = 0, y = 0
+        while x < a.count || y < b.count {
+            if removed.contains(x) {
+                steps.append(Step(kind: .deleted, oldLine: x + 1, newLine: y + 1))
+                x += 1
+            } else if inserted.contains(y) {
+                steps.append(Step(kind: .inserted, oldLine: x + 1, newLine: y + 1))
+                y += 1
+            } else {
+                steps.append(Step(kind: .same, oldLine: x + 1, newLine: y + 1))
+                x += 1
+                y += 1
             }
-            if d > 0 {
-                if x == previousX { steps.append(Step(kind: .inserted, oldLine: x + 1, newLine: y)) }
-                else { steps.append(Step(kind: .deleted, oldLine: x, newLine: y + 1)) }
-            }
-            x = previousX; y = previousY
         }
-        return steps.reversed()
+        return steps
     }
 }

@@ -137,18 +137,29 @@ struct PBES2Parameters: Sendable {
         PBES2Parameters(salt: PKCS12Crypto.randomBytes(max(salt.count, 16)), iterations: iterations, prf: prf, keyLength: keyLength,
                         iv: PKCS12Crypto.randomBytes(16))
     }
+}
 
-    /// The AlgorithmIdentifier { PBES2, PBES2-params }.
-    var encoded: [UInt8] {
+extension PBES2Parameters: DERSerializable {
+    /// The AlgorithmIdentifier { PBES2, PBES2-params }; PBKDF2's default PRF (HMAC-SHA1) is left out.
+    func serialize(into coder: inout DER.Serializer) throws {
         let cipher = PBES2Parameters.aesCBC.first { $0.value == keyLength }!.key
-        var kdf = [DERWriter.octetString(salt), DERWriter.integer(iterations), DERWriter.integer(keyLength)]
-        if prf != .sha1 { kdf.append(DERWriter.sequence([DERWriter.oid(prf.hmacOID), DERWriter.null])) }
-        return DERWriter.sequence([
-            DERWriter.oid(PBES2Parameters.oid),
-            DERWriter.sequence([
-                DERWriter.sequence([DERWriter.oid(PBES2Parameters.pbkdf2OID), DERWriter.sequence(kdf)]),
-                DERWriter.sequence([DERWriter.oid(cipher), DERWriter.octetString(iv)]),
-            ]),
-        ])
+        try coder.appendConstructedNode(identifier: .sequence) { algorithm in
+            try algorithm.serialize(PBES2Parameters.oid)
+            try algorithm.appendConstructedNode(identifier: .sequence) { parameters in
+                try parameters.appendConstructedNode(identifier: .sequence) { kdf in
+                    try kdf.serialize(PBES2Parameters.pbkdf2OID)
+                    try kdf.appendConstructedNode(identifier: .sequence) { pbkdf2 in
+                        try pbkdf2.serialize(ASN1OctetString(contentBytes: ArraySlice(salt)))
+                        try pbkdf2.serialize(iterations)
+                        try pbkdf2.serialize(keyLength)
+                        if prf != .sha1 { try pbkdf2.appendAlgorithm(prf.hmacOID) }
+                    }
+                }
+                try parameters.appendConstructedNode(identifier: .sequence) { encryptionScheme in
+                    try encryptionScheme.serialize(cipher)
+                    try encryptionScheme.serialize(ASN1OctetString(contentBytes: ArraySlice(iv)))
+                }
+            }
+        }
     }
 }

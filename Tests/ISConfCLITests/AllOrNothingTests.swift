@@ -1,4 +1,5 @@
 import Foundation
+import ISConfTestSupport
 import Testing
 
 /// Issue 17, class 9: a write failing after another file of the home was written puts that file back.

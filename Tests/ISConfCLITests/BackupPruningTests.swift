@@ -1,4 +1,5 @@
 import Foundation
+import ISConfTestSupport
 import Testing
 
 /// Issue 17, class 2: pruning touches only the run folders isconf made, never the run just written.

@@ -1,4 +1,5 @@
 import Foundation
+import ISConfTestSupport
 import Testing
 
 /// Every bad input: one clear line naming the file, exit 2, no crash, no hang, and the other inputs still reported.
@@ -147,16 +148,8 @@ import Testing
             let mode = (try FileManager.default.attributesOfItem(atPath: directory.path)[.posixPermissions] as? Int) ?? 0
             try #require(mode & 0o001 != 0, "\(directory.path) is not searchable by nobody")
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: setpriv)
-        process.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", binary, "lint", home]
-        let err = Pipe()
-        process.standardError = err
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 2)
-        #expect(stderr.contains("catalina-server.xml: permission denied"), "\(stderr)")
+        let result = try CLI.run(["--reuid=65534", "--regid=65534", "--clear-groups", binary, "lint", home], executable: setpriv)
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("catalina-server.xml: permission denied"), "\(result.stderr)")
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import ISConfDomain
+import ISConfTestSupport
 import Testing
 
 /// The formats CI systems read: GitLab Code Quality (`--format gitlab`) and SARIF's links to the rules.

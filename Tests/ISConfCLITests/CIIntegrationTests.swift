@@ -1,4 +1,5 @@
 import Foundation
+import ISConfTestSupport
 import Testing
 
 /// The CI integration files: the pre-commit hook, run by real pre-commit (from PyPI, in .venv-precommit,

@@ -1,4 +1,5 @@
 import Foundation
+import ISConfTestSupport
 import Testing
 
 /// `isconf lint` with `.isconf.toml`, `--config`, `--ignore`, `isconf-ignore` comments, `--fail-on note`,

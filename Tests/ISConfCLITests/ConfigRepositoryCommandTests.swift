@@ -1,14 +1,12 @@
 import Foundation
+import ISConfTestSupport
 import Testing
 
 /// `isconf lint` on a config repository: deployment.toml files without their IS pack, folders walked for
 /// the files isconf knows, and the product defaults assumed or named with --is-version.
 @Suite struct ConfigRepositoryCommandTests {
-    static let corpusAvailable = FileManager.default.fileExists(atPath: CLI.corpus.path)
-    static let corpusSkip: Comment = "../shared/corpus/wso2 is absent: the config-repository tests read WSO2's deployment.toml from it"
-
     static func corpus(_ name: String) throws -> String {
-        try String(contentsOfFile: CLI.corpus.appendingPathComponent(name).path, encoding: .utf8)
+        try String(contentsOfFile: Corpus.path(name), encoding: .utf8)
     }
 
     static func lines(_ text: String) -> [String] { text.split(separator: "\n").map(String.init) }
@@ -22,7 +20,7 @@ import Testing
 
     /// WSO2's stock deployment.toml has no [transport] key: IS renders certificateVerification "want" from its
     /// defaults. Without an IS pack isconf must not read it by the kernel's "false".
-    @Test(.enabled(if: corpusAvailable, corpusSkip), arguments: ["5.9.0", "7.3.0"])
+    @Test(.enabled(if: Corpus.available, Corpus.skipReason), arguments: ["5.9.0", "7.3.0"])
     func aStockDeploymentTomlAloneRaisesNoFalseError(version: String) throws {
         let scratch = try Scratch()
         let toml = try scratch.write("env/deployment.toml", try Self.corpus("deployment.toml@product-is-v\(version)"))
@@ -49,7 +47,7 @@ import Testing
 
     /// The XML the config mapper rendered beside the TOML is linted with it: one target, drift between them
     /// reported, no XML rule repeating what the TOML decides, and no store checks without an IS_HOME.
-    @Test(.enabled(if: corpusAvailable, corpusSkip))
+    @Test(.enabled(if: Corpus.available, Corpus.skipReason))
     func aDeploymentTomlWithTheXMLRenderedBesideIt() throws {
         let scratch = try Scratch()
         let toml = try scratch.write("prod/deployment.toml", try Self.corpus("deployment.toml@product-is-v7.3.0"))
@@ -80,7 +78,7 @@ import Testing
 
     /// IS 5.9.0's zip holds a static catalina-server.xml in the Tomcat 7 shape, which the first start
     /// replaces: beside its deployment.toml that is drift (a warning), not an error.
-    @Test(.enabled(if: corpusAvailable, corpusSkip))
+    @Test(.enabled(if: Corpus.available, Corpus.skipReason))
     func anIS59DeploymentTomlBesideTheZipsStaticXML() throws {
         let scratch = try Scratch()
         try scratch.write("dev/deployment.toml", try Self.corpus("deployment.toml@product-is-v5.9.0"))

@@ -1,4 +1,5 @@
 import Foundation
+import ISConfTestSupport
 import Testing
 
 /// `isconf lint` on an IS 5.9+ home: findings at deployment.toml's keys, in every format.

@@ -1,4 +1,5 @@
 import Foundation
+import ISConfTestSupport
 import Testing
 
 /// Whatever goes wrong, `enable` says so in one line, exits 2 and leaves the files as they were.

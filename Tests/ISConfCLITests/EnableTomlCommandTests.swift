@@ -1,4 +1,5 @@
 import Foundation
+import ISConfTestSupport
 import Testing
 
 /// `isconf enable` on IS 5.9+ homes edits deployment.toml: WSO2's own files and small ones of our own
@@ -108,10 +109,10 @@ struct EnableTomlCommandTests {
 
     // MARK: WSO2's own deployment.toml
 
-    @Test(.enabled(if: FileManager.default.fileExists(atPath: CLI.corpus.path), "../shared/corpus/wso2 is absent"),
+    @Test(.enabled(if: Corpus.available, Corpus.skipReason),
           arguments: [("5.9.0", Product.identityServer59), ("7.3.0", Product.identityServer73)])
     func stockDeploymentTomlGetsOnlyTheAuthenticator(version: String, product: Product) throws {
-        let toml = Self.bytes(CLI.corpus.appendingPathComponent("deployment.toml@product-is-v" + version).path)
+        let toml = Self.bytes(Corpus.path("deployment.toml@product-is-v" + version))
         try #require(!toml.isEmpty)
         let enabled = try enable(toml, product: product, expect: [.set(Self.authenticator + ["enable"], true)],
                                  added: ["", "[admin_console.authenticator.mutual_ssl_authenticator]", "enable = true"])
@@ -123,9 +124,9 @@ struct EnableTomlCommandTests {
         #expect(Self.bytes(backup) == toml, "the backup holds the original")
     }
 
-    @Test(.enabled(if: FileManager.default.fileExists(atPath: CLI.corpus.path), "../shared/corpus/wso2 is absent"))
+    @Test(.enabled(if: Corpus.available, Corpus.skipReason))
     func stockIS73WithAWhitelist() throws {
-        let toml = Self.bytes(CLI.corpus.appendingPathComponent("deployment.toml@product-is-v7.3.0").path)
+        let toml = Self.bytes(Corpus.path("deployment.toml@product-is-v7.3.0"))
         try enable(toml, ["--whitelist", "3B:8D:7F:0A:9C:1E:2D:4F:5A:6B:7C:8D:9E:0F:1A:2B:3C:4D:5E:6F", "--username-header", "X-User"],
                    expect: [.set(Self.authenticator + ["enable"], true), .set(Self.config + ["UsernameHeader"], "X-User"),
                             .set(Self.config + ["WhiteListEnabled"], true), .set(Self.config + ["WhiteList"], Self.thumbprint)],

@@ -1,4 +1,5 @@
 import Foundation
+import ISConfTestSupport
 import Testing
 
 /// conf-samples/kubernetes/isconf-sidecar.yaml runs the installed commands; with no cluster here, the
@@ -51,10 +52,7 @@ enum KubernetesSample {
 
     static let pythonYAML: Bool = (try? CLI.run(["-c", "import yaml"], executable: python))?.status == 0
 
-    static var python: String {
-        (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":")
-            .map { "\($0)/python3" }.first { FileManager.default.isExecutableFile(atPath: $0) } ?? "/usr/bin/python3"
-    }
+    static var python: String { ExternalProgram.which("python3") ?? "/usr/bin/python3" }
 
     /// Each container's (init containers too) command, by container name.
     static func commands() throws -> [String: [String]] {

@@ -1,4 +1,5 @@
 import Foundation
+import ISConfTestSupport
 import Testing
 
 /// Issue 17, class 8: text output escapes control characters and cuts long values.

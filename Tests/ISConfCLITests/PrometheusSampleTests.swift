@@ -1,4 +1,5 @@
 import Foundation
+import ISConfTestSupport
 import Testing
 
 /// conf-samples/prometheus (alert rules and their unit tests) and conf-samples/grafana (the dashboard)
@@ -180,27 +181,8 @@ enum Promtool {
 
     /// Runs promtool with `input` on its standard input.
     static func run(_ arguments: [String], input: String = "") throws -> CLI.Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path!)
-        process.arguments = arguments
-        let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = stderr
-        try process.run()
-        let writer = Thread {
-            stdin.fileHandleForWriting.write(Data(input.utf8))
-            try? stdin.fileHandleForWriting.close()
-        }
-        writer.start()
-        nonisolated(unsafe) var errData = Data()
-        let errReader = Thread { errData = stderr.fileHandleForReading.readDataToEndOfFile() }
-        errReader.start()
-        let outData = stdout.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        while !errReader.isFinished || !writer.isFinished { usleep(1000) }
-        return CLI.Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                          stderr: String(decoding: errData, as: UTF8.self))
+        let result = try ExternalProgram.run(path!, arguments, input: Array(input.utf8))
+        return CLI.Result(status: result.status, stdout: result.stdout, stderr: result.stderr)
     }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import ISConfDomain
+import ISConfTestSupport
 import Testing
 import ISConfDomain
 
@@ -17,16 +18,8 @@ import ISConfDomain
             errors = sorted(jsonschema.Draft7Validator(schema).iter_errors(log), key=str)
             print("\\n".join(e.message for e in errors[:5]) or "valid")
             """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script, CLI.schema.path, file]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let result = try ExternalProgram.run("/usr/bin/env", ["python3", "-c", script, CLI.schema.path, file])
+        return (result.stdout + result.stderr).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     @Test(.enabled(if: schemaAvailable, "../shared/schemas/sarif-schema-2.1.0.json is absent"))

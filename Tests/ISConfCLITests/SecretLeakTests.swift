@@ -1,4 +1,5 @@
 import Foundation
+import ISConfTestSupport
 import Testing
 
 /// Issue 17, class 3: no byte of a password in a diff, whatever the layout, nor in a parse error.

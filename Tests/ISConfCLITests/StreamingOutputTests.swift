@@ -1,4 +1,5 @@
 import Foundation
+import ISConfTestSupport
 import Testing
 
 /// A long run prints each target's findings as soon as it and all before it are done, in the same order

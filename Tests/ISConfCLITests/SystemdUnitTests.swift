@@ -1,4 +1,5 @@
 import Foundation
+import ISConfTestSupport
 import Testing
 
 /// The sample unit in conf-samples/systemd must load cleanly on this machine's systemd. Unknown keys,
@@ -30,10 +31,7 @@ struct SystemdUnitTests {
 
 enum SystemdAnalyze {
     /// systemd-analyze from PATH, if any.
-    static let path: String? = {
-        let directories = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":")
-        return directories.map { "\($0)/systemd-analyze" }.first { FileManager.default.isExecutableFile(atPath: $0) }
-    }()
+    static let path = ExternalProgram.which("systemd-analyze")
 
     struct Verdict {
         var status: Int32

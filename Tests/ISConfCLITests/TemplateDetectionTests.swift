@@ -1,4 +1,5 @@
 import Foundation
+import ISConfTestSupport
 import Testing
 
 /// Issue 17, class 5: a file given directly is a template only when it does not parse as XML;

@@ -1,4 +1,5 @@
 import Foundation
+import ISConfTestSupport
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -93,7 +94,8 @@ final class TomcatProof {
     /// and without Jasper and WebSocket it starts in under a second.
     static let jars = ["catalina", "coyote", "util", "util-scan", "juli", "api", "servlet-api", "jni",
                        "annotations-api", "jaspic-api", "el-api"].map { "/usr/share/java/tomcat9-\($0).jar" }
-    static let java = tool("java"), keytool = tool("keytool"), openssl = tool("openssl"), timeout = tool("timeout")
+    static let java = ExternalProgram.which("java"), keytool = ExternalProgram.which("keytool"), openssl = ExternalProgram.which("openssl"),
+               timeout = ExternalProgram.which("timeout")
 
     /// What is missing to run the proof, if anything.
     static let missing: [String] = {
@@ -261,11 +263,6 @@ final class TomcatProof {
             throw ProofError("\(executable) \(arguments.first ?? "") failed (\(result.status)):\n\(result.stdout)\(result.stderr)")
         }
         return result
-    }
-
-    static func tool(_ name: String) -> String? {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        return path.split(separator: ":").map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
     /// A port nothing listens on now: bind port 0 on 127.0.0.1 and ask which one the kernel gave.

@@ -1,5 +1,6 @@
 import Foundation
 import ISConfDomain
+import ISConfTestSupport
 import ISConfTrustStore
 import ISConfCore
 import Testing

@@ -1,4 +1,5 @@
 import Foundation
+import ISConfTestSupport
 import Testing
 
 /// Issue 17, classes 6 and 7: a replaced IS_HOME is watched again; numeric options are range-checked.

@@ -1,4 +1,5 @@
 import Foundation
+import ISConfTestSupport
 import Testing
 @testable import ISConfDomain
 import ISConfCore
@@ -9,11 +10,11 @@ import ISConfXML
 @Suite struct ConfigRepositoryTests {
     static let renderedCatalina = "<Server><Service><Connector port=\"9443\" SSLEnabled=\"true\"><SSLHostConfig certificateVerification=\"want\"/></Connector></Service></Server>\n"
 
-    func relative(_ path: String, to directory: TemporaryDirectory) -> String {
+    func relative(_ path: String, to directory: Scratch) -> String {
         String(path.dropFirst(directory.path.count + 1))
     }
 
-    func describe(_ targets: [LintTarget], in directory: TemporaryDirectory) -> [String] {
+    func describe(_ targets: [LintTarget], in directory: Scratch) -> [String] {
         targets.map { target in
             if let root = target.facts.root { return "home " + relative(root, to: directory) }
             let files = [target.facts.deploymentToml].compactMap { $0 } + target.files.map(\.path)
@@ -22,7 +23,7 @@ import ISConfXML
     }
 
     @Test func aWalkFindsTheKnownFilesInNameOrderAndGroupsAFoldersFiles() throws {
-        let directory = try TemporaryDirectory()
+        let directory = try Scratch()
         try directory.write("b/deployment.toml", "[server]\n")
         try directory.write("b/catalina-server.xml", Self.renderedCatalina)
         try directory.write("b/authenticators.xml", DiscoveryTests.minimalAuthenticators)
@@ -51,7 +52,7 @@ import ISConfXML
     }
 
     @Test func filesGivenTogetherFromOneFolderAreOneTargetAndALoneTomlIsToldOfTheXMLBesideIt() throws {
-        let directory = try TemporaryDirectory()
+        let directory = try Scratch()
         let toml = try directory.write("prod/deployment.toml", "[server]\n")
         let catalina = try directory.write("prod/catalina-server.xml", Self.renderedCatalina)
         let other = try directory.write("dev/catalina-server.xml", Self.renderedCatalina)
@@ -66,7 +67,7 @@ import ISConfXML
     }
 
     @Test func aTemplatedDeploymentTomlIsSkippedAndADeepFolderNamed() throws {
-        let directory = try TemporaryDirectory()
+        let directory = try Scratch()
         let template = try directory.write("chart/confs/deployment.toml", "{% if mutual_ssl %}\n[admin_console]\n{% endif %}\n")
         let broken = try directory.write("conf/deployment.toml", "[server\n")
         var deep = "deep"

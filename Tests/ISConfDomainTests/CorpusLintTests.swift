@@ -1,4 +1,5 @@
 import Foundation
+import ISConfTestSupport
 import Testing
 @testable import ISConfDomain
 import ISConfCore
@@ -70,7 +71,7 @@ struct CorpusLintTests {
 
     /// No false alarms: every real file parses, and its attributes are all names Tomcat knows.
     @Test func everyWellFormedCorpusFileParsesWithoutTypos() throws {
-        let names = try FileManager.default.contentsOfDirectory(atPath: Corpus.directory.path)
+        let names = try FileManager.default.contentsOfDirectory(atPath: Corpus.directory)
             .filter { $0.hasPrefix("catalina-server.xml@") || $0.hasPrefix("authenticators.xml@") }
         #expect(names.count >= 18)
         for name in names {

@@ -1,4 +1,5 @@
 import Foundation
+import ISConfTestSupport
 import Testing
 @testable import ISConfDomain
 import ISConfCore
@@ -10,7 +11,7 @@ struct DeploymentCorpusTests {
     /// These homes are built without key stores: what the store rules say of them is not the point here.
     static let storeRules = Linter.storeRules
     struct Home {
-        let directory: TemporaryDirectory
+        let directory: Scratch
         let target: LintTarget
         var toml: String { directory.path + "/repository/conf/deployment.toml" }
 
@@ -26,7 +27,7 @@ struct DeploymentCorpusTests {
     ///   - mapperData: the kernel and IS versions whose default.json, merged, the home carries; nil for none.
     static func home(toml: String, appending extra: String = "", kernel: String?, identityServer: Bool = true,
                      catalina: String, authenticators: String, mapperData: (kernel: String, product: String, validator: Bool)? = nil) throws -> Home {
-        let directory = try TemporaryDirectory()
+        let directory = try Scratch()
         let tomlText = try String(contentsOfFile: Corpus.path(toml), encoding: .utf8) + extra
         try directory.write("repository/conf/deployment.toml", tomlText)
         try directory.write("repository/conf/tomcat/catalina-server.xml", String(contentsOfFile: Corpus.path(catalina), encoding: .utf8))

@@ -1,4 +1,5 @@
 import Foundation
+import ISConfTestSupport
 import Testing
 @testable import ISConfDomain
 import ISConfTOML
@@ -60,7 +61,7 @@ import ISConfCore
     }
 
     @Test func discoveryRecordsTheMapperFilesOfAnIS59Home() throws {
-        let home = try TemporaryDirectory()
+        let home = try Scratch()
         try home.write("repository/conf/tomcat/catalina-server.xml", "<Server/>")
         try home.write("repository/resources/conf/default.json", "{}")
         try home.write("repository/resources/conf/validator.json", "{}")
@@ -105,7 +106,7 @@ struct DeploymentMapperCorpusTests {
     }
 
     @Test func aHomesOwnFilesWin() throws {
-        let home = try TemporaryDirectory()
+        let home = try Scratch()
         let files = try Self.writeMapperData(kernel: "4.12.34", product: "7.3.0", into: home)
         // The facts would pick the kernel table; the home's merged default.json says "want".
         let data = MapperData.load(files, facts: HomeFacts(root: home.path, kernelVersion: "4.12.34", hasMutualSSLComponent: false))
@@ -120,7 +121,7 @@ struct DeploymentMapperCorpusTests {
     }
 
     @Test func aBrokenFileFallsBackToTheTableWithANote() throws {
-        let home = try TemporaryDirectory()
+        let home = try Scratch()
         var files = try Self.writeMapperData(kernel: "4.12.34", product: "7.3.0", into: home)
         files.defaults = try home.write("repository/resources/conf/default.json", "{\"a\": }")
         let data = MapperData.load(files, facts: HomeFacts(root: home.path, kernelVersion: "4.12.34", hasMutualSSLComponent: true))
@@ -130,7 +131,7 @@ struct DeploymentMapperCorpusTests {
 
     /// repository/resources/conf as an IS pack has it: the kernel's default.json with the product's merged
     /// over it (what wso2-maven-json-merge-plugin does at build time), key-mappings.json and validator.json.
-    static func writeMapperData(kernel: String, product: String?, into home: TemporaryDirectory) throws -> MapperFiles {
+    static func writeMapperData(kernel: String, product: String?, into home: Scratch) throws -> MapperFiles {
         func object(_ name: String) throws -> [String: Any] {
             try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: Corpus.path(name)))) as! [String: Any]
         }

@@ -1,3 +1,4 @@
+import ISConfTestSupport
 import Testing
 @testable import ISConfDomain
 
@@ -5,7 +6,7 @@ import Testing
     static let minimalServer = "<Server><Service><Connector port=\"9443\" SSLEnabled=\"true\" clientAuth=\"want\"/></Service></Server>\n"
     static let minimalAuthenticators = "<Authenticators><Authenticator name=\"MutualSSLAuthenticator\" disabled=\"false\"/></Authenticators>\n"
 
-    func makeHome(in directory: TemporaryDirectory, _ name: String, toml: Bool = false, plugins: [String]? = nil) throws {
+    func makeHome(in directory: Scratch, _ name: String, toml: Bool = false, plugins: [String]? = nil) throws {
         try directory.write("\(name)/repository/conf/tomcat/catalina-server.xml", Self.minimalServer)
         try directory.write("\(name)/repository/conf/security/authenticators.xml", Self.minimalAuthenticators)
         if toml { try directory.write("\(name)/repository/conf/deployment.toml", "[server]\n") }
@@ -13,7 +14,7 @@ import Testing
     }
 
     @Test func readsFactsFromTheLayout() throws {
-        let directory = try TemporaryDirectory()
+        let directory = try Scratch()
         try makeHome(in: directory, "is", toml: true, plugins: ["org.wso2.carbon.core_4.5.1.jar", "other_1.0.jar"])
         let result = Discovery.discover([directory.path + "/is"])
         let target = try #require(result.targets.first)
@@ -31,7 +32,7 @@ import Testing
     }
 
     @Test func findsHomesInAFolderInNameOrder() throws {
-        let directory = try TemporaryDirectory()
+        let directory = try Scratch()
         for name in ["b", "a", "group/c"] { try makeHome(in: directory, name) }
         try directory.write("notes.txt", "not a home")
         let result = Discovery.discover([directory.path])
@@ -41,7 +42,7 @@ import Testing
     }
 
     @Test func recognisesSingleFilesByRootElement() throws {
-        let directory = try TemporaryDirectory()
+        let directory = try Scratch()
         let server = try directory.write("renamed-server.xml", "<?xml version='1.0'?>\n<!-- c -->\n" + Self.minimalServer)
         let auth = try directory.write("x.xml", Self.minimalAuthenticators)
         let other = try directory.write("web.xml", "<web-app/>")
@@ -52,7 +53,7 @@ import Testing
     }
 
     @Test func reportsPathsThatAreNotThere() throws {
-        let directory = try TemporaryDirectory()
+        let directory = try Scratch()
         let result = Discovery.discover([directory.path + "/missing", directory.path])
         #expect(result.errors.count == 2)
         #expect(result.errors[0].message == "no such file or directory")
@@ -60,7 +61,7 @@ import Testing
     }
 
     @Test func lintsManyHomesInParallelInAStableOrder() throws {
-        let directory = try TemporaryDirectory()
+        let directory = try Scratch()
         for index in 0..<40 { try makeHome(in: directory, String(format: "home%02d", index)) }
         try directory.write("home07/repository/conf/tomcat/catalina-server.xml", Self.minimalServer.replacingOccurrences(of: "want", with: "false"))
         let targets = Discovery.discover([directory.path]).targets

@@ -1,4 +1,5 @@
 import Foundation
+import ISConfTestSupport
 import Testing
 import ISConfCore
 import ISConfDomain
@@ -6,7 +7,7 @@ import ISConfDomain
 /// `.isconf.toml`: where it is found, what each key does, and the one-line errors of a bad one.
 @Suite struct LintConfigurationTests {
     @Test func everyKeyIsRead() throws {
-        let folder = try TemporaryDirectory()
+        let folder = try Scratch()
         let path = try folder.write("repo/.isconf.toml", """
             is-version = "7.3.0"
             ignore = ["default-store-password", "whitelist"]
@@ -40,7 +41,7 @@ import ISConfDomain
     }
 
     @Test func anEmptyFileKeepsTheDefaults() throws {
-        let folder = try TemporaryDirectory()
+        let folder = try Scratch()
         let options = try LintConfiguration.load(try folder.write(".isconf.toml", "# nothing yet\n[severity]\n"))
         #expect(options.checksStores && options.ignoredRules.isEmpty && options.severities.isEmpty && options.isVersion == nil)
         #expect(options.expiryWarningDays == LintOptions.defaultExpiryWarningDays)
@@ -75,7 +76,7 @@ import ISConfDomain
     @Test("bad configuration", arguments: badFiles.indices)
     func badConfigurationsAreOneLineErrorsWithTheirPosition(index: Int) throws {
         let (text, position, words) = Self.badFiles[index]
-        let folder = try TemporaryDirectory()
+        let folder = try Scratch()
         let path = try folder.write(".isconf.toml", text)
         do {
             _ = try LintConfiguration.load(path)
@@ -89,7 +90,7 @@ import ISConfDomain
     }
 
     @Test func foundUpwardsUpToTheRepositoryRoot() throws {
-        let folder = try TemporaryDirectory()
+        let folder = try Scratch()
         try FileManager.default.createDirectory(atPath: folder.path + "/repo/.git", withIntermediateDirectories: true)
         try folder.write("repo/.isconf.toml", "")
         try folder.write("repo/fleet/prod/.isconf.toml", "")

@@ -1,4 +1,5 @@
 import Foundation
+import ISConfTestSupport
 import Testing
 @testable import ISConfDomain
 import ISConfCore
@@ -107,7 +108,7 @@ struct CorpusRemediationTests {
 
     /// Every real file either gets fixed (verified, compliant, stable) or is already compliant.
     @Test func everyCorpusFileCanBeEnabled() throws {
-        let names = try FileManager.default.contentsOfDirectory(atPath: Corpus.directory.path)
+        let names = try FileManager.default.contentsOfDirectory(atPath: Corpus.directory)
             .filter { $0.hasPrefix("catalina-server.xml@") || $0.hasPrefix("authenticators.xml@") }
         for name in names {
             let role: ConfigRole = name.hasPrefix("catalina") ? .catalinaServer : .authenticators
@@ -270,16 +271,9 @@ struct CorpusRemediationTests {
           arguments: [("a\nb\nc\nd\ne\nf\ng\nh\ni\nj\nk\nl\n", "a\nb\nC\nd\ne\nf\ng\nh\ni\nj\nK\nl\n"),
                       ("one\ntwo\n", "one\nzwei\ndrei\n"), ("x\n", "x\ny"), ("", "new\n"), ("1\n2\n3\n", "2\n3\n4\n")])
     func unifiedDiffMatchesGNUDiff(old: String, new: String) throws {
-        let directory = try TemporaryDirectory()
+        let directory = try Scratch()
         let a = try directory.write("a", old), b = try directory.write("b", new)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/diff")
-        process.arguments = ["-u", "--label", "a/f", "--label", "b/f", a, b]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let expected = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        let expected = try ExternalProgram.run("/usr/bin/diff", ["-u", "--label", "a/f", "--label", "b/f", a, b]).stdout
         #expect(UnifiedDiff.make(old: Array(old.utf8), new: Array(new.utf8), oldName: "a/f", newName: "b/f") == expected)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import ISConfTestSupport
 import Testing
 @testable import ISConfDomain
 import ISConfCore
@@ -9,8 +10,7 @@ import ISConfCore
 /// mutual SSL settings, for IS 5.9.0 and 7.3.0, in one run; each variant's TOML is linted as an IS home of
 /// that version, and its rendered XML as the files given directly with --tomcat 9.
 @Suite struct TemplateProofTests {
-    static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("render/render_templates.py").path
+    static let script = PackagePaths.root.appendingPathComponent("Tests/render/render_templates.py").path
     static let pythonReady: Bool = (try? python(["-c", "import jinja2, tomllib"]).status) == 0
 
     /// What a verdict is about; each rule (TOML or XML) speaks to one of them.
@@ -31,7 +31,7 @@ import ISConfCore
     @Test(.enabled(if: Corpus.available, Corpus.skipReason),
           .enabled(if: pythonReady, "python3 with jinja2 and tomllib is not installed (scripts/setup.sh installs python3-jinja2)"))
     func theVerdictOnTheTOMLIsTheVerdictOnTheXMLItRenders() throws {
-        let run = try Self.python([Self.script, Corpus.directory.path])
+        let run = try Self.python([Self.script, Corpus.directory])
         try #require(run.status == 0, "render_templates.py failed: \(run.stderr)")
         let variants = try JSONDecoder().decode([Variant].self, from: run.stdout)
         // Only the rules a verdict is made of: the store rules would open files for nothing, 9,600 times.
@@ -79,17 +79,7 @@ import ISConfCore
     }
 
     static func python(_ arguments: [String]) throws -> (status: Int32, stdout: Data, stderr: String) {
-        let scratch = try TemporaryDirectory()
-        let errorPath = try scratch.write("stderr", "")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3"] + arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errorPath))
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, data, (try? String(contentsOfFile: errorPath, encoding: .utf8)) ?? "")
+        let result = try ExternalProgram.run("/usr/bin/env", ["python3"] + arguments)
+        return (result.status, result.standardOutput, result.stderr)
     }
 }

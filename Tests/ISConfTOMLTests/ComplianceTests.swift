@@ -1,6 +1,7 @@
 import Foundation
 @testable import ISConfTOML
 import ISConfCore
+import ISConfTestSupport
 import Testing
 
 /// TOML's official compliance suite (toml-lang/toml-test, the files listed for TOML 1.0.0, read from
@@ -68,10 +69,8 @@ struct ComplianceTests {
 }
 
 enum TOMLTestSuite {
-    /// This file is <root>/Tests/ISConfTOMLTests/ComplianceTests.swift; the suite lives beside the package.
-    static let directory = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("../shared/toml-test").standardizedFileURL.path
+    /// TOML's own test suite, beside the package like the corpus.
+    static let directory = PackagePaths.shared.appendingPathComponent("toml-test").path
     static let available = FileManager.default.fileExists(atPath: directory + "/files-toml-1.0.0")
     static let skipReason: Comment = "../shared/toml-test is absent: the compliance tests need TOML's test suite beside the package"
 

@@ -1,5 +1,6 @@
 import ISConfTOML
 import ISConfCore
+import ISConfTestSupport
 import Testing
 
 /// The real deployment.toml files of IS 5.9.0 and 7.3.0.

@@ -1,6 +1,7 @@
 import Foundation
 @testable import ISConfTOML
 import ISConfCore
+import ISConfTestSupport
 import Testing
 
 /// isconf's decoder against Python's tomllib, an independent TOML 1.0 decoder, over thousands of
@@ -59,22 +60,6 @@ struct DifferentialTests {
         // The mix must exercise both sides, or the comparison proves little.
         #expect(bothAccept > 500 && bothRefuse > 500)
     }
-}
-
-/// Deterministic pseudo-random numbers (SplitMix64), so a failure replays.
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
 }
 
 enum Mutator {

@@ -1,5 +1,6 @@
 import ISConfTOML
 import ISConfCore
+import ISConfTestSupport
 import Testing
 
 /// The lines an edit took out and put in: everything before and after them is byte-identical.

@@ -4,20 +4,13 @@
 import Foundation
 import ISConfTOML
 import ISConfCore
+import ISConfTestSupport
 import Testing
 
-enum Corpus {
-    /// This file is <root>/Tests/ISConfTOMLTests/Support.swift; the corpus lives beside the package.
-    static let directory = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("../shared/corpus/wso2").standardizedFileURL.path
-    static let available = FileManager.default.fileExists(atPath: directory)
-    static let skipReason: Comment = "../shared/corpus/wso2 is absent: corpus tests need the shared WSO2 files beside the package"
+extension Corpus {
     static let deploymentTomls = ["deployment.toml@product-is-v5.9.0", "deployment.toml@product-is-v7.3.0"]
 
-    static func source(_ name: String) throws -> SourceFile {
-        try SourceFile.read(path: directory + "/" + name)
-    }
+    static func source(_ name: String) throws -> SourceFile { try SourceFile.read(path: path(name)) }
 }
 
 func document(_ text: String, path: String = "test.toml") throws -> TOMLDocument {
@@ -106,23 +99,9 @@ def tagged(v):
     }
 
     private static func run(_ bytes: [UInt8], script: String = script) throws -> Data {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script]
-        let input = Pipe(), output = Pipe(), errors = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        input.fileHandleForWriting.write(Data(bytes))
-        try input.fileHandleForWriting.close()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        let messages = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw Failure(description: "tomllib: " + String(decoding: messages, as: UTF8.self))
-        }
-        return data
+        let result = try ExternalProgram.run("/usr/bin/env", ["python3", "-c", script], input: bytes)
+        guard result.status == 0 else { throw Failure(description: "tomllib: " + result.stderr) }
+        return result.standardOutput
     }
 
     private static func value(_ json: Any) throws(Failure) -> TOMLValue {

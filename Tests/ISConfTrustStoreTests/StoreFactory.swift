@@ -1,61 +1,26 @@
 import Foundation
+import ISConfTestSupport
 import Testing
 @testable import ISConfTrustStore
 
 /// Makes key stores at test time with the real keytool (Java 17) and openssl, in a folder removed
 /// when the test is done with it.
 final class StoreFactory {
-    static let keytool = which("keytool")
-    static let openssl = which("openssl")
+    static let keytool = ExternalProgram.which("keytool")
+    static let openssl = ExternalProgram.which("openssl")
     static let keytoolMissing: Comment = "keytool (Java 17) is not installed: trust store tests need it to make and check stores"
     static let password = "Sekrit-Pass1"
 
-    let directory: URL
-    var path: String { directory.path }
+    let scratch: Scratch
+    var path: String { scratch.path }
 
-    init() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("isconf-ts-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    }
+    init() throws { scratch = try Scratch() }
 
-    deinit { try? FileManager.default.removeItem(at: directory) }
-
-    func file(_ name: String) -> String { directory.appendingPathComponent(name).path }
-
-    static func which(_ tool: String) -> String? {
-        for folder in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin").split(separator: ":") {
-            let candidate = "\(folder)/\(tool)"
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-        }
-        return nil
-    }
-
-    struct Output {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
+    func file(_ name: String) -> String { scratch.file(name) }
 
     @discardableResult
-    static func run(_ executable: String, _ arguments: [String], input: String? = nil) throws -> Output {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe(), inp = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = inp
-        try process.run()
-        if let input { inp.fileHandleForWriting.write(Data(input.utf8)) }
-        try inp.fileHandleForWriting.close()
-        nonisolated(unsafe) var errData = Data()
-        let reader = Thread { errData = err.fileHandleForReading.readDataToEndOfFile() }
-        reader.start()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        while !reader.isFinished { usleep(1000) }
-        return Output(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                      stderr: String(decoding: errData, as: UTF8.self))
+    static func run(_ executable: String, _ arguments: [String], input: String? = nil) throws -> ExternalProgram.Result {
+        try ExternalProgram.run(executable, arguments, input: input.map { Array($0.utf8) })
     }
 
     /// Runs keytool and requires success.

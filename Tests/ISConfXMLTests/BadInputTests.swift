@@ -1,5 +1,6 @@
 import Foundation
 import ISConfCore
+import ISConfTestSupport
 import ISConfXML
 import Testing
 
@@ -95,7 +96,7 @@ struct BadInputTests {
 
     @Test("binary junk, NUL bytes included, never crashes and is always refused")
     func binaryJunk() {
-        var generator = SeededBytes(state: 0x15C0_4F00)
+        var generator = SplitMix64(seed: 0x15C0_4F00)
         for round in 0..<300 {
             var bytes = generator.bytes(Int(generator.next() % 600) + 1)
             bytes[bytes.count / 2] = 0

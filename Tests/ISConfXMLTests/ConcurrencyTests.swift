@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import ISConfTestSupport
 import ISConfXML
 import Testing
 
@@ -23,7 +24,7 @@ struct ConcurrencyTests {
     @Test("concurrent parses equal sequential ones, for documents and for errors")
     func concurrentParsesMatchSequential() throws {
         var inputs = try fixtureNames.map { NamedInput(name: $0, bytes: try fixture($0)) }
-        if corpusAvailable { inputs += try corpusXMLCandidates() }
+        if Corpus.available { inputs += try corpusXMLCandidates() }
         inputs += [
             NamedInput(name: "mismatch.xml", bytes: utf8("<a>\n<b>\n</a>")),
             NamedInput(name: "doctype.xml", bytes: utf8("<!DOCTYPE r>\n<r/>")),

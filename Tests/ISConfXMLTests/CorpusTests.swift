@@ -1,4 +1,5 @@
 import ISConfCore
+import ISConfTestSupport
 import ISConfXML
 import Testing
 
@@ -6,7 +7,7 @@ import Testing
 @Suite("Corpus")
 struct CorpusTests {
     @Test("every well-formed corpus file: spans match the bytes and libxml2's own reading",
-          .enabled(if: corpusAvailable, corpusAbsentMessage))
+          .enabled(if: Corpus.available, Corpus.skipReason))
     func corpusSpansMatchReference() throws {
         let inputs = try corpusXMLCandidates()
         var compared: [String] = []
@@ -35,9 +36,9 @@ struct CorpusTests {
     }
 
     @Test("corpus facts isconf relies on: Latin-1 declarations, the commented-out MutualSSLAuthenticator",
-          .enabled(if: corpusAvailable, corpusAbsentMessage))
+          .enabled(if: Corpus.available, Corpus.skipReason))
     func corpusFacts() throws {
-        let bytes = try readBytes(TestPaths.corpus + "/authenticators.xml@carbon-kernel-v4.4.32")
+        let bytes = try readBytes(Corpus.path("authenticators.xml@carbon-kernel-v4.4.32"))
         let document = try parse(bytes, path: "authenticators.xml")
         #expect(document.encoding == .iso88591)
         #expect(!document.hasBOM)

@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import ISConfCore
+import ISConfTestSupport
 import Testing
 
 #if canImport(Glibc)
