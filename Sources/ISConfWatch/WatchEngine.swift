@@ -98,7 +98,7 @@ final class WatchEngine: @unchecked Sendable {
         let discovery = Discovery.discover(configuration.paths)
         if let error = discovery.errors.first { throw error }
         if discovery.targets.isEmpty {
-            throw InputError(path: configuration.paths.joined(separator: " "), message: "nothing to watch")
+            throw InputError(path: configuration.paths.joined(separator: " "), .noConfiguration, "nothing to watch")
         }
         self.configuration = configuration
         self.logger = logger
@@ -108,7 +108,7 @@ final class WatchEngine: @unchecked Sendable {
         self.signals = signals
         inotify = try Inotify()
         var pipeEnds: [Int32] = [0, 0]
-        if pipe(&pipeEnds) != 0 { throw InputError(path: "pipe", message: describeErrno(errno)) }
+        if pipe(&pipeEnds) != 0 { throw InputError.system(errno, path: "pipe") }
         for end in pipeEnds {
             _ = fcntl(end, F_SETFD, FD_CLOEXEC)
             _ = fcntl(end, F_SETFL, O_NONBLOCK)

@@ -219,7 +219,7 @@ public enum Enabler {
     static func planStore(_ trust: ClientCertificateTrust, target: LintTarget, request: EnableRequest,
                           plans: [FilePlan]) throws(InputError) -> TrustStoreImportPlan {
         guard let path = target.files.first(where: { $0.role == .catalinaServer })?.path else {
-            throw InputError(path: target.files.first?.path ?? "?", message: "--trust-client-cert needs an IS_HOME, to find the trust store its connector uses")
+            throw InputError(path: target.files.first?.path ?? "?", .invalidArgument, "--trust-client-cert needs an IS_HOME, to find the trust store its connector uses")
         }
         let planned = plans.first { $0.role == .catalinaServer }?.original
         let catalina = if let planned { planned } else { try SourceFile.read(path: path) }
@@ -258,7 +258,7 @@ public enum Enabler {
             plan = try planAgain()
             if !plan.changed { return nil }
         }
-        throw InputError(path: plan.path, message: "kept changing while isconf was writing it (\(attempts) tries); not changed")
+        throw InputError(path: plan.path, .changedMeanwhile, "kept changing while isconf was writing it (\(attempts) tries); not changed")
     }
 
     private static func saveBackup(_ original: SourceFile, name: String, mode: mode_t, target: LintTarget, policy: BackupPolicy,
