@@ -28,7 +28,7 @@ public struct FixOptions: ParsableArguments {
 
     public func enableOptions() throws(InputError) -> EnableOptions {
         if let usernameHeader, !EnableOptions.validHeaderName(usernameHeader) {
-            throw InputError(path: "--username-header", message: "\"\(usernameHeader)\" is not an HTTP header name")
+            throw InputError(path: "--username-header", .invalidArgument, "\"\(usernameHeader)\" is not an HTTP header name")
         }
         return EnableOptions(whitelist: try whitelist.map { text throws(InputError) in try EnableOptions.parseWhitelist(text) },
                              usernameHeader: usernameHeader)

@@ -16,7 +16,7 @@ public enum SafeWriter {
 
     /// Follows symlinks, so that a linked file is edited at its target and the link stays a link.
     public static func resolve(_ path: String) throws(InputError) -> String {
-        guard let resolved = realpath(path, nil) else { throw InputError(path: path, message: describeErrno(errno)) }
+        guard let resolved = realpath(path, nil) else { throw InputError.system(errno, path: path) }
         defer { free(resolved) }
         return String(cString: resolved)
     }
@@ -27,13 +27,13 @@ public enum SafeWriter {
                                             _ body: () throws(InputError) -> T) throws(InputError) -> T {
         let directory = parent(of: path)
         let fd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if fd < 0 { throw InputError(path: directory, message: describeErrno(errno)) }
+        if fd < 0 { throw InputError.system(errno, path: directory) }
         defer { close(fd) }
         var waited = 0
         while flock(fd, LOCK_EX | LOCK_NB) != 0 {
-            guard errno == EWOULDBLOCK || errno == EINTR else { throw InputError(path: directory, message: "cannot lock: \(describeErrno(errno))") }
+            guard errno == EWOULDBLOCK || errno == EINTR else { throw InputError.system(errno, path: directory, doing: "cannot lock") }
             guard waited < timeoutSeconds * 100 else {
-                throw InputError(path: directory, message: "another isconf has held the lock on this folder for \(timeoutSeconds) s; try again")
+                throw InputError(path: directory, .changedMeanwhile, "another isconf has held the lock on this folder for \(timeoutSeconds) s; try again")
             }
             usleep(10_000)
             waited += 1
@@ -47,13 +47,13 @@ public enum SafeWriter {
     @discardableResult
     public static func checkReplaceable(_ path: String) throws(InputError) -> stat {
         var info = stat()
-        guard stat(path, &info) == 0 else { throw InputError(path: path, message: describeErrno(errno)) }
-        guard info.st_mode & S_IFMT == S_IFREG else { throw InputError(path: path, message: "is not a regular file") }
+        guard stat(path, &info) == 0 else { throw InputError.system(errno, path: path) }
+        guard info.st_mode & S_IFMT == S_IFREG else { throw InputError(path: path, .notARegularFile(isDirectory: false)) }
         if info.st_mode & 0o222 == 0 || (geteuid() != 0 && access(path, W_OK) != 0) {
-            throw InputError(path: path, message: "is read-only (mode \(String(info.st_mode & 0o7777, radix: 8))); not changed")
+            throw InputError(path: path, .readOnly(mode: UInt32(info.st_mode & 0o7777)), consequence: .notChanged)
         }
         if geteuid() != 0, access(parent(of: path), W_OK | X_OK) != 0 {
-            throw InputError(path: path, message: "its folder is not writable: \(describeErrno(errno)); not changed")
+            throw InputError.system(errno, path: path, doing: "its folder is not writable", consequence: .notChanged)
         }
         return info
     }
@@ -107,7 +107,7 @@ public enum SafeWriter {
             }
             guard error == EINVAL || error == ENOSYS || error == EOPNOTSUPP else {
                 unlink(temporary)
-                throw InputError(path: path, message: "cannot replace it: \(describeErrno(error)); not changed")
+                throw InputError.system(error, path: path, doing: "cannot replace it", consequence: .notChanged)
             }
             // No exchange on this file system: compare once more, as late as possible, then rename over.
             guard (try? SourceFile.read(path: path).bytes) == expected else {
@@ -117,7 +117,7 @@ public enum SafeWriter {
             if rename(temporary, path) != 0 {
                 let renameError = errno
                 unlink(temporary)
-                throw InputError(path: path, message: "cannot replace it: \(describeErrno(renameError)); not changed")
+                throw InputError.system(renameError, path: path, doing: "cannot replace it", consequence: .notChanged)
             }
         }
         syncDirectory(directory)
@@ -130,7 +130,7 @@ public enum SafeWriter {
     public static func writeNew(_ path: String, _ bytes: [UInt8], mode: mode_t) throws(InputError) {
         var existing = stat()
         if lstat(path, &existing) == 0 {
-            throw InputError(path: path, message: "\(describeKind(existing)) is already there; not written")
+            throw InputError(path: path, .alreadyExists, "\(describeKind(existing)) is already there", consequence: .notWritten)
         }
         let temporary = path + ".isconf-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).tmp"
         let (fd, named) = try durableFile(in: parent(of: path), bytes, mode: mode, owner: nil, fallbackName: temporary, path: path)
@@ -140,7 +140,7 @@ public enum SafeWriter {
             let linked = link(temporary, path) == 0
             let error = errno
             unlink(temporary)
-            if !linked { throw InputError(path: path, message: "cannot write: \(describeErrno(error))") }
+            if !linked { throw InputError.system(error, path: path, doing: "cannot write") }
         } else {
             try giveName(fd, path, path: path)
         }
@@ -154,17 +154,17 @@ public enum SafeWriter {
                                    protected: (device: UInt64, inode: UInt64)?) throws(InputError) {
         var existing = stat()
         guard lstat(path, &existing) == 0 else {
-            guard errno == ENOENT else { throw InputError(path: path, message: describeErrno(errno)) }
+            guard errno == ENOENT else { throw InputError.system(errno, path: path) }
             return try writeNew(path, bytes, mode: mode)
         }
         if let protected, UInt64(existing.st_dev) == protected.device, UInt64(existing.st_ino) == protected.inode {
-            throw InputError(path: path, message: "is the key store being read; not written")
+            throw InputError(path: path, .alreadyExists, "is the key store being read", consequence: .notWritten)
         }
         guard existing.st_mode & S_IFMT == S_IFREG else {
-            throw InputError(path: path, message: "\(describeKind(existing)) is already there; not written (give a new file name)")
+            throw InputError(path: path, .alreadyExists, "\(describeKind(existing)) is already there; not written (give a new file name)")
         }
         guard replaceExisting else {
-            throw InputError(path: path, message: "already exists; not written (--force replaces it)")
+            throw InputError(path: path, .alreadyExists, "already exists; not written (--force replaces it)")
         }
         let directory = parent(of: path)
         let name = path.split(separator: "/").last.map(String.init) ?? path
@@ -177,12 +177,12 @@ public enum SafeWriter {
         var current = stat()
         guard lstat(path, &current) != 0 || (current.st_dev == existing.st_dev && current.st_ino == existing.st_ino) else {
             unlink(temporary)
-            throw InputError(path: path, message: "changed while isconf was writing it; not written")
+            throw InputError(path: path, .changedMeanwhile, "changed while isconf was writing it", consequence: .notWritten)
         }
         if rename(temporary, path) != 0 {
             let error = errno
             unlink(temporary)
-            throw InputError(path: path, message: "cannot replace it: \(describeErrno(error)); not written")
+            throw InputError.system(error, path: path, doing: "cannot replace it", consequence: .notWritten)
         }
         syncDirectory(directory)
     }
@@ -228,17 +228,17 @@ public enum SafeWriter {
             named = true
         }
         if fd < 0 {
-            throw InputError(path: path, message: "cannot create the new file beside it: \(describeErrno(errno)); not changed")
+            throw InputError.system(errno, path: path, doing: "cannot create the new file beside it", consequence: .notChanged)
         }
         do throws(InputError) {
             if fchmod(fd, mode) != 0 {
-                throw InputError(path: path, message: "cannot set the mode of the new file: \(describeErrno(errno)); not changed")
+                throw InputError.system(errno, path: path, doing: "cannot set the mode of the new file", consequence: .notChanged)
             }
             if let owner, fchown(fd, owner.0, owner.1) != 0 {
-                throw InputError(path: path, message: "cannot keep its owner \(owner.0):\(owner.1): \(describeErrno(errno)); not changed")
+                throw InputError.system(errno, path: path, doing: "cannot keep its owner \(owner.0):\(owner.1)", consequence: .notChanged)
             }
             try writeAll(fd, bytes, path: path)
-            if fsync(fd) != 0 { throw InputError(path: path, message: "cannot flush to disk: \(describeErrno(errno)); not changed") }
+            if fsync(fd) != 0 { throw InputError.system(errno, path: path, doing: "cannot flush to disk", consequence: .notChanged) }
         } catch {
             close(fd)
             if named { unlink(fallbackName) }
@@ -250,7 +250,7 @@ public enum SafeWriter {
     /// Links an unnamed file into the file system under `name` (which must not exist).
     private static func giveName(_ fd: Int32, _ name: String, path: String) throws(InputError) {
         if linkat(AT_FDCWD, "/proc/self/fd/\(fd)", AT_FDCWD, name, AT_SYMLINK_FOLLOW) != 0 {
-            throw InputError(path: path, message: "cannot name the new file: \(describeErrno(errno)); not changed")
+            throw InputError.system(errno, path: path, doing: "cannot name the new file", consequence: .notChanged)
         }
     }
 
@@ -260,7 +260,7 @@ public enum SafeWriter {
             let written = bytes.withUnsafeBytes { buffer in write(fd, buffer.baseAddress! + offset, buffer.count - offset) }
             if written < 0 {
                 if errno == EINTR { continue }
-                throw InputError(path: path, message: "cannot write: \(describeErrno(errno)); not changed")
+                throw InputError.system(errno, path: path, doing: "cannot write", consequence: .notChanged)
             }
             offset += written
         }

@@ -35,25 +35,6 @@ public struct SourcePosition: Hashable, Sendable, Comparable {
     }
 }
 
-/// Why an input could not be used. Its description is the one-line message users see.
-public struct InputError: Error, Sendable, CustomStringConvertible, Equatable {
-    public var path: String
-    public var message: String
-    /// Where in the file the problem is, when it is inside the file.
-    public var position: SourcePosition?
-
-    public init(path: String, message: String, position: SourcePosition? = nil) {
-        self.path = path
-        self.message = message
-        self.position = position
-    }
-
-    public var description: String {
-        if let position { return "\(path):\(position.line):\(position.column): \(message)" }
-        return "\(path): \(message)"
-    }
-}
-
 /// The bytes of one file exactly as read, with its path as the user named it.
 public struct SourceFile: Sendable {
     /// The largest file isconf reads; the real files are a few KB.
@@ -71,21 +52,21 @@ public struct SourceFile: Sendable {
     /// With `head`, reads only the first `head` bytes (to recognise a file), whatever its size.
     public static func read(path: String, limit: Int = sizeLimit, head: Int? = nil) throws(InputError) -> SourceFile {
         let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
-        if fd < 0 { throw InputError(path: path, message: describeErrno(errno)) }
+        if fd < 0 { throw InputError.system(errno, path: path) }
         defer { close(fd) }
         var info = stat()
-        if fstat(fd, &info) != 0 { throw InputError(path: path, message: describeErrno(errno)) }
+        if fstat(fd, &info) != 0 { throw InputError.system(errno, path: path) }
         let kind = info.st_mode & S_IFMT
-        if kind == S_IFDIR { throw InputError(path: path, message: "is a directory, expected a file") }
-        if kind != S_IFREG { throw InputError(path: path, message: "is not a regular file") }
+        if kind == S_IFDIR { throw InputError(path: path, .notARegularFile(isDirectory: true)) }
+        if kind != S_IFREG { throw InputError(path: path, .notARegularFile(isDirectory: false)) }
         if let head {
             var bytes = [UInt8](repeating: 0, count: head)
             let n = bytes.withUnsafeMutableBytes { systemRead(fd, $0.baseAddress!, head) }
-            if n < 0 { throw InputError(path: path, message: describeErrno(errno)) }
+            if n < 0 { throw InputError.system(errno, path: path) }
             return SourceFile(path: path, bytes: Array(bytes.prefix(n)))
         }
         if Int(info.st_size) > limit {
-            throw InputError(path: path, message: "file is \(info.st_size) bytes, over the \(describeSize(limit)) limit")
+            throw InputError(path: path, .tooLarge(size: Int(info.st_size), limit: limit))
         }
         var bytes = [UInt8](repeating: 0, count: Int(info.st_size))
         var filled = 0
@@ -100,13 +81,13 @@ public struct SourceFile: Sendable {
             }
             if n < 0 {
                 if errno == EINTR { continue }
-                throw InputError(path: path, message: describeErrno(errno))
+                throw InputError.system(errno, path: path)
             }
             if n == 0 { break }
             filled += n
         }
         if filled > limit {
-            throw InputError(path: path, message: "file is over the \(describeSize(limit)) limit")
+            throw InputError(path: path, .tooLarge(size: nil, limit: limit))
         }
         bytes.removeSubrange(filled...)
         return SourceFile(path: path, bytes: bytes)

@@ -56,24 +56,24 @@ public struct TOMLDocument: Sendable {
     public static func parse(_ source: SourceFile) throws(InputError) -> TOMLDocument {
         let bytes = source.bytes
         let lineMap = LineMap(bytes: bytes, singleByteCharacters: false)
-        func failure(_ message: String, at offset: Int? = nil) -> InputError {
-            InputError(path: source.path, message: message, position: offset.map { lineMap.position(of: $0, in: bytes) })
+        func failure(_ kind: InputError.Kind, _ message: String, at offset: Int? = nil) -> InputError {
+            InputError(path: source.path, kind, message, position: offset.map { lineMap.position(of: $0, in: bytes) })
         }
         if bytes.starts(with: [0xFE, 0xFF]) || bytes.starts(with: [0xFF, 0xFE]) {
-            throw failure("UTF-16 encoded; TOML files are UTF-8 (convert it with iconv -t UTF-8)", at: 0)
+            throw failure(.unsupportedFormat, "UTF-16 encoded; TOML files are UTF-8 (convert it with iconv -t UTF-8)", at: 0)
         }
         if let nul = bytes.firstIndex(of: 0) {
-            throw failure("holds a NUL byte, which TOML does not allow (not a text file?)", at: nul)
+            throw failure(.malformed, "holds a NUL byte, which TOML does not allow (not a text file?)", at: nul)
         }
         if let invalid = firstInvalidUTF8(bytes) {
-            throw failure("invalid UTF-8 (byte 0x\(String(bytes[invalid], radix: 16, uppercase: true))); TOML files are UTF-8", at: invalid)
+            throw failure(.malformed, "invalid UTF-8 (byte 0x\(String(bytes[invalid], radix: 16, uppercase: true))); TOML files are UTF-8", at: invalid)
         }
 
         var scanner = TOMLScanner(bytes: bytes, lineMap: lineMap)
         do {
             try scanner.scan()
         } catch {
-            throw failure(error.isLimitation ? error.message : "invalid TOML: \(error.message)", at: error.offset)
+            throw error.isLimitation ? failure(.overLimit, error.message, at: error.offset) : failure(.malformed, "invalid TOML: \(error.message)", at: error.offset)
         }
         let entries = scanner.entries
         let entryIndex = Dictionary(entries.indices.map { (entries[$0].keyPath, $0) }, uniquingKeysWith: { first, _ in first })

@@ -26,7 +26,7 @@ public enum TOMLEditor {
                 current = try TOMLDocument.parse(SourceFile(path: document.path, bytes: bytes))
             } catch {
                 throw InputError(path: document.path,
-                                 message: "cannot \(change.verb) \(describe(change.keyPath)): the result would not be valid TOML (\(error.message))")
+                                 .cannotEdit, "cannot \(change.verb) \(describe(change.keyPath)): the result would not be valid TOML (\(error.message))")
             }
         }
         return current.source.bytes
@@ -40,7 +40,7 @@ public enum TOMLEditor {
         do {
             document = try TOMLDocument.parse(SourceFile(path: path, bytes: edited))
         } catch {
-            throw InputError(path: path, message: "verification failed: the edited file does not read back (\(error.message)); nothing was written",
+            throw InputError(path: path, .verificationFailed, "the edited file does not read back (\(error.message)); nothing was written",
                              position: error.position)
         }
         var expected = original.root
@@ -48,7 +48,7 @@ public enum TOMLEditor {
             switch change {
             case .set(let keyPath, let value):
                 guard let changed = expected.setting(value, at: keyPath[...]) else {
-                    throw InputError(path: path, message: "verification failed: \(describe(keyPath)) cannot be set, a value on its way is not a table; nothing was written")
+                    throw InputError(path: path, .verificationFailed, "\(describe(keyPath)) cannot be set, a value on its way is not a table; nothing was written")
                 }
                 expected = changed
             case .remove(let keyPath):
@@ -64,7 +64,7 @@ public enum TOMLEditor {
             }
         }
         if let difference = document.root.firstDifference(from: expected) {
-            throw InputError(path: path, message: "verification failed: the edited file differs from the intended change at \(describe(difference)); nothing was written")
+            throw InputError(path: path, .verificationFailed, "the edited file differs from the intended change at \(describe(difference)); nothing was written")
         }
         return document
     }
@@ -162,7 +162,7 @@ private struct EditPlanner {
     }
 
     private func failure(_ change: TOMLChange, _ reason: String, at offset: Int? = nil) -> InputError {
-        InputError(path: document.path, message: "cannot \(change.verb) \(describe(change.keyPath)): \(reason)",
+        InputError(path: document.path, .cannotEdit, "cannot \(change.verb) \(describe(change.keyPath)): \(reason)",
                    position: offset.map { document.position(of: $0) })
     }
 

@@ -15,7 +15,7 @@ struct ByteReader {
 
     mutating func take(_ count: Int) throws(InputError) -> ArraySlice<UInt8> {
         guard count >= 0, count <= remaining else {
-            throw InputError(path: path, message: "truncated: the file ends inside an entry (offset \(offset))")
+            throw InputError(path: path, .malformed, "truncated: the file ends inside an entry (offset \(offset))")
         }
         defer { offset += count }
         return bytes[offset..<offset + count]
@@ -41,7 +41,7 @@ struct ByteReader {
             let width = first < 0x80 ? 1 : first & 0xE0 == 0xC0 ? 2 : first & 0xF0 == 0xE0 ? 3 : 0
             guard width > 0, index + width <= encoded.count,
                   encoded[index + 1..<index + width].allSatisfy({ $0 & 0xC0 == 0x80 }) else {
-                throw InputError(path: path, message: "malformed alias or type string (offset \(start))")
+                throw InputError(path: path, .malformed, "malformed alias or type string (offset \(start))")
             }
             switch width {
             case 1: units.append(first)

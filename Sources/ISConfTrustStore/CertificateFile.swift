@@ -8,22 +8,22 @@ public enum CertificateFile {
         if file.bytes.first == 0x30 { return [try StoredCertificate(der: file.bytes, path: file.path)] }
         let text = String(decoding: file.bytes, as: UTF8.self)
         guard text.contains("-----BEGIN ") else {
-            throw InputError(path: file.path, message: "neither a PEM nor a DER certificate")
+            throw InputError(path: file.path, .wrongFileType, "neither a PEM nor a DER certificate")
         }
         let documents: [PEMDocument]
         do {
             documents = try PEMDocument.parseMultiple(pemString: text)
         } catch {
-            throw InputError(path: file.path, message: "malformed PEM (a block's base64 or its BEGIN/END lines)")
+            throw InputError(path: file.path, .malformed, "malformed PEM (a block's base64 or its BEGIN/END lines)")
         }
         let blocks = documents.filter { $0.discriminator == "CERTIFICATE" || $0.discriminator == "X509 CERTIFICATE" }
-        guard !blocks.isEmpty else { throw InputError(path: file.path, message: "holds no CERTIFICATE block") }
+        guard !blocks.isEmpty else { throw InputError(path: file.path, .noCertificateEntry, "holds no CERTIFICATE block") }
         var certificates: [StoredCertificate] = []
         for (index, block) in blocks.enumerated() {
             do {
                 certificates.append(try StoredCertificate(der: block.derBytes, path: file.path))
             } catch {
-                throw InputError(path: file.path, message: "certificate block \(index + 1): \(error.message)")
+                throw error.within("certificate block \(index + 1)", path: file.path)
             }
         }
         return certificates
@@ -34,7 +34,7 @@ public enum CertificateFile {
     public static func single(in file: SourceFile) throws(InputError) -> StoredCertificate {
         let certificates = try certificates(in: file)
         guard certificates.count == 1 else {
-            throw InputError(path: file.path, message: "holds \(certificates.count) certificates; import takes exactly one "
+            throw InputError(path: file.path, .invalidArgument, "holds \(certificates.count) certificates; import takes exactly one "
                 + "(put the one to trust in a file of its own)")
         }
         return certificates[0]

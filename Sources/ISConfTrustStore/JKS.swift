@@ -23,7 +23,7 @@ enum JKS {
         _ = try reader.u32()
         let version = try reader.u32()
         guard version == 1 || version == 2 else {
-            throw InputError(path: path, message: "JKS version \(version) is not supported (only 1 and 2 exist)")
+            throw InputError(path: path, .unsupportedFormat, "JKS version \(version) is not supported (only 1 and 2 exist)")
         }
         let count = try reader.u32()
         // Certificates are parsed only once the digest holds, so a tampered one is reported as tampering.
@@ -35,7 +35,7 @@ enum JKS {
             let tag = try reader.u32()
             let alias = KeyStore.normalizedAlias(try reader.utf())
             guard aliases.insert(alias).inserted else {
-                throw InputError(path: path, message: "alias \"\(alias)\" appears twice; the store is damaged")
+                throw InputError(path: path, .malformed, "alias \"\(alias)\" appears twice; the store is damaged")
             }
             let created = Timestamp(millisecondsSince1970: Int64(bitPattern: try reader.u64()))
             switch tag {
@@ -48,15 +48,15 @@ enum JKS {
             case trustedCertificateTag:
                 pending.append((alias, .trustedCertificate, created, [try certificate(&reader, version: version, alias: alias)], []))
             default:
-                throw InputError(path: path, message: "entry \"\(alias)\" has unknown type \(tag); not a JKS store isconf can read")
+                throw InputError(path: path, .unsupportedFormat, "entry \"\(alias)\" has unknown type \(tag); not a JKS store isconf can read")
             }
             encodedEntries.append(Array(bytes[start..<reader.offset]))
         }
         if reader.remaining < digestLength {
-            throw InputError(path: path, message: "truncated: the file ends before its integrity digest")
+            throw InputError(path: path, .malformed, "truncated: the file ends before its integrity digest")
         }
         if reader.remaining > digestLength {
-            throw InputError(path: path, message: "\(reader.remaining - digestLength) unexpected bytes after the integrity digest")
+            throw InputError(path: path, .malformed, "\(reader.remaining - digestLength) unexpected bytes after the integrity digest")
         }
         if let password, digest(password: password, body: bytes[..<reader.offset]) != Array(bytes[reader.offset...]) {
             throw KeyStore.integrityFailure(path: path)
@@ -68,7 +68,7 @@ enum JKS {
                 do {
                     certificates.append(try StoredCertificate(der: der, path: path))
                 } catch {
-                    throw InputError(path: path, message: "entry \"\(entry.alias)\": \(error.message)")
+                    throw error.within("entry \"\(entry.alias)\"", path: path)
                 }
             }
             entries.append(KeyStoreEntry(alias: entry.alias, kind: entry.kind, creationDate: entry.created, certificates: certificates,
@@ -83,7 +83,7 @@ enum JKS {
         if version == 2 {
             let type = try reader.utf()
             guard type == "X.509" else {
-                throw InputError(path: reader.path, message: "entry \"\(alias)\" holds a \(type) certificate; only X.509 is supported")
+                throw InputError(path: reader.path, .unsupportedFormat, "entry \"\(alias)\" holds a \(type) certificate; only X.509 is supported")
             }
         }
         return Array(try reader.take(Int(try reader.u32())))

@@ -81,20 +81,20 @@ public struct KeyStore: Sendable {
     }
 
     public static func detectFormat(_ bytes: [UInt8], path: String) throws(InputError) -> KeyStoreFormat {
-        if bytes.isEmpty { throw InputError(path: path, message: "empty file, not a key store") }
+        if bytes.isEmpty { throw InputError(path: path, .empty, "empty file, not a key store") }
         if bytes.count >= 4 {
             let magic = bytes[0..<4].reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
             if magic == JKS.magic { return .jks }
             if magic == JKS.jceksMagic {
-                throw InputError(path: path, message: "is a JCEKS store, which isconf does not support; convert it with "
+                throw InputError(path: path, .unsupportedFormat, "is a JCEKS store, which isconf does not support; convert it with "
                     + "keytool -importkeystore -srckeystore \(path) -srcstoretype JCEKS -destkeystore NEW.p12 -deststoretype PKCS12")
             }
         }
         if bytes[0] == 0x30 { return .pkcs12 }
         if bytes.count < 4, [0xFE, 0xED, 0xFE, 0xED].starts(with: bytes) {
-            throw InputError(path: path, message: "truncated: too short to be a JKS store")
+            throw InputError(path: path, .malformed, "truncated: too short to be a JKS store")
         }
-        throw InputError(path: path, message: "not a key store: neither JKS (FEEDFEED) nor PKCS#12 (a DER sequence)")
+        throw InputError(path: path, .wrongFileType, "not a key store: neither JKS (FEEDFEED) nor PKCS#12 (a DER sequence)")
     }
 
     /// A store with no entries, for an import into a file that does not exist yet.
@@ -107,7 +107,7 @@ public struct KeyStore: Sendable {
 
     /// A wrong password and a tampered file look the same to the digest or MAC; keytool says so too.
     static func integrityFailure(path: String) -> InputError {
-        InputError(path: path, message: "store password is incorrect, or the store was tampered with (its integrity check failed)")
+        InputError(path: path, .wrongPassword)
     }
 
     /// Aliases compare as keytool compares them: lowercased.
@@ -125,10 +125,10 @@ public struct KeyStore: Sendable {
                                           path: String) throws(InputError) -> [UInt8] {
         let alias = KeyStore.normalizedAlias(alias)
         guard !alias.isEmpty, alias.utf8.count < 1024 else {
-            throw InputError(path: path, message: "alias must be 1 to 1023 bytes long")
+            throw InputError(path: path, .invalidArgument, "alias must be 1 to 1023 bytes long")
         }
         if let existing = entry(alias), existing.kind != .trustedCertificate {
-            throw InputError(path: path, message: "alias \"\(alias)\" is a \(existing.kind.keytoolName), not a trusted certificate; not replaced")
+            throw InputError(path: path, .alreadyExists, "alias \"\(alias)\" is a \(existing.kind.keytoolName), not a trusted certificate; not replaced")
         }
         switch layout {
         case .jks(let jks):

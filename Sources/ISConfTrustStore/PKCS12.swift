@@ -69,17 +69,17 @@ enum PKCS12 {
         } catch let error as InputError {
             throw error
         } catch let error as Malformed {
-            throw InputError(path: path, message: "not a valid PKCS#12 store (\(error.reason))")
+            throw InputError(path: path, .malformed, "not a valid PKCS#12 store (\(error.reason))")
         } catch let error as ASN1Error {
-            throw InputError(path: path, message: "not a valid PKCS#12 store (malformed ASN.1: \(error.code))")
+            throw InputError(path: path, .malformed, "not a valid PKCS#12 store (malformed ASN.1: \(error.code))")
         } catch {
-            throw InputError(path: path, message: "not a valid PKCS#12 store")
+            throw InputError(path: path, .malformed, "not a valid PKCS#12 store")
         }
     }
 
     /// Tells a truncated file and trailing bytes apart from other damage, by the outer length.
     private static func checkOuterLength(_ bytes: [UInt8], path: String) throws(InputError) {
-        guard bytes.count >= 2 else { throw InputError(path: path, message: "truncated: too short to be a PKCS#12 store") }
+        guard bytes.count >= 2 else { throw InputError(path: path, .malformed, "truncated: too short to be a PKCS#12 store") }
         var declared: Int
         if bytes[1] < 0x80 {
             declared = 2 + Int(bytes[1])
@@ -87,15 +87,15 @@ enum PKCS12 {
             return  // BER indefinite length: its end is found by parsing
         } else {
             let width = Int(bytes[1] & 0x7F)
-            guard width <= 4 else { throw InputError(path: path, message: "not a key store: the outer length is impossible") }
-            guard bytes.count >= 2 + width else { throw InputError(path: path, message: "truncated: too short to be a PKCS#12 store") }
+            guard width <= 4 else { throw InputError(path: path, .wrongFileType, "not a key store: the outer length is impossible") }
+            guard bytes.count >= 2 + width else { throw InputError(path: path, .malformed, "truncated: too short to be a PKCS#12 store") }
             declared = bytes[2..<2 + width].reduce(0) { $0 << 8 | Int($1) } + 2 + width
         }
         if declared > bytes.count {
-            throw InputError(path: path, message: "truncated: the file has \(bytes.count) bytes, its structure says \(declared)")
+            throw InputError(path: path, .malformed, "truncated: the file has \(bytes.count) bytes, its structure says \(declared)")
         }
         if declared < bytes.count {
-            throw InputError(path: path, message: "\(bytes.count - declared) unexpected bytes after the PKCS#12 structure")
+            throw InputError(path: path, .malformed, "\(bytes.count - declared) unexpected bytes after the PKCS#12 structure")
         }
     }
 
@@ -116,7 +116,7 @@ enum PKCS12 {
         guard pfx.count >= 2, try Int(berEncoded: pfx[0]) == 3 else { throw Malformed(reason: "not version 3") }
         let (authType, authContent) = try contentInfo(pfx[1])
         guard authType == data else {
-            throw InputError(path: path, message: "uses public-key integrity (signed data), which isconf does not support")
+            throw InputError(path: path, .unsupportedFormat, "uses public-key integrity (signed data), which isconf does not support")
         }
         let authenticatedSafe = try octets(authContent)
 
@@ -135,14 +135,14 @@ enum PKCS12 {
                 let ciphertext = try Array(ASN1OctetString(berEncoded: info[2], withIdentifier: ASN1Identifier(tagWithNumber: 0, tagClass: .contextSpecific)).bytes)
                 infos.append((Array(node.encodedBytes), ciphertext, parameters))
             } else {
-                throw InputError(path: path, message: "holds content of type \(type), which isconf does not support")
+                throw InputError(path: path, .unsupportedFormat, "holds content of type \(type), which isconf does not support")
             }
         }
         let mac = pfx.count > 2 ? try macData(pfx[2], path: path) : nil
         let encrypted = infos.contains { $0.encryption != nil }
         guard let password else {
             if encrypted {
-                throw InputError(path: path, message: "needs the store password: the certificates of a PKCS#12 store are encrypted")
+                throw InputError(path: path, .passwordNeeded, "needs the store password: the certificates of a PKCS#12 store are encrypted")
             }
             return try build(infos.map { ($0.encoded, $0.content, $0.encryption) }, mac: mac?.parameters, path: path, verified: false)
         }
@@ -232,7 +232,7 @@ enum PKCS12 {
 
         var seen = Set<String>()
         for entry in entries where !seen.insert(entry.alias).inserted {
-            throw InputError(path: path, message: "alias \"\(entry.alias)\" appears twice; the store is damaged")
+            throw InputError(path: path, .malformed, "alias \"\(entry.alias)\" appears twice; the store is damaged")
         }
         return KeyStore(format: .pkcs12, entries: entries, integrityVerified: verified, layout: .pkcs12(layout))
     }
@@ -265,7 +265,7 @@ enum PKCS12 {
                 do {
                     bag.certificate = try StoredCertificate(der: der, path: path)
                 } catch {
-                    throw InputError(path: path, message: "certificate \(bag.friendlyName.map { "\"\($0)\"" } ?? "bag"): \(error.message)")
+                    throw error.within("certificate \(bag.friendlyName.map { "\"\($0)\"" } ?? "bag")", path: path)
                 }
             }
         }
@@ -278,13 +278,13 @@ enum PKCS12 {
         let oid = try ASN1ObjectIdentifier(berEncoded: first)
         if let legacy = legacyAlgorithms[oid] { throw legacyError(legacy, path: path) }
         guard oid == PBES2Parameters.oid, algorithm.count == 2 else {
-            throw InputError(path: path, message: "is encrypted with \(oid), which isconf does not support")
+            throw InputError(path: path, .unsupportedFormat, "is encrypted with \(oid), which isconf does not support")
         }
         let parameters = try sequence(algorithm[1])
         guard parameters.count == 2 else { throw Malformed(reason: "PBES2 parameters") }
         let kdf = try sequence(parameters[0])
         guard kdf.count == 2, try ASN1ObjectIdentifier(berEncoded: kdf[0]) == PBES2Parameters.pbkdf2OID else {
-            throw InputError(path: path, message: "uses a PBES2 key derivation other than PBKDF2, which isconf does not support")
+            throw InputError(path: path, .unsupportedFormat, "uses a PBES2 key derivation other than PBKDF2, which isconf does not support")
         }
         let pbkdf2 = try sequence(kdf[1])
         guard pbkdf2.count >= 2 else { throw Malformed(reason: "PBKDF2 parameters") }
@@ -294,7 +294,7 @@ enum PKCS12 {
         for field in pbkdf2.dropFirst(2) where field.identifier == .sequence {
             let prfOID = try ASN1ObjectIdentifier(berEncoded: try sequence(field)[0])
             guard let digest = Digest.allCases.first(where: { $0.hmacOID == prfOID }) else {
-                throw InputError(path: path, message: "uses PBKDF2 with \(prfOID), which isconf does not support")
+                throw InputError(path: path, .unsupportedFormat, "uses PBKDF2 with \(prfOID), which isconf does not support")
             }
             prf = digest
         }
@@ -303,7 +303,7 @@ enum PKCS12 {
         let cipherOID = try ASN1ObjectIdentifier(berEncoded: cipher[0])
         if let legacy = legacyAlgorithms[cipherOID] { throw legacyError(legacy, path: path) }
         guard let keyLength = PBES2Parameters.aesCBC[cipherOID] else {
-            throw InputError(path: path, message: "is encrypted with cipher \(cipherOID), which isconf does not support (AES-CBC only)")
+            throw InputError(path: path, .unsupportedFormat, "is encrypted with cipher \(cipherOID), which isconf does not support (AES-CBC only)")
         }
         let iv = try octets(cipher[1])
         guard iv.count == 16 else { throw Malformed(reason: "AES IV of \(iv.count) bytes") }
@@ -317,7 +317,7 @@ enum PKCS12 {
         guard digestInfo.count == 2, let algorithm = try sequence(digestInfo[0]).first else { throw Malformed(reason: "MAC DigestInfo") }
         let oid = try ASN1ObjectIdentifier(berEncoded: algorithm)
         guard let digest = Digest.allCases.first(where: { $0.oid == oid }) else {
-            throw InputError(path: path, message: "has a MAC with \(oid), which isconf does not support")
+            throw InputError(path: path, .unsupportedFormat, "has a MAC with \(oid), which isconf does not support")
         }
         let salt = try octets(fields[1])
         let iterations = fields.count > 2 ? try rounds(Int(berEncoded: fields[2]), path: path) : 1
@@ -326,13 +326,13 @@ enum PKCS12 {
 
     private static func rounds(_ count: Int, path: String) throws(InputError) -> Int {
         guard count >= 1, count <= maximumIterations else {
-            throw InputError(path: path, message: "asks for \(count) key-derivation rounds (Java accepts 1 to \(maximumIterations))")
+            throw InputError(path: path, .overLimit, "asks for \(count) key-derivation rounds (Java accepts 1 to \(maximumIterations))")
         }
         return count
     }
 
     private static func legacyError(_ algorithm: String, path: String) -> InputError {
-        InputError(path: path, message: "is a legacy PKCS#12 store encrypted with \(algorithm), which isconf cannot decrypt "
+        InputError(path: path, .unsupportedFormat, "is a legacy PKCS#12 store encrypted with \(algorithm), which isconf cannot decrypt "
             + "(no maintained Swift library has RC2 or 3DES); convert it with Java 17: keytool -importkeystore -srckeystore \(path) "
             + "-srcstoretype pkcs12 -destkeystore NEW.p12 -deststoretype pkcs12, or with OpenSSL 3: "
             + "openssl pkcs12 -legacy -in \(path) -nodes | openssl pkcs12 -export -out NEW.p12")

@@ -53,7 +53,7 @@ extension PKCS12 {
         do {
             ciphertext = try PKCS12Crypto.pbes2(decrypt: false, safeContents, password: password, parameters: fresh)
         } catch {
-            throw InputError(path: path, message: "cannot encrypt the new entry: \(error)")
+            throw InputError(path: path, .cannotEdit, "cannot encrypt the new entry: \(error)")
         }
         let version = 0
         return try encoding(path: path) { coder in
@@ -83,7 +83,7 @@ extension PKCS12 {
         do {
             try body(&coder)
         } catch {
-            throw InputError(path: path, message: "cannot encode the store: \(error)")
+            throw InputError(path: path, .cannotEdit, "cannot encode the store: \(error)")
         }
         return coder.serializedBytes
     }

@@ -24,7 +24,7 @@ public struct StoredCertificate: Sendable, Equatable {
         do {
             certificate = try CertificateFields(derEncoded: der)
         } catch {
-            throw InputError(path: path, message: "not a valid X.509 certificate")
+            throw InputError(path: path, .malformed, "not a valid X.509 certificate")
         }
         self.der = der
         subject = certificate.subject.description

@@ -27,8 +27,8 @@ final class Inotify {
     init() throws(InputError) {
         descriptor = inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC))
         if descriptor < 0 {
-            throw InputError(path: "inotify", message: "cannot watch files: \(describeErrno(errno))"
-                + (errno == EMFILE ? " (raise fs.inotify.max_user_instances)" : ""))
+            throw InputError.system(errno, path: "inotify", doing: "cannot watch files",
+                                    remedy: errno == EMFILE ? "raise fs.inotify.max_user_instances" : nil)
         }
     }
 
@@ -40,8 +40,8 @@ final class Inotify {
         let id = inotify_add_watch(descriptor, folder, mask | UInt32(IN_ONLYDIR) | UInt32(IN_MASK_ADD))
         if id < 0 {
             let code = errno
-            return .failure(InputError(path: folder, message: "cannot watch: \(describeErrno(code))"
-                + (code == ENOSPC ? " (raise fs.inotify.max_user_watches)" : "")))
+            return .failure(InputError.system(code, path: folder, doing: "cannot watch",
+                                              remedy: code == ENOSPC ? "raise fs.inotify.max_user_watches" : nil))
         }
         return .success(id)
     }

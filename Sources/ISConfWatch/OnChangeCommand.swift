@@ -14,7 +14,7 @@ public struct OnChangeCommand: Sendable, Equatable {
             return
         }
         arguments = try Self.split(commandLine)
-        if arguments.isEmpty { throw InputError(path: "--on-change", message: "the command is empty") }
+        if arguments.isEmpty { throw InputError(path: "--on-change", .invalidArgument, "the command is empty") }
     }
 
     static func split(_ line: String) throws(InputError) -> [String] {
@@ -50,7 +50,7 @@ public struct OnChangeCommand: Sendable, Equatable {
             }
         }
         if quote != nil || escaped {
-            throw InputError(path: "--on-change", message: "unterminated quote or trailing backslash in \"\(line)\"")
+            throw InputError(path: "--on-change", .invalidArgument, "unterminated quote or trailing backslash in \"\(line)\"")
         }
         if inWord { words.append(word) }
         return words
@@ -67,7 +67,7 @@ public struct OnChangeCommand: Sendable, Equatable {
             && status.st_mode & S_IFMT != S_IFDIR {
             return
         }
-        throw InputError(path: "--on-change", message: program.contains("/") ? "\(program) is not an executable file"
+        throw InputError(path: "--on-change", .invalidArgument, program.contains("/") ? "\(program) is not an executable file"
             : "\(program) is not an executable on PATH")
     }
 
@@ -96,7 +96,7 @@ public struct OnChangeCommand: Sendable, Equatable {
         // posix_spawnp searches PATH for a bare name, as a shell would.
         let status = posix_spawnp(&pid, arguments[0], nil, &attributes, argv, envp)
         if status != 0 {
-            return .failure(InputError(path: arguments[0], message: "cannot run --on-change command: \(describeErrno(status))"))
+            return .failure(InputError.system(status, path: arguments[0], doing: "cannot run --on-change command"))
         }
         return .success(pid)
     }

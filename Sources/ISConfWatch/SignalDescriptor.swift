@@ -16,7 +16,7 @@ final class SignalDescriptor: @unchecked Sendable {
         var set = Self.set(of: Self.handled)
         pthread_sigmask(SIG_BLOCK, &set, nil)
         descriptor = signalfd(-1, &set, Int32(SFD_NONBLOCK | SFD_CLOEXEC))
-        if descriptor < 0 { throw InputError(path: "signalfd", message: describeErrno(errno)) }
+        if descriptor < 0 { throw InputError.system(errno, path: "signalfd") }
     }
 
     deinit { close(descriptor) }

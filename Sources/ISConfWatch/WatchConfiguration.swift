@@ -33,7 +33,7 @@ public struct WatchConfiguration: Sendable {
     public func validate() throws(InputError) {
         func check(_ value: UInt64, _ range: ClosedRange<UInt64>, _ option: String, _ unit: String) throws(InputError) {
             guard range.contains(value) else {
-                throw InputError(path: option, message: "\(value) is out of range: give \(range.lowerBound) to \(range.upperBound) \(unit)")
+                throw InputError(path: option, .invalidArgument, "\(value) is out of range: give \(range.lowerBound) to \(range.upperBound) \(unit)")
             }
         }
         try check(debounceMilliseconds, Self.debounceMillisecondsRange, "--debounce-ms", "milliseconds")
@@ -53,7 +53,7 @@ public struct ListenAddress: Sendable, Equatable, CustomStringConvertible {
     }
 
     public init(parsing text: String) throws(InputError) {
-        let invalid = InputError(path: "--metrics-listen", message: "\"\(text)\" is not HOST:PORT, [IPv6]:PORT or PORT")
+        let invalid = InputError(path: "--metrics-listen", .invalidArgument, "\"\(text)\" is not HOST:PORT, [IPv6]:PORT or PORT")
         var host = "127.0.0.1"
         var portText = Substring(text)
         if text.hasPrefix("[") {

@@ -49,7 +49,7 @@ public enum WatchDaemon {
                     }
                 }
             } catch {
-                throw InputError(path: "--metrics-listen \(address)", message: "cannot listen: \(error)")
+                throw InputError(path: "--metrics-listen \(address)", .invalidArgument, "cannot listen: \(error)")
             }
             if !address.isLoopback {
                 logger.notice("metrics are served beyond this host", metadata: ["listen": "\(address)"])

@@ -98,7 +98,7 @@ final class WatchEngine: @unchecked Sendable {
         let discovery = Discovery.discover(configuration.paths)
         if let error = discovery.errors.first { throw error }
         if discovery.targets.isEmpty {
-            throw InputError(path: configuration.paths.joined(separator: " "), message: "nothing to watch")
+            throw InputError(path: configuration.paths.joined(separator: " "), .noConfiguration, "nothing to watch")
         }
         self.configuration = configuration
         self.logger = logger
@@ -108,7 +108,7 @@ final class WatchEngine: @unchecked Sendable {
         self.signals = signals
         inotify = try Inotify()
         var pipeEnds: [Int32] = [0, 0]
-        if pipe(&pipeEnds) != 0 { throw InputError(path: "pipe", message: describeErrno(errno)) }
+        if pipe(&pipeEnds) != 0 { throw InputError.system(errno, path: "pipe") }
         for end in pipeEnds {
             _ = fcntl(end, F_SETFD, FD_CLOEXEC)
             _ = fcntl(end, F_SETFL, O_NONBLOCK)
@@ -525,7 +525,7 @@ final class WatchEngine: @unchecked Sendable {
         guard let result = outcome.files.first else {
             // Not parseable or not readable: never written; the next change is checked again.
             files[index].knownHash = hash
-            report(index, problem: outcome.error ?? "cannot check", event: "cannot check; left untouched until it changes")
+            if let failure = outcome.error { report(index, problem: "\(failure)", event: "cannot check; left untouched until it changes") }
             return
         }
         files[index].lastProblem = nil
@@ -570,7 +570,7 @@ final class WatchEngine: @unchecked Sendable {
         // Planned but not written: the writer refused (read-only, full disk, lock held too long…).
         files[index].knownHash = nil  // try again at the next event, even an unchanged save
         files[index].brokenRules = rules
-        metadata["error"] = .string(outcome.error ?? "not written")
+        if let failure = outcome.error { metadata["error"] = .string(failure.description) }
         logger.error("correction failed", metadata: metadata)
         metrics.remediated(success: false)
         setCompliant(index, false)

@@ -16,15 +16,15 @@ public enum SourceEncoding: String, Sendable {
         }
         if starts(with: [0x00, 0x00, 0xFE, 0xFF]) || starts(with: [0xFF, 0xFE, 0x00, 0x00])
             || starts(with: [0x00, 0x00, 0x00, 0x3C]) || starts(with: [0x3C, 0x00, 0x00, 0x00]) {
-            throw InputError(path: path, message: "UTF-32 encoded; isconf reads UTF-8 and ISO-8859-1 only (convert it with iconv -t UTF-8)")
+            throw InputError(path: path, .unsupportedFormat, "UTF-32 encoded; isconf reads UTF-8 and ISO-8859-1 only (convert it with iconv -t UTF-8)")
         }
         if starts(with: [0xFE, 0xFF]) || starts(with: [0xFF, 0xFE])
             || starts(with: [0x00, 0x3C]) || starts(with: [0x3C, 0x00]) {
-            throw InputError(path: path, message: "UTF-16 encoded; isconf reads UTF-8 and ISO-8859-1 only (convert it with iconv -t UTF-8)")
+            throw InputError(path: path, .unsupportedFormat, "UTF-16 encoded; isconf reads UTF-8 and ISO-8859-1 only (convert it with iconv -t UTF-8)")
         }
         // "<?xm" in EBCDIC: libxml2 would convert it, and no span would match the original bytes.
         if starts(with: [0x4C, 0x6F, 0xA7, 0x94]) {
-            throw InputError(path: path, message: "EBCDIC encoded; isconf reads UTF-8 and ISO-8859-1 only (convert it with iconv -t UTF-8)")
+            throw InputError(path: path, .unsupportedFormat, "EBCDIC encoded; isconf reads UTF-8 and ISO-8859-1 only (convert it with iconv -t UTF-8)")
         }
         let hasBOM = starts(with: [0xEF, 0xBB, 0xBF])
         guard let declared = declaredEncoding(bytes, from: hasBOM ? 3 : 0) else { return (.utf8, hasBOM) }
@@ -33,13 +33,13 @@ public enum SourceEncoding: String, Sendable {
             return (.utf8, hasBOM)
         case "ISO-8859-1", "ISO8859-1", "ISO_8859-1", "LATIN1", "LATIN-1", "L1", "ISO-LATIN-1":
             if hasBOM {
-                throw InputError(path: path, message: "has a UTF-8 byte order mark but declares encoding \"\(declared)\"")
+                throw InputError(path: path, .malformed, "has a UTF-8 byte order mark but declares encoding \"\(declared)\"")
             }
             return (.iso88591, false)
         case let name where name.hasPrefix("UTF-16") || name.hasPrefix("UTF-32") || name.hasPrefix("UCS"):
-            throw InputError(path: path, message: "declares encoding \"\(declared)\"; isconf reads UTF-8 and ISO-8859-1 only")
+            throw InputError(path: path, .unsupportedFormat, "declares encoding \"\(declared)\"; isconf reads UTF-8 and ISO-8859-1 only")
         default:
-            throw InputError(path: path, message: "declares unsupported encoding \"\(declared)\"; isconf reads UTF-8 and ISO-8859-1 only")
+            throw InputError(path: path, .unsupportedFormat, "declares unsupported encoding \"\(declared)\"; isconf reads UTF-8 and ISO-8859-1 only")
         }
     }
 

@@ -9,19 +9,19 @@ extension XMLDocument {
     public static func parse(_ source: SourceFile) throws(InputError) -> XMLDocument {
         let path = source.path
         if source.bytes.allSatisfy(isXMLSpace) {
-            throw InputError(path: path, message: source.bytes.isEmpty ? "file is empty" : "file holds only whitespace")
+            throw InputError(path: path, .empty, source.bytes.isEmpty ? "file is empty" : "file holds only whitespace")
         }
         let (encoding, hasBOM) = try SourceEncoding.detect(source.bytes, path: path)
         let lineMap = LineMap(bytes: source.bytes, singleByteCharacters: encoding.isSingleByte)
         _ = libxml2Ready
 
         if let overfull = AttributeLimit.firstOverfullTag(in: source.bytes) {
-            throw InputError(path: path, message: "an element with more than \(AttributeLimit.maximumAttributes) attributes: "
+            throw InputError(path: path, .overLimit, "an element with more than \(AttributeLimit.maximumAttributes) attributes: "
                 + "no Tomcat or Carbon element has that many, and libxml2's cost grows with their square; refused",
                 position: lineMap.position(of: overfull, in: source.bytes))
         }
         guard let context = isconf_new_context() else {
-            throw InputError(path: path, message: "out of memory creating the XML parser")
+            throw InputError(path: path, .outOfMemory, "out of memory creating the XML parser")
         }
         defer { isconf_free_context(context) }
         let parsed = source.bytes.withUnsafeBufferPointer { buffer in
@@ -36,7 +36,7 @@ extension XMLDocument {
             let offset = find(Array("<!DOCTYPE".utf8), in: source.bytes) ?? 0
             throw InputError(
                 path: path,
-                message: "DOCTYPE declarations are not allowed (they can define entities: XXE, entity expansion); remove it",
+                .unsupportedFormat, "DOCTYPE declarations are not allowed (they can define entities: XXE, entity expansion); remove it",
                 position: lineMap.position(of: offset, in: source.bytes))
         }
         if state.hasError != 0 || parsed == nil || context.pointee.wellFormed == 0 {
@@ -45,13 +45,13 @@ extension XMLDocument {
             let position = state.hasError != 0 && state.errorLine > 0
                 ? SourcePosition(line: Int(state.errorLine), column: max(1, Int(state.errorColumn)))
                 : nil
-            throw InputError(path: path, message: "malformed XML: \(message)", position: position)
+            throw InputError(path: path, .malformed, "malformed XML: \(message)", position: position)
         }
         if state.sawNestedInput != 0 {
-            throw InputError(path: path, message: "element content comes from an entity; isconf cannot locate it in the file")
+            throw InputError(path: path, .unsupportedFormat, "element content comes from an entity; isconf cannot locate it in the file")
         }
         guard let document = parsed, let rootNode = xmlDocGetRootElement(document) else {
-            throw InputError(path: path, message: "no root element")
+            throw InputError(path: path, .malformed, "no root element")
         }
 
         let builder = TreeBuilder(bytes: source.bytes, encoding: encoding, lineMap: lineMap, path: path)
@@ -75,7 +75,7 @@ private struct TreeBuilder {
     let path: String
 
     func trackingFailure(_ what: String) -> InputError {
-        InputError(path: path, message: "internal error: could not locate \(what) in the file; nothing was changed")
+        InputError(path: path, .internalError, "could not locate \(what) in the file; nothing was changed")
     }
 
     func element(_ node: xmlNodePtr) throws(InputError) -> XMLElement {

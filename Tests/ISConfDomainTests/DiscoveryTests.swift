@@ -49,15 +49,15 @@ import Testing
         let result = Discovery.discover([server, auth, other])
         #expect(result.targets.map { $0.files[0].role } == [.catalinaServer, .authenticators])
         #expect(result.errors.count == 1)
-        #expect(result.errors.first?.message.contains("root element <web-app>") == true)
+        #expect(result.errors.first?.kind == .wrongFileType && result.errors.first?.path == other)
     }
 
     @Test func reportsPathsThatAreNotThere() throws {
         let directory = try Scratch()
         let result = Discovery.discover([directory.path + "/missing", directory.path])
         #expect(result.errors.count == 2)
-        #expect(result.errors[0].message == "no such file or directory")
-        #expect(result.errors[1].message.contains("no IS_HOME"))
+        #expect(result.errors[0].kind == .notFound)
+        #expect(result.errors[1].kind == .noConfiguration)
     }
 
     @Test func lintsManyHomesInParallelInAStableOrder() throws {

@@ -83,6 +83,7 @@ import ISConfDomain
             Issue.record("\(text) should be refused")
         } catch {
             #expect(error.path == path)
+            #expect(error.kind == (words == "invalid TOML" ? .malformed : .invalidArgument), "\(text): \(error)")
             #expect(error.position.map { "\($0.line):\($0.column)" } == position, "\(text): \(error)")
             #expect(error.message.contains(words), "\(text): \(error.message)")
             #expect(!error.message.contains("\n"))

@@ -329,18 +329,18 @@ let sslHostConfig: [String] = ["transport", "https", "sslHostConfig", "propertie
 
     @Test func refusesWhatCannotBeDoneSafely() throws {
         let aot = "[[event.listener]]\nid = \"a\"\n"
-        #expect(try editError(aot, [.set(["event", "listener", "[0]", "id"], .string("b"))])?.message.contains("array") == true)
-        #expect(try editError(aot, [.set(["event", "listener", "x"], .string("b"))])?.message.contains("array") == true)
-        #expect(try editError(aot, [.remove(["event", "listener", "[0]", "id"])])?.message.contains("array") == true)
+        #expect(try editError(aot, [.set(["event", "listener", "[0]", "id"], .string("b"))])?.kind == .cannotEdit)
+        #expect(try editError(aot, [.set(["event", "listener", "x"], .string("b"))])?.kind == .cannotEdit)
+        #expect(try editError(aot, [.remove(["event", "listener", "[0]", "id"])])?.kind == .cannotEdit)
         let inline = "t = { a = 1, b = 2 }\n"
         let inlineRemoval = try editError(inline, [.remove(["t", "a"])])
-        #expect(inlineRemoval?.message.contains("inline table") == true)
+        #expect(inlineRemoval?.kind == .cannotEdit)
         #expect(inlineRemoval?.position == SourcePosition(line: 1, column: 7))
-        #expect(try editError("a = \"s\"\n", [.set(["a", "b"], .integer(1))])?.message == "cannot set a.b: a is a string, not a table")
-        #expect(try editError("[a]\nb = 1\n", [.set(["a"], .integer(1))])?.message.contains("it is a table") == true)
-        #expect(try editError("[a]\nb = 1\n", [.remove(["a"])])?.message.contains("it is a table") == true)
-        #expect(try editError("a = 1\n", [.set([], .integer(1))])?.message.contains("empty key path") == true)
-        #expect(try editError("a = 1\n", [.set(["t"], .dateTime("not a date"))])?.message.contains("would not be valid TOML") == true)
+        #expect(try editError("a = \"s\"\n", [.set(["a", "b"], .integer(1))])?.kind == .cannotEdit)
+        #expect(try editError("[a]\nb = 1\n", [.set(["a"], .integer(1))])?.kind == .cannotEdit)
+        #expect(try editError("[a]\nb = 1\n", [.remove(["a"])])?.kind == .cannotEdit)
+        #expect(try editError("a = 1\n", [.set([], .integer(1))])?.kind == .cannotEdit)
+        #expect(try editError("a = 1\n", [.set(["t"], .dateTime("not a date"))])?.kind == .cannotEdit)
     }
 
     @Test func verifyRefusesAnythingElse() throws {
@@ -353,13 +353,14 @@ let sslHostConfig: [String] = ["transport", "https", "sslHostConfig", "propertie
             _ = try TOMLEditor.verify(tooMuch, original: parsed, changes: changes)
             Issue.record("verify accepted a change nobody asked for")
         } catch {
-            #expect(error.message.contains("a.m"))
+            #expect(error.kind == .verificationFailed)
+            #expect(error.message.contains("a.m"), "names the key that differs")
         }
         do {
             _ = try TOMLEditor.verify(Array("[a]\nk = \n".utf8), original: parsed, changes: changes)
             Issue.record("verify accepted bytes that do not parse")
         } catch {
-            #expect(error.message.hasPrefix("verification failed: the edited file does not read back"))
+            #expect(error.kind == .verificationFailed)
             #expect(error.position == SourcePosition(line: 2, column: 5))
         }
     }

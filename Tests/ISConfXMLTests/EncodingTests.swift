@@ -49,42 +49,42 @@ struct EncodingTests {
 
     @Test("UTF-16 with a BOM, little and big endian", arguments: [false, true])
     func utf16WithBOM(bigEndian: Bool) {
-        expectRejected(utf16(sample, bigEndian: bigEndian, bom: true), "UTF-16", "UTF-8")
+        expectRejected(utf16(sample, bigEndian: bigEndian, bom: true), .unsupportedFormat, "UTF-16", "UTF-8")
     }
 
     @Test("UTF-16 without a BOM (<\\0?\\0x\\0 and \\0<\\0?\\0x)", arguments: [false, true])
     func utf16WithoutBOM(bigEndian: Bool) {
         let bytes = utf16(sample, bigEndian: bigEndian, bom: false)
         #expect(bytes.starts(with: bigEndian ? [0, 0x3C, 0, 0x3F] : [0x3C, 0, 0x3F, 0]))
-        expectRejected(bytes, "UTF-16")
+        expectRejected(bytes, .unsupportedFormat, "UTF-16")
     }
 
     @Test("UTF-32 with and without a BOM, both byte orders",
           arguments: [(false, false), (false, true), (true, false), (true, true)])
     func utf32Rejected(bigEndian: Bool, bom: Bool) {
-        let error = expectRejected(utf32(sample, bigEndian: bigEndian, bom: bom), "UTF-32")
+        let error = expectRejected(utf32(sample, bigEndian: bigEndian, bom: bom), .unsupportedFormat, "UTF-32")
         #expect(error?.message.contains("UTF-16") == false, "UTF-32 must not be reported as UTF-16")
     }
 
     @Test("an 8-bit file declaring a 16- or 32-bit encoding", arguments: ["UTF-16", "utf-16le", "UTF-32", "UCS-4"])
     func declaredWideEncoding(name: String) {
-        expectRejected(utf8("<?xml version=\"1.0\" encoding=\"\(name)\"?>\n<r/>"), "declares encoding \"\(name)\"")
+        expectRejected(utf8("<?xml version=\"1.0\" encoding=\"\(name)\"?>\n<r/>"), .unsupportedFormat, "declares encoding \"\(name)\"")
     }
 
     @Test("unsupported declared encodings name themselves", arguments: ["Shift_JIS", "windows-1252", "ISO-8859-15", "EBCDIC-US"])
     func unsupportedEncoding(name: String) {
-        expectRejected(utf8("<?xml version=\"1.0\" encoding=\"\(name)\"?><r/>"), "unsupported", name)
+        expectRejected(utf8("<?xml version=\"1.0\" encoding=\"\(name)\"?><r/>"), .unsupportedFormat, name)
     }
 
     @Test("a UTF-8 BOM contradicting an ISO-8859-1 declaration")
     func bomWithLatin1Declaration() {
         expectRejected([0xEF, 0xBB, 0xBF] + utf8("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><r/>"),
-                       "byte order mark", "ISO-8859-1")
+                       .malformed, "byte order mark", "ISO-8859-1")
     }
 
     @Test("bytes that are not UTF-8 in a file without a declaration")
     func invalidUTF8() {
-        let error = expectRejected(utf8("<r>\n<a v=\"") + [0xE9] + utf8("\"/></r>"), "malformed XML")
+        let error = expectRejected(utf8("<r>\n<a v=\"") + [0xE9] + utf8("\"/></r>"), .malformed)
         #expect(error?.position?.line == 2)
     }
 
@@ -96,7 +96,6 @@ struct EncodingTests {
             0x7F, 0x40, 0x85, 0x95, 0x83, 0x96, 0x84, 0x89, 0x95, 0x87, 0x7E, 0x7F, 0xC9, 0xC2, 0xD4, 0xF0, 0xF3, 0xF7,
             0x7F, 0x6F, 0x6E, 0x4C, 0x99, 0x40, 0x81, 0x7E, 0x7F, 0xF1, 0x7F, 0x61, 0x6E,
         ]
-        let error = expectRejected(bytes, "EBCDIC")
-        #expect(error?.message.contains("internal error") == false)
+        expectRejected(bytes, .unsupportedFormat, "EBCDIC")
     }
 }

@@ -57,14 +57,16 @@ func parseError(_ bytes: [UInt8], path: String = "test.xml") -> InputError? {
     }
 }
 
-/// Expects `bytes` to be refused with a one-line message holding every fragment.
+/// Expects `bytes` to be refused as `kind`, in one line holding every fragment of the particulars
+/// that tell this refusal from others of its kind.
 @discardableResult
-func expectRejected(_ bytes: [UInt8], _ fragments: String..., path: String = "bad.xml",
+func expectRejected(_ bytes: [UInt8], _ kind: InputError.Kind, _ fragments: String..., path: String = "bad.xml",
                     sourceLocation: SourceLocation = #_sourceLocation) -> InputError? {
     guard let error = parseError(bytes, path: path) else {
-        Issue.record("accepted, expected an InputError mentioning \(fragments)", sourceLocation: sourceLocation)
+        Issue.record("accepted, expected an InputError of kind \(kind)", sourceLocation: sourceLocation)
         return nil
     }
+    #expect(error.kind == kind, "\(error)", sourceLocation: sourceLocation)
     expectWellFormedMessage(error, path: path, fragments, sourceLocation: sourceLocation)
     return error
 }

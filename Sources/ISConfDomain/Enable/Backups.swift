@@ -100,13 +100,14 @@ public struct Backups: Sendable {
                 try SafeWriter.writeNew(run + "/" + marker, [], mode: 0o600)
             } catch {
                 rmdir(run)
-                throw InputError(path: run, message: "cannot create the backup folder: \(error.message)")
+                throw error.within("cannot create the backup folder", path: run)
             }
             return true
         }
         guard errno == EEXIST, isRunFolder(run) else {
-            throw InputError(path: run, message: "cannot create the backup folder: "
-                + (errno == EEXIST ? "something that is not isconf's is already there" : describeErrno(errno)))
+            throw errno == EEXIST
+                ? InputError(path: run, .alreadyExists, "something that is not isconf's is already there", context: "cannot create the backup folder")
+                : InputError.system(errno, path: run, doing: "cannot create the backup folder")
         }
         return false
     }
@@ -158,12 +159,12 @@ public struct Backups: Sendable {
     @discardableResult
     private static func makeDirectory(_ path: String, followingLinks: Bool) throws(InputError) -> Bool {
         if mkdir(path, 0o700) == 0 { return true }
-        guard errno == EEXIST else { throw InputError(path: path, message: "cannot create the backup folder: \(describeErrno(errno))") }
+        guard errno == EEXIST else { throw InputError.system(errno, path: path, doing: "cannot create the backup folder") }
         var info = stat()
         let found = followingLinks ? stat(path, &info) : lstat(path, &info)
         guard found == 0, info.st_mode & S_IFMT == S_IFDIR else {
             let what = found == 0 ? SafeWriter.describeKind(info) : "a broken link"
-            throw InputError(path: path, message: "cannot create the backup folder: \(what) is in the way")
+            throw InputError(path: path, .alreadyExists, "\(what) is in the way", context: "cannot create the backup folder")
         }
         return false
     }

@@ -30,16 +30,16 @@ public struct ClientCertificateTrust: Sendable {
     /// Plans the import into the trust store the main HTTPS connector of `catalina` uses in an IS_HOME.
     func plan(catalina: SourceFile, facts: HomeFacts, tomcat: TomcatGeneration?, backup: BackupPolicy) throws(InputError) -> TrustStoreImportPlan {
         guard let home = facts.root else {
-            throw InputError(path: catalina.path, message: "--trust-client-cert needs an IS_HOME, to find the trust store its connector uses")
+            throw InputError(path: catalina.path, .invalidArgument, "--trust-client-cert needs an IS_HOME, to find the trust store its connector uses")
         }
         let context = Linter.makeContext(documents: [(.catalinaServer, try XMLDocument.parse(catalina))], facts: facts, options: LintOptions(tomcat: tomcat))
         guard let connector = context.catalina?.mainHTTPSConnector,
               let reference = connector.storeReferences(generation: context.tomcat, home: home, kernelVersion: facts.kernelVersion)
                 .first(where: { $0.purpose == .trustStore }) else {
-            throw InputError(path: catalina.path, message: "no HTTPS connector, so no trust store to import the client certificate into")
+            throw InputError(path: catalina.path, .cannotEdit, "no HTTPS connector, so no trust store to import the client certificate into")
         }
         guard let store = reference.resolvedPath else {
-            throw InputError(path: catalina.path, message: "the trust store path \(reference.path) holds a placeholder isconf cannot resolve; "
+            throw InputError(path: catalina.path, .cannotEdit, "the trust store path \(reference.path) holds a placeholder isconf cannot resolve; "
                 + "import the certificate with isconf truststore import")
         }
         let storePassword: Secret
@@ -50,7 +50,7 @@ public struct ClientCertificateTrust: Sendable {
             storePassword = password ?? assumed
         case .secureVault(let alias):
             guard let password else {
-                throw InputError(path: store, message: "the trust store password is kept in secure vault (alias \(alias)): "
+                throw InputError(path: store, .passwordNeeded, "the trust store password is kept in secure vault (alias \(alias)): "
                     + "give it with --truststore-pass-file or --truststore-pass-env")
             }
             storePassword = password
@@ -59,7 +59,7 @@ public struct ClientCertificateTrust: Sendable {
             store: store, certificate: certificate, alias: alias ?? derivedAlias, password: storePassword,
             uniqueAlias: alias == nil, backup: backup))
         if plan.changesStore, !allowStoreOutsideHome, !Self.isInside(store, home: home) {
-            throw InputError(path: store, message: "the trust store the connector uses is outside the IS_HOME \(home); "
+            throw InputError(path: store, .cannotEdit, "the trust store the connector uses is outside the IS_HOME \(home); "
                 + "not changed (--allow-store-outside-home writes it)")
         }
         return plan

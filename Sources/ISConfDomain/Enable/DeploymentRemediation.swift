@@ -33,7 +33,7 @@ public enum DeploymentRemediation {
     public static func plan(_ source: SourceFile, facts: HomeFacts, options: EnableOptions) throws(InputError) -> DeploymentPlan {
         let document: TOMLDocument
         do { document = try TOMLDocument.parse(source) } catch {
-            throw InputError(path: error.path, message: error.message + "; not changed", position: error.position)
+            throw error.leaving(.notChanged)
         }
         let mapper = MapperData.load(facts.mapperFiles, facts: facts)
         let targetRules: [Rule] = [.tomlCertificateVerification, .tomlHTTPSEnabled, .tomlClientAuth, .tomlMutualSSLAuthenticator, .tomlEnableBoolean,
@@ -58,13 +58,13 @@ public enum DeploymentRemediation {
         let result = try TOMLEditor.verify(try TOMLEditor.apply(edits, to: document), original: document, changes: edits)
         let after = findings(of: targetRules, in: result.source, facts: facts)
         if let left = after.first(where: { $0.severity == .error }) {
-            throw InputError(path: source.path, message: "could not make \(left.rule) hold (\(left.message)); not changed")
+            throw InputError(path: source.path, .cannotEdit, "could not make \(left.rule) hold (\(left.message)); not changed")
         }
         try refuseWhenTheWhitelistStopsIt(result.source, facts: facts, options: options)
         let settled = DeploymentConfig(document: result, mapper: mapper)
         let again = try duplicateRemovals(settled, options: options) + changes(settled, options: options, facts: facts)
         if !again.isEmpty {
-            throw InputError(path: source.path, message: "internal error: the edits did not settle (a second run would "
+            throw InputError(path: source.path, .internalError, "the edits did not settle (a second run would "
                              + again.map(\.description).joined(separator: "; ") + "); not changed")
         }
         let reportedBefore = Set(before.map(\.rule)), reportedAfter = Set(after.map(\.rule))
@@ -98,7 +98,7 @@ public enum DeploymentRemediation {
             if disagree && !setAnyway {
                 let pair = entries.map { "\(DeploymentConfig.displayName($0.keyPath)) = \($0.value)" }.joined(separator: " and ")
                 throw InputError(path: config.path,
-                                 message: "\(pair) both set \(DeploymentConfig.displayName(key.path)), and which one the server uses depends on the config mapper's HashMap: remove the one you do not mean; not changed",
+                                 .cannotEdit, "\(pair) both set \(DeploymentConfig.displayName(key.path)), and which one the server uses depends on the config mapper's HashMap: remove the one you do not mean; not changed",
                                  position: kept.position)
             }
             for entry in entries where entry.keySpan != kept.keySpan {
@@ -156,7 +156,7 @@ public enum DeploymentRemediation {
         guard !options.setsWhitelist, let blocking = findings(of: [.tomlWhitelist], in: source, facts: facts).first(where: Rule.stopsMutualSSL) else {
             return
         }
-        throw InputError(path: source.path, message: Rule.whitelistNeeded(blocking))
+        throw InputError(path: source.path, .cannotEdit, Rule.whitelistNeeded(blocking))
     }
 
     private static func findings(of rules: [Rule], in source: SourceFile, facts: HomeFacts) -> [Finding] {

@@ -14,21 +14,21 @@ extension Enabler {
         }
         let planned: DeploymentPlan
         do { planned = try plan(alreadyRead.first { $0.path == path }) } catch {
-            outcome.error = error.description
+            outcome.error = TargetFailure(error)
             return outcome
         }
         // The trust store the rendered connector names (the TOML does not move it) is planned with the TOML.
         var storePlan: TrustStoreImportPlan?
         if let trust = request.trustClientCertificate {
             do { storePlan = try planStore(trust, target: target, request: request, plans: []) } catch {
-                outcome.error = error.description
+                outcome.error = TargetFailure(error)
                 return outcome
             }
         }
         if request.write, let store = storePlan?.replacedStore {
             // Refused before deployment.toml is written, so the home is not left half done.
             do { try SafeWriter.checkReplaceable(try SafeWriter.resolve(store)) } catch {
-                outcome.error = error.description
+                outcome.error = TargetFailure(error)
                 return outcome
             }
         }
@@ -42,7 +42,7 @@ extension Enabler {
                 }
                 file.record(written)
             } catch {
-                outcome.error = error.description
+                outcome.error = TargetFailure(error)
                 outcome.files.append(file)
                 outcome.files += storePlan.map { [$0.fileOutcome] } ?? []
                 return outcome

@@ -72,7 +72,7 @@ extension FileOutcome {
 public struct TargetOutcome: Sendable {
     public var files: [FileOutcome] = []
     /// Why this target was left untouched (or only partly written), if it was.
-    public var error: String?
+    public var error: TargetFailure?
 }
 
 /// A file's verified new contents, as the writer needs them.
@@ -106,7 +106,7 @@ public enum Enabler {
                 plans.append(try plan(path: path, role: role, target: target, request: request,
                                       source: alreadyRead.first { $0.path == path }))
             } catch {
-                outcome.error = error.description
+                outcome.error = TargetFailure(error)
                 return outcome
             }
         }
@@ -114,7 +114,7 @@ public enum Enabler {
         var storePlan: TrustStoreImportPlan?
         if let trust = request.trustClientCertificate {
             do { storePlan = try planStore(trust, target: target, request: request, plans: plans) } catch {
-                outcome.error = error.description
+                outcome.error = TargetFailure(error)
                 return outcome
             }
         }
@@ -123,7 +123,7 @@ public enum Enabler {
             // Refuse before the first write what would stop a later one, so a home is not left half done.
             for path in plans.filter(\.changed).map(\.path) + [storePlan?.replacedStore].compactMap({ $0 }) {
                 do { try SafeWriter.checkReplaceable(try SafeWriter.resolve(path)) } catch {
-                    outcome.error = error.description
+                    outcome.error = TargetFailure(error)
                     outcome.files = plans.map { FileOutcome(path: $0.path, changed: $0.changed, changes: $0.changes, rulesFixed: $0.rulesFixed) }
                         + storeOutcome
                     return outcome
@@ -148,7 +148,7 @@ public enum Enabler {
                     outcome.files += plans[(index + 1)...].map {
                         FileOutcome(path: $0.path, changed: $0.changed, changes: $0.changes, rulesFixed: $0.rulesFixed)
                     } + storeOutcome
-                    outcome.error = error.description
+                    outcome.error = TargetFailure(error)
                     rollBack(&outcome, originals: plans.map(\.original), stamp: stamp)
                     return outcome
                 }
@@ -167,7 +167,7 @@ public enum Enabler {
     /// leaves the IS_HOME as it found it; the error then says what was put back, or what could not be
     /// and where its backup is.
     static func rollBack(_ outcome: inout TargetOutcome, originals: [SourceFile], stamp: String) {
-        var restored: [String] = [], left: [String] = []
+        guard var failure = outcome.error else { return }
         for index in outcome.files.indices.reversed() where outcome.files[index].written {
             let file = outcome.files[index]
             guard let content = file.writtenContent, let original = originals.first(where: { $0.path == file.path }) else { continue }
@@ -177,28 +177,24 @@ public enum Enabler {
                     try SafeWriter.replace(resolved, expecting: content, with: original.bytes)
                 }
                 guard result == .written else {
-                    left.append("\(file.path) (saved by someone else since)")
+                    failure.leftovers.insert(TargetFailure.Leftover(path: file.path, reason: .savedSince), at: 0)
                     continue
                 }
                 if let backup = file.backup { Backups.discard(backup, stamp: stamp) }
                 outcome.files[index].written = false
                 outcome.files[index].backup = nil
                 outcome.files[index].writtenContent = nil
-                restored.append(file.path)
+                failure.restored.insert(file.path, at: 0)
             } catch {
-                left.append("\(file.path) (\(error.message)\(file.backup.map { "; its original is in \($0)" } ?? ""))")
+                failure.leftovers.insert(TargetFailure.Leftover(path: file.path, reason: .failed(error, backup: file.backup)), at: 0)
             }
         }
-        guard !restored.isEmpty || !left.isEmpty else { return }
-        var note = outcome.error ?? ""
-        if !restored.isEmpty { note += "; put back as it was: " + restored.reversed().joined(separator: ", ") }
-        if !left.isEmpty { note += "; NOT put back, still changed: " + left.reversed().joined(separator: ", ") }
-        outcome.error = note
+        outcome.error = failure
     }
 
     /// Writes the trust store `--trust-client-cert` planned, after the configuration files.
     static func writeStore(_ storePlan: TrustStoreImportPlan, request: EnableRequest, stamp: String,
-                           error: inout String?) -> FileOutcome {
+                           error: inout TargetFailure?) -> FileOutcome {
         var file = storePlan.fileOutcome
         guard request.write, storePlan.changesStore else { return file }
         do {
@@ -209,7 +205,7 @@ public enum Enabler {
             // Someone else's concurrent import did the job.
             if case .alreadyPresent = written.action { (file.changed, file.changes, file.written) = (false, [], false) }
         } catch let failure {
-            error = failure.description
+            error = TargetFailure(failure)
         }
         return file
     }
@@ -219,7 +215,7 @@ public enum Enabler {
     static func planStore(_ trust: ClientCertificateTrust, target: LintTarget, request: EnableRequest,
                           plans: [FilePlan]) throws(InputError) -> TrustStoreImportPlan {
         guard let path = target.files.first(where: { $0.role == .catalinaServer })?.path else {
-            throw InputError(path: target.files.first?.path ?? "?", message: "--trust-client-cert needs an IS_HOME, to find the trust store its connector uses")
+            throw InputError(path: target.files.first?.path ?? "?", .invalidArgument, "--trust-client-cert needs an IS_HOME, to find the trust store its connector uses")
         }
         let planned = plans.first { $0.role == .catalinaServer }?.original
         let catalina = if let planned { planned } else { try SourceFile.read(path: path) }
@@ -258,7 +254,7 @@ public enum Enabler {
             plan = try planAgain()
             if !plan.changed { return nil }
         }
-        throw InputError(path: plan.path, message: "kept changing while isconf was writing it (\(attempts) tries); not changed")
+        throw InputError(path: plan.path, .changedMeanwhile, "kept changing while isconf was writing it (\(attempts) tries); not changed")
     }
 
     private static func saveBackup(_ original: SourceFile, name: String, mode: mode_t, target: LintTarget, policy: BackupPolicy,

@@ -41,7 +41,7 @@ public struct EnableOptions: Sendable {
         for raw in text.split(separator: ",", omittingEmptySubsequences: false) {
             let cleaned = String(raw.trimmingXMLSpace().lowercased().filter { $0 != ":" })
             guard isThumbprint(cleaned) else {
-                throw InputError(path: "--whitelist", message: "\"\(raw)\" is not a SHA-1 (40 hex digits) or SHA-256 (64 hex digits) thumbprint")
+                throw InputError(path: "--whitelist", .invalidArgument, "\"\(raw)\" is not a SHA-1 (40 hex digits) or SHA-256 (64 hex digits) thumbprint")
             }
             result.append(cleaned)
         }
@@ -83,7 +83,7 @@ public enum Remediation {
             : [.mutualSSLAuthenticator] + (options.setsWhitelist ? [Rule.whitelist] : [])
         let before = Linter.lint(sources: [(role, source)], facts: facts, options: LintOptions(tomcat: tomcat), only: targetRules + [.xmlMalformed])
         if let malformed = before.findings.first(where: { $0.rule == Rule.xmlMalformed.id }) {
-            throw InputError(path: source.path, message: malformed.message + "; not changed", position: malformed.position)
+            throw InputError(path: source.path, .malformed, malformed.message, position: malformed.position, consequence: .notChanged)
         }
 
         var current = source.bytes
@@ -91,7 +91,7 @@ public enum Remediation {
         for round in 0...maximumRounds {
             let document: XMLDocument
             do { document = try XMLDocument.parse(SourceFile(path: source.path, bytes: current)) } catch {
-                throw InputError(path: source.path, message: "internal error: an edit left the file unreadable (\(error.message)); not changed")
+                throw InputError(path: source.path, .internalError, "an edit left the file unreadable (\(error.message))", consequence: .notChanged)
             }
             let context = Linter.makeContext(documents: [(role, document)], facts: facts, options: LintOptions(tomcat: tomcat))
             let planned = try role == .catalinaServer
@@ -100,7 +100,7 @@ public enum Remediation {
             if planned.isEmpty { break }
             // One round more than edits may take, to see that they settled: else the last edits would be lost.
             if round == maximumRounds {
-                throw InputError(path: source.path, message: "the edits did not settle in \(maximumRounds) rounds (still to do: "
+                throw InputError(path: source.path, .cannotEdit, "the edits did not settle in \(maximumRounds) rounds (still to do: "
                                  + planned.map(\.description).joined(separator: "; ") + "); not changed")
             }
             let replacements = try Patcher.replacements(for: planned.map(\.edit), in: document)
@@ -114,11 +114,11 @@ public enum Remediation {
         // Never a success over a whitelist that still stops every certificate login: only --whitelist can fix it.
         if role == .authenticators, !options.setsWhitelist,
            let blocking = Linter.lint(sources: [(role, result)], facts: facts, options: LintOptions(tomcat: tomcat), only: [.whitelist]).findings.first(where: Rule.stopsMutualSSL) {
-            throw InputError(path: source.path, message: Rule.whitelistNeeded(blocking))
+            throw InputError(path: source.path, .cannotEdit, Rule.whitelistNeeded(blocking))
         }
         let after = Linter.lint(sources: [(role, result)], facts: facts, options: LintOptions(tomcat: tomcat), only: targetRules)
         if let left = after.findings.first(where: { $0.fixable || $0.severity == .error }) {
-            throw InputError(path: source.path, message: "could not make \(left.rule) hold (\(left.message)); not changed")
+            throw InputError(path: source.path, .cannotEdit, "could not make \(left.rule) hold (\(left.message)); not changed")
         }
         let reportedBefore = Set(before.findings.map(\.rule)), reportedAfter = Set(after.findings.map(\.rule))
         let rulesFixed = targetRules.map(\.id).filter { reportedBefore.contains($0) && !reportedAfter.contains($0) }
@@ -134,7 +134,7 @@ public enum Remediation {
 
     static func catalinaEdits(_ context: LintContext, document: XMLDocument) throws(InputError) -> [PlannedEdit] {
         guard let server = context.catalina, let connector = server.mainHTTPSConnector else {
-            throw InputError(path: document.path, message: "no HTTPS connector to enable client authentication on; not changed")
+            throw InputError(path: document.path, .cannotEdit, "no HTTPS connector to enable client authentication on; not changed")
         }
         guard let connectorIndex = document.index(of: connector.element) else { return [] }
         var edits: [PlannedEdit] = []

@@ -33,7 +33,7 @@ extension Discovery {
         case .success(let listed): names = listed
         case .failure(let error):
             // It may hold files isconf should read: say so rather than pass over it.
-            result.errors.append(InputError(path: folder, message: "cannot read the folder: \(describeErrno(error.code))"))
+            result.errors.append(InputError.system(error.code, path: folder, doing: "cannot read the folder"))
             return
         }
         for name in names where !name.hasPrefix(".") {
@@ -45,7 +45,7 @@ extension Discovery {
                 if isHome(path) {
                     result.targets.append(home(path))
                 } else if depth == walkDepth {
-                    result.skipped.append(InputError(path: path, message: "more than \(walkDepth) folders deep: not walked; give it to isconf lint directly"))
+                    result.skipped.append(InputError(path: path, .tooDeep(limit: walkDepth)))
                 } else {
                     walk(path, depth: depth + 1, into: &result)
                 }
@@ -54,7 +54,7 @@ extension Discovery {
             case .failure(let error):
                 // A dangling link named like a file isconf reads is a file it cannot read.
                 if name == "deployment.toml" || ConfigRole(rawValue: name) != nil {
-                    result.errors.append(InputError(path: path, message: describeErrno(error.code)))
+                    result.errors.append(InputError.system(error.code, path: path))
                 }
             }
         }

@@ -148,7 +148,7 @@ public enum Discovery {
         for path in paths {
             switch FileSystem.kind(path) {
             case .failure(let error):
-                result.errors.append(InputError(path: path, message: describeErrno(error.code)))
+                result.errors.append(InputError.system(error.code, path: path))
             case .success(.directory):
                 if isHome(path) {
                     result.targets.append(home(path))
@@ -157,7 +157,7 @@ public enum Discovery {
                     if found.targets.isEmpty && found.errors.isEmpty && found.skipped.isEmpty {
                         result.errors.append(InputError(
                             path: path,
-                            message: "no IS_HOME, deployment.toml, catalina-server.xml or authenticators.xml here or in its subfolders"))
+                            .noConfiguration, "no IS_HOME, deployment.toml, catalina-server.xml or authenticators.xml here or in its subfolders"))
                     }
                     result.targets += found.targets
                     result.errors += found.errors
@@ -167,7 +167,7 @@ public enum Discovery {
                     if found.isEmpty {
                         result.errors.append(InputError(
                             path: path,
-                            message: "no IS_HOME here or in its subfolders (expected \(ConfigRole.catalinaServer.relativePath))"))
+                            .noConfiguration, "no IS_HOME here or in its subfolders (expected \(ConfigRole.catalinaServer.relativePath))"))
                     }
                     result.targets.append(contentsOf: found.map(home))
                 }
@@ -192,8 +192,8 @@ public enum Discovery {
 
     static func templateSkipped(_ path: String) -> InputError {
         isDeploymentToml(path)
-            ? InputError(path: path, message: "a template (Jinja2, Helm or ERB markup), not TOML: skipped; lint the rendered file")
-            : InputError(path: path, message: "a Jinja2/ERB template, not XML: skipped; lint the rendered file")
+            ? InputError(path: path, .template, "a template (Jinja2, Helm or ERB markup), not TOML: skipped; lint the rendered file")
+            : InputError(path: path, .template, "a Jinja2/ERB template, not XML: skipped; lint the rendered file")
     }
 
     /// A `.toml` file given directly is read as a deployment.toml: the only TOML isconf knows.
@@ -263,14 +263,14 @@ public enum Discovery {
         if isText(source.bytes), containsTemplateMarkup(source.bytes) { return .success(nil) }
         let name = path.split(separator: "/").last.map(String.init) ?? path
         if let role = ConfigRole.allCases.first(where: { $0.rawValue == name }) { return .success(role) }
-        return .failure(InputError(path: path, message: "not a catalina-server.xml or authenticators.xml: "
+        return .failure(InputError(path: path, .wrongFileType, "not a catalina-server.xml or authenticators.xml: "
             + (parseError.position.map { "line \($0.line), column \($0.column): " } ?? "") + parseError.message))
     }
 
     private static func role(ofRoot root: String, path: String) -> Result<ConfigRole?, InputError> {
         let local = root.split(separator: ":").last.map(String.init) ?? root
         if let role = ConfigRole.allCases.first(where: { $0.rootElement == local }) { return .success(role) }
-        return .failure(InputError(path: path, message: "not a catalina-server.xml or authenticators.xml (root element <\(DisplayText.cut(root, at: 100))>)"))
+        return .failure(InputError(path: path, .wrongFileType, "not a catalina-server.xml or authenticators.xml (root element <\(DisplayText.cut(root, at: 100))>)"))
     }
 
     /// No control bytes but tab and line ends: what a template, unlike binary junk, is made of.

@@ -62,7 +62,7 @@ public enum LintConfiguration {
     public static func load(_ path: String) throws(InputError) -> LintOptions {
         let document = try TOMLDocument.parse(try SourceFile.read(path: path))
         func failure(_ message: String, at offset: Int) -> InputError {
-            InputError(path: path, message: message, position: document.position(of: offset))
+            InputError(path: path, .invalidArgument, message, position: document.position(of: offset))
         }
         for header in document.tables where header.isArrayElement || !tables.contains(header.path) {
             let name = header.path.joined(separator: ".")

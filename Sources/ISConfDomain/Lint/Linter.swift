@@ -207,7 +207,7 @@ public enum Linter {
             guard document.root.localName == role.rootElement else {
                 malformed.append(InputError(
                     path: document.path,
-                    message: "root element is <\(document.root.qualifiedName)>, expected <\(role.rootElement)> in \(role.rawValue)",
+                    .wrongFileType, "root element is <\(document.root.qualifiedName)>, expected <\(role.rootElement)> in \(role.rawValue)",
                     position: document.root.position))
                 continue
             }

@@ -19,7 +19,7 @@ enum MapperJSON {
             return value ?? .table([:])
         } catch {
             let map = LineMap(bytes: source.bytes, singleByteCharacters: false)
-            throw InputError(path: source.path, message: "malformed JSON: \(error.message)",
+            throw InputError(path: source.path, .malformed, "malformed JSON: \(error.message)",
                              position: map.position(of: min(error.offset, source.bytes.count), in: source.bytes))
         }
     }

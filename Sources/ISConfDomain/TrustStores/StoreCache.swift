@@ -36,25 +36,20 @@ public final class StoreCache: Sendable {
     /// One store's outcome. Its own lock makes a home that wants a store being opened wait for that
     /// open instead of repeating it, while distinct stores open in parallel.
     private final class Slot: Sendable {
-        let outcome = Mutex<Result<StoreSummary, StoreFailure>?>(nil)
+        let outcome = Mutex<Result<StoreSummary, InputError>?>(nil)
     }
 
-    /// Why a store did not open. Stores are opened under a stand-in path because some messages
-    /// quote the path (a conversion command to run): each home gets them with its own path.
-    private struct StoreFailure: Error {
-        static let pathStandIn = "\u{FFFF}isconf-store-path\u{FFFF}"
+    /// Stores are opened under a stand-in path because some messages quote the path (a conversion
+    /// command to run): each home gets the failure worded with its own path.
+    private static let pathStandIn = "\u{FFFF}isconf-store-path\u{FFFF}"
 
-        let message: String
-        let position: SourcePosition?
-
-        init(_ error: InputError) {
-            message = error.message
-            position = error.position
-        }
-
-        func error(path: String) -> InputError {
-            InputError(path: path, message: message.replacing(StoreFailure.pathStandIn, with: path), position: position)
-        }
+    private static func failure(_ error: InputError, at path: String) -> InputError {
+        var error = error
+        error.path = path
+        error.detail = error.detail?.replacing(pathStandIn, with: path)
+        error.context = error.context?.replacing(pathStandIn, with: path)
+        error.remedy = error.remedy?.replacing(pathStandIn, with: path)
+        return error
     }
 
     private let slots = Mutex<[Key: Slot]>([:])
@@ -80,15 +75,15 @@ public final class StoreCache: Sendable {
                 return outcome
             }
             counts.withLock { $0.opened += 1 }
-            let opened: Result<StoreSummary, StoreFailure>
+            let opened: Result<StoreSummary, InputError>
             do throws(InputError) {
-                opened = .success(StoreSummary(try KeyStore.read(bytes, path: StoreFailure.pathStandIn, password: password)))
+                opened = .success(StoreSummary(try KeyStore.read(bytes, path: Self.pathStandIn, password: password)))
             } catch {
-                opened = .failure(StoreFailure(error))
+                opened = .failure(error)
             }
             outcome = opened
             return opened
         }
-        return outcome.mapError { $0.error(path: path) }
+        return outcome.mapError { Self.failure($0, at: path) }
     }
 }

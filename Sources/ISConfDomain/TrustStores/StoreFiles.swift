@@ -44,7 +44,7 @@ public struct StoreFiles: Sendable {
     func open(_ path: String, password: Secret?, cache: StoreCache) -> Result<StoreSummary, InputError> {
         let bytes: [UInt8]
         if let memory {
-            guard let held = memory[path] else { return .failure(InputError(path: path, message: describeErrno(ENOENT))) }
+            guard let held = memory[path] else { return .failure(InputError(path: path, .notFound)) }
             bytes = held
         } else {
             do { bytes = try SourceFile.read(path: path).bytes } catch { return .failure(error) }

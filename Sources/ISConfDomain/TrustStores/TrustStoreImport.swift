@@ -89,7 +89,7 @@ public enum TrustStoreImporter {
         let source = try SourceFile.read(path: request.store)
         let store = try KeyStore.read(source.bytes, path: request.store, password: request.password.revealed)
         if let storeType = request.storeType, storeType != store.format {
-            throw InputError(path: request.store, message: "is a \(store.format) store, not \(storeType)")
+            throw InputError(path: request.store, .wrongFileType, "is a \(store.format) store, not \(storeType)")
         }
         var outcome = TrustStoreImportOutcome(action: .added, store: request.store, alias: alias,
                                               thumbprints: request.certificate.thumbprints)
@@ -108,11 +108,11 @@ public enum TrustStoreImporter {
         }
         if let taken = store.entry(alias) {
             guard taken.kind == .trustedCertificate else {
-                throw InputError(path: request.store, message: "alias \"\(alias)\" is a \(taken.kind.keytoolName); choose another alias")
+                throw InputError(path: request.store, .alreadyExists, "alias \"\(alias)\" is a \(taken.kind.keytoolName); choose another alias")
             }
             let previous = taken.certificates[0].thumbprints
             guard request.replace else {
-                throw InputError(path: request.store, message: "alias \"\(alias)\" already holds a different certificate "
+                throw InputError(path: request.store, .alreadyExists, "alias \"\(alias)\" already holds a different certificate "
                     + "(SHA-256 \(previous.sha256)); choose another alias, or replace it")
             }
             outcome.action = .replaced(previous: previous)
@@ -152,18 +152,18 @@ public enum TrustStoreImporter {
             }
             plan = try self.plan(request)
         }
-        throw InputError(path: first.request.store, message: "kept changing while isconf was writing it (\(attempts) tries); not changed")
+        throw InputError(path: first.request.store, .changedMeanwhile, "kept changing while isconf was writing it (\(attempts) tries); not changed")
     }
 
     /// A store that does not exist yet is made, as keytool does: its type from the request or the
     /// extension, its password at least 6 characters.
     private static func planCreation(_ request: TrustStoreImportRequest, alias: String) throws(InputError) -> TrustStoreImportPlan {
         guard let format = request.storeType ?? KeyStoreFormat.fromExtension(of: request.store) else {
-            throw InputError(path: request.store, message: "does not exist, and its type cannot be told from its name "
+            throw InputError(path: request.store, .invalidArgument, "does not exist, and its type cannot be told from its name "
                 + "(.jks, .p12 or .pfx); give the store type")
         }
         guard request.password.revealed.count >= KeyStore.minimumPasswordLength else {
-            throw InputError(path: request.store, message: "a new store's password must be at least \(KeyStore.minimumPasswordLength) characters")
+            throw InputError(path: request.store, .invalidArgument, "a new store's password must be at least \(KeyStore.minimumPasswordLength) characters")
         }
         let empty = KeyStore.empty(format)
         let bytes = try empty.settingTrustedCertificate(request.certificate, alias: alias, password: request.password.revealed,
@@ -179,7 +179,7 @@ public enum TrustStoreImporter {
         try SafeWriter.withDirectoryLock(for: request.store) { () throws(InputError) in
             // Made while isconf waited for the lock: import into it on a next run rather than overwrite it.
             if exists(request.store) {
-                throw InputError(path: request.store, message: "was created by someone else meanwhile; not changed, run again")
+                throw InputError(path: request.store, .changedMeanwhile, "was created by someone else meanwhile; not changed, run again")
             }
             try SafeWriter.writeNew(request.store, plan.result ?? [], mode: 0o644)
             SafeWriter.syncDirectory(SafeWriter.parent(of: request.store))
@@ -191,7 +191,7 @@ public enum TrustStoreImporter {
     private static func verify(_ bytes: [UInt8], against old: KeyStore, request: TrustStoreImportRequest,
                                alias: String) throws(InputError) {
         func failure(_ what: String) -> InputError {
-            InputError(path: request.store, message: "the new store failed its check (\(what)); not changed")
+            InputError(path: request.store, .cannotEdit, "the new store failed its check (\(what)); not changed")
         }
         let reread: KeyStore
         do {

@@ -9,12 +9,12 @@ public enum EditVerifier {
         _ = libxml2Ready
         let path = original.path
         guard let expected = readTree(original.bytes) else {
-            throw InputError(path: path, message: "verification failed: libxml2 cannot re-read the original")
+            throw InputError(path: path, .verificationFailed, "libxml2 cannot re-read the original")
         }
         defer { xmlFreeDoc(expected) }
         try applyThroughTree(edits, to: expected, original: original)
         guard let actual = readTree(patched) else {
-            throw InputError(path: path, message: "verification failed: the patched file is not well-formed XML")
+            throw InputError(path: path, .verificationFailed, "the patched file is not well-formed XML")
         }
         defer { xmlFreeDoc(actual) }
         let (want, got) = (canonical(expected), canonical(actual))
@@ -22,7 +22,7 @@ public enum EditVerifier {
             let index = (0..<min(want.count, got.count)).first { want[$0] != got[$0] } ?? min(want.count, got.count)
             let expectedLine = index < want.count ? want[index] : "(end)"
             let actualLine = index < got.count ? got[index] : "(end)"
-            throw InputError(path: path, message: "verification failed: the patched bytes differ from the intended tree at \"\(actualLine)\" (expected \"\(expectedLine)\"); nothing was written")
+            throw InputError(path: path, .verificationFailed, "the patched bytes differ from the intended tree at \"\(actualLine)\" (expected \"\(expectedLine)\"); nothing was written")
         }
     }
 
@@ -48,7 +48,7 @@ public enum EditVerifier {
         }
         collect(document.pointee.children)
         let ourComments = original.allComments()
-        let fail = { (message: String) in InputError(path: original.path, message: "verification failed: \(message)") }
+        let fail = { (message: String) in InputError(path: original.path, .verificationFailed, message) }
         guard elements.count == original.elementsInOrder.count, comments.count == ourComments.count else {
             throw fail("libxml2 and isconf disagree on the document's structure")
         }

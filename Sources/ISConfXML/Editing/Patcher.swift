@@ -13,7 +13,7 @@ public enum Patcher {
         let comments = document.allComments()
         var result: [ByteReplacement] = []
         func element(_ index: Int) throws(InputError) -> XMLElement {
-            guard elements.indices.contains(index) else { throw InputError(path: document.path, message: "no element #\(index)") }
+            guard elements.indices.contains(index) else { throw InputError(path: document.path, .cannotEdit, "no element #\(index)") }
             return elements[index]
         }
         for edit in edits {
@@ -23,13 +23,13 @@ public enum Patcher {
             case .removeAttribute(let index, let name):
                 let target = try element(index)
                 guard let attribute = target.attribute(name) else {
-                    throw InputError(path: document.path, message: "<\(target.qualifiedName)> has no attribute \(name) to remove")
+                    throw InputError(path: document.path, .cannotEdit, "<\(target.qualifiedName)> has no attribute \(name) to remove")
                 }
                 result.append(ByteReplacement(span: ByteSpan(attribute.leadingWhitespace.start, attribute.valueSpan.end + 1), bytes: []))
             case .setText(let index, let text):
                 result.append(try setText(try element(index), text: text, in: document))
             case .uncomment(let index):
-                guard comments.indices.contains(index) else { throw InputError(path: document.path, message: "no comment #\(index)") }
+                guard comments.indices.contains(index) else { throw InputError(path: document.path, .cannotEdit, "no comment #\(index)") }
                 let comment = comments[index]
                 let (text, dressed) = uncommentedText(of: comment)
                 if dressed {
@@ -55,7 +55,7 @@ public enum Patcher {
         var cursor = 0
         for replacement in ordered {
             guard replacement.span.start >= cursor, replacement.span.end <= bytes.count else {
-                throw InputError(path: path, message: "internal error: overlapping edits; nothing was changed")
+                throw InputError(path: path, .internalError, "overlapping edits; nothing was changed")
             }
             out += bytes[cursor..<replacement.span.start]
             out += replacement.bytes
@@ -88,7 +88,7 @@ public enum Patcher {
 
     private static func setText(_ element: XMLElement, text: String, in document: XMLDocument) throws(InputError) -> ByteReplacement {
         guard element.childElements.isEmpty else {
-            throw InputError(path: document.path, message: "<\(element.qualifiedName)> holds elements; refusing to replace its content")
+            throw InputError(path: document.path, .cannotEdit, "<\(element.qualifiedName)> holds elements; refusing to replace its content")
         }
         let escaped = escapeText(text, encoding: document.encoding)
         if element.isSelfClosing {
@@ -118,7 +118,7 @@ public enum Patcher {
             text += escapeMarkup(line.text, encoding: document.encoding)
         }
         if parent.isSelfClosing {
-            throw InputError(path: document.path, message: "<\(parent.qualifiedName)/> is empty; refusing to expand it")
+            throw InputError(path: document.path, .cannotEdit, "<\(parent.qualifiedName)/> is empty; refusing to expand it")
         }
         if let last = siblings.last {
             return ByteReplacement(span: ByteSpan(last.span.end, last.span.end), bytes: text)

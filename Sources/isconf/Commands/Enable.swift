@@ -57,7 +57,7 @@ struct Enable: ParsableCommand {
         let discovery = Discovery.discover(paths)
         let stamp = Backups.utcStamp()
         let outcomes = discovery.targets.map { Enabler.run($0, request, stamp: stamp) }
-        let errors = discovery.errors.map(\.description) + outcomes.compactMap(\.error)
+        let errors = discovery.errors.map(\.description) + outcomes.compactMap { $0.error?.description }
 
         switch format {
         case .text:

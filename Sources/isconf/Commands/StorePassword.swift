@@ -48,14 +48,14 @@ struct StorePassword: ParsableArguments {
 
     static func fromEnvironment(_ environment: String, option: String) throws(InputError) -> Secret {
         guard let value = getenv(environment) else {
-            throw InputError(path: option, message: "the environment variable \(environment) is not set")
+            throw InputError(path: option, .invalidArgument, "the environment variable \(environment) is not set")
         }
         return Secret(String(cString: value))
     }
 
     /// The missing-password error of commands that cannot go on without one.
     static func required(_ path: String, because reason: String) -> InputError {
-        InputError(path: path, message: "needs the store password \(reason): give --storepass-file, --storepass-env or --storepass")
+        InputError(path: path, .passwordNeeded, "needs the store password \(reason): give --storepass-file, --storepass-env or --storepass")
     }
 
     /// Asks on the terminal with echo off (termios), restoring it whatever happens. Echo goes off

@@ -61,7 +61,7 @@ struct StoreOptions: ParsableArguments {
 
     func checkType(_ format: KeyStoreFormat) throws(InputError) {
         if let storetype, storetype.format != format {
-            throw InputError(path: keystore, message: "is a \(format) store, not \(storetype.format) (--storetype)")
+            throw InputError(path: keystore, .wrongFileType, "is a \(format) store, not \(storetype.format) (--storetype)")
         }
     }
 }
@@ -181,10 +181,10 @@ struct TrustStoreExport: ParsableCommand {
         try reportingInputErrors { () throws(InputError) in
             let opened = try store.open()
             guard let entry = opened.entry(alias) else {
-                throw InputError(path: store.keystore, message: "has no entry \"\(KeyStore.normalizedAlias(alias))\"")
+                throw InputError(path: store.keystore, .noCertificateEntry, "has no entry \"\(KeyStore.normalizedAlias(alias))\"")
             }
             guard let certificate = entry.certificates.first else {
-                throw InputError(path: store.keystore, message: "entry \"\(entry.alias)\" is a \(entry.kind.keytoolName), which holds no certificate")
+                throw InputError(path: store.keystore, .noCertificateEntry, "entry \"\(entry.alias)\" is a \(entry.kind.keytoolName), which holds no certificate")
             }
             try SafeWriter.writeOutput(file, pem ? Array(certificate.pem.utf8) : certificate.der, mode: 0o644,
                                        replaceExisting: force, protected: try storeIdentity())
@@ -197,7 +197,7 @@ extension TrustStoreExport {
     /// The store's device and inode, so that --file cannot name it under another path or a hard link.
     func storeIdentity() throws(InputError) -> (device: UInt64, inode: UInt64) {
         var info = stat()
-        guard stat(store.keystore, &info) == 0 else { throw InputError(path: store.keystore, message: describeErrno(errno)) }
+        guard stat(store.keystore, &info) == 0 else { throw InputError.system(errno, path: store.keystore) }
         return (UInt64(info.st_dev), UInt64(info.st_ino))
     }
 }
