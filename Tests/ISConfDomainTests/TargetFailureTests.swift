@@ -1,5 +1,6 @@
 import ISConfCore
 import ISConfDomain
+import ISConfTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -10,7 +11,7 @@ import Glibc
 /// the files it had written.
 @Suite struct TargetFailureTests {
     @Test func aTargetThatCannotBeReadKeepsTheKindOfItsError() throws {
-        let directory = try TemporaryDirectory()
+        let directory = try Scratch()
         let missing = directory.path + "/catalina-server.xml"
         let outcome = Enabler.run(LintTarget(facts: HomeFacts(), files: [(.catalinaServer, missing)]), EnableRequest(write: false))
         let failure = try #require(outcome.error)
@@ -20,7 +21,7 @@ import Glibc
     }
 
     @Test func aMalformedFileStopsItsTargetAsMalformed() throws {
-        let directory = try TemporaryDirectory()
+        let directory = try Scratch()
         let path = try directory.write("catalina-server.xml", "<Server><Service>\n")
         let outcome = Enabler.run(LintTarget(facts: HomeFacts(), files: [(.catalinaServer, path)]), EnableRequest(write: false))
         #expect(outcome.error?.cause.kind == .malformed)
