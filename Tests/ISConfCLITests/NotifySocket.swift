@@ -1,4 +1,5 @@
 import Foundation
+import ISConfTestSupport
 import Testing
 #if canImport(Glibc)
 import Glibc
