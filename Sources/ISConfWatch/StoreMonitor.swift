@@ -9,55 +9,35 @@ import Logging
 /// gauges it set: stores are opened through a `StoreCache` that lives for one batch of refreshes (so
 /// homes cloned from one pack share one open), then let go with every summary and byte it held.
 final class StoreMonitor {
-    private struct Pending {
-        var first: UInt64
-        var last: UInt64
-    }
-
     private let metrics: StoreMetrics
     private let logger: Logger
     private let tomcat: TomcatGeneration?
-    private let debounce: UInt64
-    private let maximumWait: UInt64
     /// By IS_HOME: the store files its HTTPS connector named at the last refresh, which the engine watches.
     private(set) var storePaths: [String: [String]] = [:]
     /// By IS_HOME, then store file: whether it opened at the last refresh, so that a change is logged once.
     private var readable: [String: [String: Bool]] = [:]
-    private var pending: [String: Pending] = [:]
+    /// Homes waiting for a refresh, with the same quiet time as a file check.
+    private var pending: Debouncer<String>
 
-    init(metrics: StoreMetrics, logger: Logger, tomcat: TomcatGeneration?, debounce: UInt64, maximumWait: UInt64) {
+    init(metrics: StoreMetrics, logger: Logger, tomcat: TomcatGeneration?, schedule: Debouncer<String>) {
         self.metrics = metrics
         self.logger = logger
         self.tomcat = tomcat
-        self.debounce = debounce
-        self.maximumWait = maximumWait
+        pending = schedule
     }
 
     // MARK: When
 
     /// Refreshes the home once events about it have been quiet for the debounce time.
-    func schedule(home: String, at now: UInt64) {
-        if var refresh = pending[home] {
-            refresh.last = now
-            pending[home] = refresh
-        } else {
-            pending[home] = Pending(first: now, last: now)
-        }
-    }
+    func schedule(home: String) { pending.schedule(home) }
 
-    var nextDeadline: UInt64? { pending.values.map(due).min() }
+    var nextDeadline: UInt64? { pending.nextDeadline }
 
     /// The homes whose quiet time has passed, taken off the schedule.
-    func takeDue(now: UInt64) -> [String] {
-        let ready = pending.filter { due($0.value) <= now }.keys.sorted()
-        for home in ready { pending[home] = nil }
-        return ready
-    }
+    func takeDue() -> [String] { pending.takeDue().map(\.key) }
 
     /// A refresh of every home is under way: what was scheduled is part of it.
-    func cancelScheduled() { pending = [:] }
-
-    private func due(_ refresh: Pending) -> UInt64 { min(refresh.last + debounce, refresh.first + maximumWait) }
+    func cancelScheduled() { pending.cancelAll() }
 
     // MARK: What
 
@@ -103,7 +83,7 @@ final class StoreMonitor {
     func retain(homes: Set<String>) {
         storePaths = storePaths.filter { homes.contains($0.key) }
         readable = readable.filter { homes.contains($0.key) }
-        pending = pending.filter { homes.contains($0.key) }
+        pending.retain { homes.contains($0) }
         metrics.retain(homes: homes)
     }
 }

@@ -49,12 +49,3 @@ struct SystemdNotifier: Sendable {
 
     static func monotonicMicroseconds() -> UInt64 { MonotonicClock.nanoseconds() / 1000 }
 }
-
-/// CLOCK_MONOTONIC, in nanoseconds: what debounce deadlines and systemd's MONOTONIC_USEC use.
-enum MonotonicClock {
-    static func nanoseconds() -> UInt64 {
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        return UInt64(now.tv_sec) * 1_000_000_000 + UInt64(now.tv_nsec)
-    }
-}

@@ -2,38 +2,37 @@
 import Glibc
 #endif
 import CLinux
+import Dispatch
 import ISConfCore
+import Synchronization
 
 /// Runs the daemon's async code (swift-service-lifecycle's group, the metrics server's futures) on
-/// one thread of its own that sleeps on a condition variable when idle. On Linux the default
-/// executor is libdispatch, whose thread pool keeps a once-a-second monitor timer as soon as its
-/// first worker starts: an idle daemon would wake every second for nothing.
+/// one thread of its own that sleeps on a semaphore when idle. On Linux the default executor is
+/// libdispatch, whose thread pool keeps a once-a-second monitor timer as soon as its first worker
+/// starts: an idle daemon would wake every second for nothing. (A semaphore starts no worker.)
 final class ThreadExecutor: TaskExecutor, @unchecked Sendable {
-    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-    private let condition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
-    private var jobs: [UnownedJob] = []
+    private let jobs = Mutex<[UnownedJob]>([])
+    /// Signalled once per job enqueued; the thread waits on it for work.
+    private let wake = DispatchSemaphore(value: 0)
 
     init(name: String) {
-        pthread_mutex_init(mutex, nil)
-        pthread_cond_init(condition, nil)
         startThread(name: name) { [self] in run() }
     }
 
     func enqueue(_ job: consuming ExecutorJob) {
         let job = UnownedJob(job)
-        pthread_mutex_lock(mutex)
-        jobs.append(job)
-        pthread_cond_signal(condition)
-        pthread_mutex_unlock(mutex)
+        jobs.withLock { $0.append(job) }
+        wake.signal()
     }
 
     private func run() {
         while true {
-            pthread_mutex_lock(mutex)
-            while jobs.isEmpty { pthread_cond_wait(condition, mutex) }
-            let batch = jobs
-            jobs.removeAll(keepingCapacity: true)
-            pthread_mutex_unlock(mutex)
+            wake.wait()
+            // Takes every job queued so far; the signals of the others then find an empty queue.
+            let batch = jobs.withLock { queued in
+                defer { queued.removeAll(keepingCapacity: true) }
+                return queued
+            }
             for job in batch { job.runSynchronously(on: asUnownedTaskExecutor()) }
         }
     }

@@ -73,7 +73,7 @@ import Glibc
         #expect(latency >= debounce && latency < debounce + 0.5, "corrected \(Int(latency * 1000)) ms after the save")
         #expect(home.backups.count == 2)
 
-        usleep(500_000)
+        try WatchCommandTests.seesItsOwnWrite(daemon, after: 2, of: Self.toml)
         #expect(daemon.count("corrected") == 2, "its own write is not news: \(daemon.transcript)")
         let metrics = try WatchCommandTests.metrics(port)
         #expect(metrics.value("isconf_compliant", ["file": home.toml]) == 1, "\(metrics.text)")
@@ -95,7 +95,7 @@ import Glibc
         try Save.viaRename(home.toml, Array(original.replacingOccurrences(of: "enable = \"true\"", with: "enable = false").utf8))
         let again = try #require(daemon.waitFor(message: "drift", count: 2, matching: Self.aboutToml), "\(daemon.transcript)")
         #expect(again["rules"] as? [String] == ["toml-client-auth", "toml-mutual-ssl-authenticator"])
-        usleep(500_000)
+        try WatchCommandTests.settle(daemon, resaving: home.toml)
         #expect(Save.text(home.toml).hasSuffix("enable = false\n"))
         #expect(daemon.count("corrected") == 0)
         #expect(!FileManager.default.fileExists(atPath: home.path + "/backup"))
@@ -114,7 +114,7 @@ import Glibc
         let report = try #require(daemon.waitFor(message: "cannot check; left untouched until it changes", matching: Self.aboutToml),
                                   "\(daemon.transcript)")
         #expect((report["error"] as? String)?.contains("deployment.toml:29:1: invalid TOML") == true, "\(report)")
-        usleep(500_000)
+        try WatchCommandTests.settle(daemon, resaving: home.toml)
         #expect(Save.bytes(home.toml) == broken)
 
         try Save.viaRename(home.toml, Self.switchedOff(corrected))
