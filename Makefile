@@ -7,7 +7,7 @@ SAMPLE ?= conf-samples/is-home
 # `make deb BUILD=debug` packages the debug build (runs only beside this toolchain; for trying it out).
 BUILD ?= release
 
-.PHONY: setup build-setup build run test bench release install deb clean catalogue
+.PHONY: setup build-setup build run test bench release install deb clean format catalogue
 
 setup:
 	@scripts/setup.sh
@@ -27,6 +27,7 @@ run: build
 # benchmark package's pure parts (Tests/bench: no release binary needed).
 # Every import must be of a declared dependency: a layer cannot lean on what another one links.
 test: setup
+	$(SWIFT) format lint --strict --recursive --parallel Package.swift Sources Tests
 	$(SWIFT) test --explicit-target-dependency-import-check error
 	ISCONF_BIN=$$(pwd)/.build/debug/isconf .venv-ansible/bin/python -m pytest -q -p no:cacheprovider Tests/ansible Tests/packaging Tests/bench
 
@@ -64,6 +65,10 @@ bench: setup release
 
 clean:
 	rm -rf .build
+
+# Applies .swift-format to the sources; `make test` fails on anything it would still change.
+format:
+	$(SWIFT) format format --in-place --recursive --parallel Package.swift Sources Tests
 
 # Reliability checks (stress/): `make stress` SIGKILLs `isconf enable` at random moments and checks
 # no file is ever torn; `make fuzz` runs libFuzzer over parse → lint → fix → verify.
