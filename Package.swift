@@ -103,8 +103,11 @@ let package = Package(
             // the kernel map 64 KiB around each page touched (a lint's peak RSS 16.1 → 13.2 MiB).
             linkerSettings: [
                 .unsafeFlags(["-Xlinker", "--no-export-dynamic"]),
-                .unsafeFlags(["-use-ld=lld", "-Xlinker", "--symbol-ordering-file=\(Context.packageDirectory)/Sources/isconf/isconf.order",
-                              "-Xlinker", "--no-warn-symbol-ordering"], .when(configuration: .release)),
+                .unsafeFlags(
+                    [
+                        "-use-ld=lld", "-Xlinker", "--symbol-ordering-file=\(Context.packageDirectory)/Sources/isconf/isconf.order",
+                        "-Xlinker", "--no-warn-symbol-ordering",
+                    ], .when(configuration: .release)),
             ]
         ),
         .executableTarget(
@@ -144,9 +147,11 @@ let package = Package(
         .testTarget(
             name: "ISConfTrustStoreTests",
             // swift-certificates: the reference the certificate reader is held to, in tests only.
-            dependencies: ["ISConfCore", "ISConfTrustStore", "ISConfTestSupport",
-                           .product(name: "SwiftASN1", package: "swift-asn1"),
-                           .product(name: "X509", package: "swift-certificates")],
+            dependencies: [
+                "ISConfCore", "ISConfTrustStore", "ISConfTestSupport",
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "X509", package: "swift-certificates"),
+            ],
             path: "Tests/ISConfTrustStoreTests"
         ),
         .testTarget(

@@ -1,6 +1,6 @@
 import ArgumentParser
-import ISConfDomain
 import ISConfCore
+import ISConfDomain
 
 /// How a fix is made and kept: shared by `enable` and `watch`, which write the same way.
 public struct FixOptions: ParsableArguments {
@@ -30,8 +30,9 @@ public struct FixOptions: ParsableArguments {
         if let usernameHeader, !EnableOptions.validHeaderName(usernameHeader) {
             throw InputError(path: "--username-header", .invalidArgument, "\"\(usernameHeader)\" is not an HTTP header name")
         }
-        return EnableOptions(whitelist: try whitelist.map { text throws(InputError) in try EnableOptions.parseWhitelist(text) },
-                             usernameHeader: usernameHeader)
+        return EnableOptions(
+            whitelist: try whitelist.map { text throws(InputError) in try EnableOptions.parseWhitelist(text) },
+            usernameHeader: usernameHeader)
     }
 
     public var backup: BackupPolicy { noBackup ? .none : backupDir.map { .directory($0) } ?? .isHome }

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Why an input could not be used: what kind of failure it is, for code and tests to act on, and
@@ -88,8 +88,10 @@ public struct InputError: Error, Sendable, CustomStringConvertible, Equatable {
     /// What the user can do about it, said in parentheses after the failure ("raise fs.inotify.max_user_watches").
     public var remedy: String?
 
-    public init(path: String, _ kind: Kind, _ detail: String? = nil, context: String? = nil, position: SourcePosition? = nil,
-                consequence: Consequence? = nil, remedy: String? = nil) {
+    public init(
+        path: String, _ kind: Kind, _ detail: String? = nil, context: String? = nil, position: SourcePosition? = nil,
+        consequence: Consequence? = nil, remedy: String? = nil
+    ) {
         self.path = path
         self.kind = kind
         self.detail = detail
@@ -100,8 +102,10 @@ public struct InputError: Error, Sendable, CustomStringConvertible, Equatable {
     }
 
     /// A failed system call's `code`, with what isconf was `doing` when it failed.
-    public static func system(_ code: Int32, path: String, doing: String? = nil, consequence: Consequence? = nil,
-                              remedy: String? = nil) -> InputError {
+    public static func system(
+        _ code: Int32, path: String, doing: String? = nil, consequence: Consequence? = nil,
+        remedy: String? = nil
+    ) -> InputError {
         InputError(path: path, Kind(errno: code), context: doing, consequence: consequence, remedy: remedy)
     }
 
@@ -149,8 +153,8 @@ public struct InputError: Error, Sendable, CustomStringConvertible, Equatable {
         case .verificationFailed: "verification failed: " + (detail ?? "")
         case .internalError: "internal error: " + (detail ?? "")
         case .passwordNeeded, .empty, .malformed, .unsupportedFormat, .wrongFileType, .template, .overLimit,
-             .noCertificateEntry, .alreadyExists, .changedMeanwhile, .noConfiguration, .cannotEdit, .invalidArgument,
-             .outOfMemory:
+            .noCertificateEntry, .alreadyExists, .changedMeanwhile, .noConfiguration, .cannotEdit, .invalidArgument,
+            .outOfMemory:
             detail ?? ""
         }
     }

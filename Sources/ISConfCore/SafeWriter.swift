@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 internal import CLinux
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Replaces a file so that, whatever happens (a crash, SIGKILL, a full disk), it holds either its
 /// old bytes or its new bytes, never a mixture, with its mode and owner kept.
@@ -23,8 +24,10 @@ public enum SafeWriter {
 
     /// Holds an exclusive lock on the file's directory while `body` runs, so that `isconf enable`
     /// and `isconf watch` never write the same folder at once. Gives up after `timeoutSeconds`.
-    public static func withDirectoryLock<T>(for path: String, timeoutSeconds: Int = 10,
-                                            _ body: () throws(InputError) -> T) throws(InputError) -> T {
+    public static func withDirectoryLock<T>(
+        for path: String, timeoutSeconds: Int = 10,
+        _ body: () throws(InputError) -> T
+    ) throws(InputError) -> T {
         let directory = parent(of: path)
         let fd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if fd < 0 { throw InputError.system(errno, path: directory) }
@@ -66,8 +69,10 @@ public enum SafeWriter {
     /// compared with `expected`: a save since the file was read is swapped back in, untouched, and
     /// the caller plans again (`.changedConcurrently`). Where the file system cannot exchange (NFS),
     /// the comparison is repeated just before a plain rename instead.
-    public static func replace(_ path: String, expecting expected: [UInt8], with bytes: [UInt8],
-                               beforeWriting: (stat) throws(InputError) -> Void = { _ in }) throws(InputError) -> Outcome {
+    public static func replace(
+        _ path: String, expecting expected: [UInt8], with bytes: [UInt8],
+        beforeWriting: (stat) throws(InputError) -> Void = { _ in }
+    ) throws(InputError) -> Outcome {
         let info = try checkReplaceable(path)  // also the identity of the file compared below
         // Cheap early exit before any backup or write: the edit was planned on stale bytes.
         guard try SourceFile.read(path: path).bytes == expected else { return .changedConcurrently }
@@ -80,8 +85,9 @@ public enum SafeWriter {
         let owner = info.st_uid != geteuid() || info.st_gid != getegid() ? (info.st_uid, info.st_gid) : nil
         // The new bytes are written to a file without a name; it gets its temporary name only once
         // complete and on disk, just before the rename, so a kill leaves at most a whole copy behind.
-        let (fd, named) = try durableFile(in: directory, bytes, mode: mode_t(info.st_mode & 0o7777), owner: owner,
-                                          fallbackName: temporary, path: path)
+        let (fd, named) = try durableFile(
+            in: directory, bytes, mode: mode_t(info.st_mode & 0o7777), owner: owner,
+            fallbackName: temporary, path: path)
         defer { close(fd) }
         if !named { try giveName(fd, temporary, path: path) }
         if renameat2(AT_FDCWD, temporary, AT_FDCWD, path, UInt32(ISCONF_RENAME_EXCHANGE)) == 0 {
@@ -90,7 +96,8 @@ public enum SafeWriter {
             // bytes are visible for microseconds at most; then the bytes, for a same-size save
             // within the same timestamp tick).
             var swapped = stat()
-            let unchanged = lstat(temporary, &swapped) == 0 && swapped.st_ino == info.st_ino
+            let unchanged =
+                lstat(temporary, &swapped) == 0 && swapped.st_ino == info.st_ino
                 && swapped.st_dev == info.st_dev && swapped.st_size == info.st_size
                 && swapped.st_mtim.tv_sec == info.st_mtim.tv_sec && swapped.st_mtim.tv_nsec == info.st_mtim.tv_nsec
             if !unchanged || (try? SourceFile.read(path: temporary).bytes) != expected {
@@ -150,8 +157,10 @@ public enum SafeWriter {
     /// with `replaceExisting`, in place of an existing regular file, atomically. Symlinks, FIFOs,
     /// devices, directories and sockets are refused, and so is the file `protected` (the store being
     /// read), by device and inode, whatever name or link reaches it.
-    public static func writeOutput(_ path: String, _ bytes: [UInt8], mode: mode_t, replaceExisting: Bool,
-                                   protected: (device: UInt64, inode: UInt64)?) throws(InputError) {
+    public static func writeOutput(
+        _ path: String, _ bytes: [UInt8], mode: mode_t, replaceExisting: Bool,
+        protected: (device: UInt64, inode: UInt64)?
+    ) throws(InputError) {
         var existing = stat()
         guard lstat(path, &existing) == 0 else {
             guard errno == ENOENT else { throw InputError.system(errno, path: path) }
@@ -218,8 +227,10 @@ public enum SafeWriter {
     /// An unnamed (O_TMPFILE) file in `directory` holding `bytes`, with the mode and owner given,
     /// flushed to disk; open, ready to be given a name. File systems without unnamed files (NFS)
     /// get a file named `fallbackName` instead (`named` is then true), removed again on failure.
-    private static func durableFile(in directory: String, _ bytes: [UInt8], mode: mode_t, owner: (uid_t, gid_t)?,
-                                    fallbackName: String, path: String) throws(InputError) -> (fd: Int32, named: Bool) {
+    private static func durableFile(
+        in directory: String, _ bytes: [UInt8], mode: mode_t, owner: (uid_t, gid_t)?,
+        fallbackName: String, path: String
+    ) throws(InputError) -> (fd: Int32, named: Bool) {
         let unnamedFile: Int32 = 0o20000000 | O_DIRECTORY  // O_TMPFILE, which Glibc's Swift overlay does not export
         var fd = open(directory, unnamedFile | O_WRONLY | O_CLOEXEC, mode)
         var named = false

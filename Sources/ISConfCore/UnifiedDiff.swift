@@ -1,9 +1,12 @@
 /// A unified diff (as `diff -u` prints it) between two versions of a file, line by line.
 public enum UnifiedDiff {
     /// - Parameter redact: applied to every printed line, so that secrets never reach the output.
-    public static func make(old: [UInt8], new: [UInt8], oldName: String, newName: String, context: Int = 3,
-                            redact: (String) -> String = { $0 }) -> String {
-        let a = lines(old), b = lines(new)
+    public static func make(
+        old: [UInt8], new: [UInt8], oldName: String, newName: String, context: Int = 3,
+        redact: (String) -> String = { $0 }
+    ) -> String {
+        let a = lines(old)
+        let b = lines(new)
         let script = editScript(a, b)
         guard script.contains(where: { $0.kind != .same }) else { return "" }
         var out = "--- \(oldName)\n+++ \(newName)\n"
@@ -15,7 +18,11 @@ public enum UnifiedDiff {
             var end = firstChange
             var cursor = firstChange
             while cursor < script.count {
-                if script[cursor].kind != .same { end = cursor; cursor += 1; continue }
+                if script[cursor].kind != .same {
+                    end = cursor
+                    cursor += 1
+                    continue
+                }
                 let nextChange = script[cursor...].firstIndex { $0.kind != .same }
                 guard let nextChange, nextChange - end - 1 <= 2 * context else { break }
                 cursor = nextChange
@@ -74,7 +81,8 @@ public enum UnifiedDiff {
     /// The standard library's shortest edit script, as steps through both files: in each run of
     /// changes the old lines go before the new ones, as `diff -u` prints them.
     static func editScript(_ a: [Line], _ b: [Line]) -> [Step] {
-        var removed = Set<Int>(), inserted = Set<Int>()
+        var removed = Set<Int>()
+        var inserted = Set<Int>()
         for change in b.difference(from: a) {
             switch change {
             case .remove(let offset, _, _): removed.insert(offset)
@@ -82,7 +90,8 @@ public enum UnifiedDiff {
             }
         }
         var steps: [Step] = []
-        var x = 0, y = 0
+        var x = 0
+        var y = 0
         while x < a.count || y < b.count {
             if removed.contains(x) {
                 steps.append(Step(kind: .deleted, oldLine: x + 1, newLine: y + 1))

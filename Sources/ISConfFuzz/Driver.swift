@@ -1,3 +1,5 @@
+import ISConfCore
+
 // Without libFuzzer (a plain `swift build`): a deterministic random-mutation driver over the same
 // harness, and a replayer for saved inputs.
 //
@@ -10,19 +12,18 @@
 //
 // Built with -DFUZZING (and -sanitize=fuzzer), `main` hands over to libFuzzer instead.
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
-import ISConfCore
 
 @main
 struct FuzzDriver {
     static func main() {
         #if FUZZING
-        runLibFuzzer()
+            runLibFuzzer()
         #else
-        runDriver()
+            runDriver()
         #endif
     }
 
@@ -61,7 +62,11 @@ struct FuzzDriver {
         if replay {
             var failed = 0
             for file in files {
-                guard let bytes = readFile(file) else { print("\(file): unreadable"); failed += 1; continue }
+                guard let bytes = readFile(file) else {
+                    print("\(file): unreadable")
+                    failed += 1
+                    continue
+                }
                 if let problem = Harness.check(bytes) {
                     print("\(file): VIOLATION: \(problem)")
                     failed += 1
@@ -85,8 +90,9 @@ struct FuzzDriver {
         var executions = 0
         let start = now()
         var lastReport = start
-        print("ISConfFuzz: \(seeds.count) seeds, seed \(seed), "
-              + (seconds.map { "\($0) s" } ?? "\(iterations!) iterations"))
+        print(
+            "ISConfFuzz: \(seeds.count) seeds, seed \(seed), "
+                + (seconds.map { "\($0) s" } ?? "\(iterations!) iterations"))
         while true {
             if let iterations, executions >= iterations { break }
             if let seconds, now() - start >= seconds { break }
@@ -112,24 +118,30 @@ struct FuzzDriver {
             }
             if now() - lastReport >= 30 {
                 lastReport = now()
-                print("ISConfFuzz: \(executions) execs, \(Int(Double(executions) / (lastReport - start))) exec/s, "
-                      + "pool \(pool.count), \(Harness.plansAccepted) plans accepted, \(Harness.plansRefused) refused, "
-                      + "\(violations.count) distinct violations")
+                print(
+                    "ISConfFuzz: \(executions) execs, \(Int(Double(executions) / (lastReport - start))) exec/s, "
+                        + "pool \(pool.count), \(Harness.plansAccepted) plans accepted, \(Harness.plansRefused) refused, "
+                        + "\(violations.count) distinct violations")
             }
         }
-        if current >= 0 { close(current); unlink(currentPath) }
+        if current >= 0 {
+            close(current)
+            unlink(currentPath)
+        }
         let elapsed = now() - start
-        print("ISConfFuzz: done: \(executions) executions in \(Int(elapsed)) s "
-              + "(\(Int(Double(executions) / max(elapsed, 0.001))) exec/s); plans accepted \(Harness.plansAccepted) "
-              + "(\(Harness.plansChanged) with changes), refused \(Harness.plansRefused); "
-              + "\(violations.count) distinct violations")
+        print(
+            "ISConfFuzz: done: \(executions) executions in \(Int(elapsed)) s "
+                + "(\(Int(Double(executions) / max(elapsed, 0.001))) exec/s); plans accepted \(Harness.plansAccepted) "
+                + "(\(Harness.plansChanged) with changes), refused \(Harness.plansRefused); "
+                + "\(violations.count) distinct violations")
         exit(violations.isEmpty ? 0 : 1)
     }
 
     static func usage(_ message: String?) -> Never {
         if let message { print("ISConfFuzz: \(message)") }
-        print("usage: ISConfFuzz [--seconds N] [--iterations N] [--seed S] [--crash-dir D] SEED_FILE_OR_DIR...\n"
-              + "       ISConfFuzz --replay FILE...")
+        print(
+            "usage: ISConfFuzz [--seconds N] [--iterations N] [--seed S] [--crash-dir D] SEED_FILE_OR_DIR...\n"
+                + "       ISConfFuzz --replay FILE...")
         exit(message == nil ? 0 : 64)
     }
 
@@ -138,7 +150,6 @@ struct FuzzDriver {
         clock_gettime(CLOCK_MONOTONIC, &t)
         return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
     }
-
 
     /// Regular files: the path itself, or those directly in the folder (sorted, for determinism).
     static func listFiles(_ path: String) -> [String] {

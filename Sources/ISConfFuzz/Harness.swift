@@ -1,5 +1,5 @@
-import ISConfDomain
 import ISConfCore
+import ISConfDomain
 import ISConfXML
 
 /// One fuzz input through the whole `isconf enable` pipeline, in process:
@@ -32,9 +32,10 @@ enum Harness {
         Case(role: .catalinaServer, tomcat: .tomcat7, options: EnableOptions(), label: "catalina, tomcat 7"),
         Case(role: .catalinaServer, tomcat: .tomcat9, options: EnableOptions(), label: "catalina, tomcat 9"),
         Case(role: .authenticators, tomcat: nil, options: EnableOptions(), label: "authenticators"),
-        Case(role: .authenticators, tomcat: nil,
-             options: EnableOptions(whitelist: [thumbprint], usernameHeader: "X-Client-User"),
-             label: "authenticators, --whitelist --username-header"),
+        Case(
+            role: .authenticators, tomcat: nil,
+            options: EnableOptions(whitelist: [thumbprint], usernameHeader: "X-Client-User"),
+            label: "authenticators, --whitelist --username-header"),
     ]
 
     /// Counts, for the report.
@@ -86,7 +87,10 @@ enum Harness {
         if let original = try? XMLDocument.parse(plan.original) {
             var left = document.allComments().map(\.text)
             for comment in original.allComments().map(\.text) {
-                if let kept = left.firstIndex(of: comment) { left.remove(at: kept); continue }
+                if let kept = left.firstIndex(of: comment) {
+                    left.remove(at: kept)
+                    continue
+                }
                 if comment.contains("MutualSSLAuthenticator"), !isCommentedOutAuthenticator(comment) {
                     return "uncommented a comment that is not a commented-out <Authenticator>: <!--\(comment.prefix(80))-->"
                 }
@@ -119,8 +123,9 @@ enum Harness {
             guard rest.first == UInt8(ascii: "<") else { return false }
             rest = rest.dropFirst()
         }
-        let name = String(decoding: rest.prefix { !space.contains($0) && $0 != UInt8(ascii: "/") && $0 != UInt8(ascii: ">") },
-                          as: UTF8.self)
+        let name = String(
+            decoding: rest.prefix { !space.contains($0) && $0 != UInt8(ascii: "/") && $0 != UInt8(ascii: ">") },
+            as: UTF8.self)
         return name == "Authenticator" || name.hasSuffix(":Authenticator")
     }
 }

@@ -59,49 +59,51 @@ enum Mutator {
         func position() -> Int { Int.random(in: 0...bytes.count, using: &rng) }
         func offsets(of byte: UInt8) -> [Int] { bytes.indices.filter { bytes[$0] == byte } }
         switch Int.random(in: 0..<17, using: &rng) {
-        case 0: // flip a bit
+        case 0:  // flip a bit
             if !bytes.isEmpty {
                 let at = Int.random(in: 0..<bytes.count, using: &rng)
                 bytes[at] ^= UInt8(1) << UInt8.random(in: 0...7, using: &rng)
             }
-        case 1: // random byte
+        case 1:  // random byte
             if !bytes.isEmpty { bytes[Int.random(in: 0..<bytes.count, using: &rng)] = UInt8.random(in: 0...255, using: &rng) }
-        case 2, 3: // insert a token
+        case 2, 3:  // insert a token
             bytes.insert(contentsOf: Array(tokens.randomElement(using: &rng)!.utf8), at: position())
-        case 4: // delete a structural character
+        case 4:  // delete a structural character
             let structural: [UInt8] = [0x3C, 0x3E, 0x22, 0x27, 0x26, 0x2D, 0x2F, 0x3D]
             let found = offsets(of: structural.randomElement(using: &rng)!)
             if let at = found.randomElement(using: &rng) { bytes.remove(at: at) }
-        case 5: // delete a range
+        case 5:  // delete a range
             if !bytes.isEmpty {
                 let start = Int.random(in: 0..<bytes.count, using: &rng)
                 let end = min(bytes.count, start + Int.random(in: 1...64, using: &rng))
                 bytes.removeSubrange(start..<end)
             }
-        case 6: // duplicate an attribute (name="value") in place or after the next one
+        case 6:  // duplicate an attribute (name="value") in place or after the next one
             if let span = randomAttribute(in: bytes, rng: &rng) {
                 let attribute = Array(bytes[span])
                 bytes.insert(contentsOf: [0x20] + attribute, at: span.upperBound)
             }
-        case 7: // change an attribute value
+        case 7:  // change an attribute value
             if let span = randomAttribute(in: bytes, rng: &rng), let quote = bytes[span].firstIndex(where: { $0 == 0x22 || $0 == 0x27 }) {
-                let values = ["want", "true", "false", "optional", "optionalNoCA", "required", "none", "", "WANT", " want",
-                              "want ", "FALSE", "yes", "&quot;", "a&amp;b", "9443", "https"]
+                let values = [
+                    "want", "true", "false", "optional", "optionalNoCA", "required", "none", "", "WANT", " want",
+                    "want ", "FALSE", "yes", "&quot;", "a&amp;b", "9443", "https",
+                ]
                 bytes.replaceSubrange((quote + 1)..<(span.upperBound - 1), with: Array(values.randomElement(using: &rng)!.utf8))
             }
-        case 8: // swap the XML declaration
+        case 8:  // swap the XML declaration
             var rest = bytes[...]
             if bytes.starts(with: Array("<?xml".utf8)), let end = bytes.firstIndex(of: 0x3E) { rest = bytes[(end + 1)...] }
             bytes = Array(declarations.randomElement(using: &rng)!.utf8) + Array(rest)
-        case 9: // line endings: LF → CRLF, CRLF → LF, or lone CRs
+        case 9:  // line endings: LF → CRLF, CRLF → LF, or lone CRs
             switch Int.random(in: 0..<3, using: &rng) {
             case 0: bytes = bytes.flatMap { $0 == 0x0A ? [0x0D, 0x0A] : [$0] }
             case 1: bytes = bytes.filter { $0 != 0x0D }
             default: bytes = bytes.map { $0 == 0x0A ? 0x0D : $0 }
             }
-        case 10: // truncate
+        case 10:  // truncate
             if !bytes.isEmpty { bytes = Array(bytes.prefix(Int.random(in: 0..<bytes.count, using: &rng))) }
-        case 11: // comment out an element (or uncomment a comment)
+        case 11:  // comment out an element (or uncomment a comment)
             let starts = offsets(of: 0x3C)
             if let open = starts.randomElement(using: &rng) {
                 if bytes[open...].starts(with: Array("<!--".utf8)), let close = find(Array("-->".utf8), in: bytes, from: open + 4) {
@@ -112,31 +114,34 @@ enum Mutator {
                     bytes.insert(contentsOf: Array("<!--".utf8), at: open)
                 }
             }
-        case 12: // duplicate a line
+        case 12:  // duplicate a line
             let lines = offsets(of: 0x0A)
             if lines.count >= 2 {
                 let i = Int.random(in: 0..<(lines.count - 1), using: &rng)
                 bytes.insert(contentsOf: Array(bytes[(lines[i] + 1)...lines[i + 1]]), at: lines[i + 1] + 1)
             }
-        case 13: // delete a line
+        case 13:  // delete a line
             let lines = offsets(of: 0x0A)
             if lines.count >= 2 {
                 let i = Int.random(in: 0..<(lines.count - 1), using: &rng)
                 bytes.removeSubrange((lines[i] + 1)...lines[i + 1])
             }
-        case 14: // splice with another input
+        case 14:  // splice with another input
             if let other, !other.isEmpty {
                 let cut = position()
                 let from = Int.random(in: 0..<other.count, using: &rng)
-                bytes = Array(bytes[..<cut]) + Array(other[from...].prefix(Int.random(in: 1...512, using: &rng)))
+                bytes =
+                    Array(bytes[..<cut]) + Array(other[from...].prefix(Int.random(in: 1...512, using: &rng)))
                     + Array(bytes[cut...])
             }
-        case 15: // non-ASCII text: Latin-1 byte, UTF-8 sequence, broken UTF-8, NUL
+        case 15:  // non-ASCII text: Latin-1 byte, UTF-8 sequence, broken UTF-8, NUL
             let pieces: [[UInt8]] = [[0xE9], [0xC3, 0xA9], [0xC3], [0xFF, 0xFE], [0x00], [0xE2, 0x80, 0xA8], [0xF0, 0x9F, 0x94, 0x92]]
             bytes.insert(contentsOf: pieces.randomElement(using: &rng)!, at: position())
-        default: // rename an element: Connector ↔ SSLHostConfig ↔ Authenticator, or change case
-            let names = ["Connector", "SSLHostConfig", "Authenticator", "Authenticators", "Config", "Parameter", "Server",
-                         "Service", "connector", "Priority", "Certificate"]
+        default:  // rename an element: Connector ↔ SSLHostConfig ↔ Authenticator, or change case
+            let names = [
+                "Connector", "SSLHostConfig", "Authenticator", "Authenticators", "Config", "Parameter", "Server",
+                "Service", "connector", "Priority", "Certificate",
+            ]
             let from = Array(names.randomElement(using: &rng)!.utf8)
             if let at = find(from, in: bytes, from: Int.random(in: 0...bytes.count, using: &rng)) ?? find(from, in: bytes, from: 0) {
                 bytes.replaceSubrange(at..<(at + from.count), with: Array(names.randomElement(using: &rng)!.utf8))

@@ -39,14 +39,15 @@ struct DateTimeFields: Equatable {
 
         if bytes.count >= 5, bytes[index + 4] == UInt8(ascii: "-") {
             guard let year = number(4), take("-"), let month = number(2), take("-"), let day = number(2),
-                  (1...12).contains(month), (1...DateTimeFields.days(inMonth: month, of: year)).contains(day)
+                (1...12).contains(month), (1...DateTimeFields.days(inMonth: month, of: year)).contains(day)
             else { return nil }
             date = Date(year: year, month: month, day: day)
             if index == end { return }
             guard take("Tt ") else { return nil }
         }
         guard let hour = number(2), take(":"), let minute = number(2), take(":"), let second = number(2),
-              hour < 24, minute < 60, second <= 60 else { return nil }
+            hour < 24, minute < 60, second <= 60
+        else { return nil }
         var nanosecond = 0
         if take(".") {
             var digits = 0

@@ -73,12 +73,14 @@ public struct TOMLDocument: Sendable {
         do {
             try scanner.scan()
         } catch {
-            throw error.isLimitation ? failure(.overLimit, error.message, at: error.offset) : failure(.malformed, "invalid TOML: \(error.message)", at: error.offset)
+            throw error.isLimitation
+                ? failure(.overLimit, error.message, at: error.offset) : failure(.malformed, "invalid TOML: \(error.message)", at: error.offset)
         }
         let entries = scanner.entries
         let entryIndex = Dictionary(entries.indices.map { (entries[$0].keyPath, $0) }, uniquingKeysWith: { first, _ in first })
-        return TOMLDocument(source: source, entries: entries, tables: scanner.tables, comments: scanner.comments, root: scanner.value,
-                            layout: scanner.layout, lineMap: lineMap, entryIndex: entryIndex)
+        return TOMLDocument(
+            source: source, entries: entries, tables: scanner.tables, comments: scanner.comments, root: scanner.value,
+            layout: scanner.layout, lineMap: lineMap, entryIndex: entryIndex)
     }
 }
 
@@ -107,7 +109,8 @@ private func firstInvalidUTF8(_ bytes: [UInt8]) -> Int? {
             offset += 1
             continue
         }
-        let length: Int, second: ClosedRange<UInt8>
+        let length: Int
+        let second: ClosedRange<UInt8>
         switch lead {
         case 0xC2...0xDF: (length, second) = (2, 0x80...0xBF)
         case 0xE0: (length, second) = (3, 0xA0...0xBF)
@@ -119,7 +122,8 @@ private func firstInvalidUTF8(_ bytes: [UInt8]) -> Int? {
         default: return offset
         }
         guard offset + length <= bytes.count, second.contains(bytes[offset + 1]),
-              bytes[offset + 2..<offset + length].allSatisfy({ $0 & 0xC0 == 0x80 }) else { return offset }
+            bytes[offset + 2..<offset + length].allSatisfy({ $0 & 0xC0 == 0x80 })
+        else { return offset }
         offset += length
     }
     return nil

@@ -25,8 +25,9 @@ public enum TOMLEditor {
             do {
                 current = try TOMLDocument.parse(SourceFile(path: document.path, bytes: bytes))
             } catch {
-                throw InputError(path: document.path,
-                                 .cannotEdit, "cannot \(change.verb) \(describe(change.keyPath)): the result would not be valid TOML (\(error.message))")
+                throw InputError(
+                    path: document.path,
+                    .cannotEdit, "cannot \(change.verb) \(describe(change.keyPath)): the result would not be valid TOML (\(error.message))")
             }
         }
         return current.source.bytes
@@ -40,15 +41,17 @@ public enum TOMLEditor {
         do {
             document = try TOMLDocument.parse(SourceFile(path: path, bytes: edited))
         } catch {
-            throw InputError(path: path, .verificationFailed, "the edited file does not read back (\(error.message)); nothing was written",
-                             position: error.position)
+            throw InputError(
+                path: path, .verificationFailed, "the edited file does not read back (\(error.message)); nothing was written",
+                position: error.position)
         }
         var expected = original.root
         for change in changes {
             switch change {
             case .set(let keyPath, let value):
                 guard let changed = expected.setting(value, at: keyPath[...]) else {
-                    throw InputError(path: path, .verificationFailed, "\(describe(keyPath)) cannot be set, a value on its way is not a table; nothing was written")
+                    throw InputError(
+                        path: path, .verificationFailed, "\(describe(keyPath)) cannot be set, a value on its way is not a table; nothing was written")
                 }
                 expected = changed
             case .remove(let keyPath):
@@ -64,7 +67,8 @@ public enum TOMLEditor {
             }
         }
         if let difference = document.root.firstDifference(from: expected) {
-            throw InputError(path: path, .verificationFailed, "the edited file differs from the intended change at \(describe(difference)); nothing was written")
+            throw InputError(
+                path: path, .verificationFailed, "the edited file differs from the intended change at \(describe(difference)); nothing was written")
         }
         return document
     }
@@ -121,8 +125,9 @@ private struct EditPlanner {
             }
             let statement = layout.statements[layout.entryStatements[number]]
             if statement.inlineTable != nil {
-                throw failure(change, "it is a member of an inline table { … } and shares its line; edit it by hand",
-                              at: statement.keySpan.start)
+                throw failure(
+                    change, "it is a member of an inline table { … } and shares its line; edit it by hand",
+                    at: statement.keySpan.start)
             }
             return Splice(at: emptiedSection(without: statement) ?? statement.lines.range, "")
         }
@@ -162,8 +167,9 @@ private struct EditPlanner {
     }
 
     private func failure(_ change: TOMLChange, _ reason: String, at offset: Int? = nil) -> InputError {
-        InputError(path: document.path, .cannotEdit, "cannot \(change.verb) \(describe(change.keyPath)): \(reason)",
-                   position: offset.map { document.position(of: $0) })
+        InputError(
+            path: document.path, .cannotEdit, "cannot \(change.verb) \(describe(change.keyPath)): \(reason)",
+            position: offset.map { document.position(of: $0) })
     }
 
     /// How many leading parts of `keyPath` exist (all of them but the last are tables); throws when

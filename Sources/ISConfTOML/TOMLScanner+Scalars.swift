@@ -6,7 +6,8 @@ extension TOMLScanner {
         while let byte = peek(), isScalarByte(byte) { index += 1 }
         // A space may stand for the T of a date-time: "1979-05-27 07:32:00".
         if index - start == 10, bytes[start + 4] == UInt8(ascii: "-"), at(" "),
-           let hour = peek(1), isDigit(hour), peek(3) == UInt8(ascii: ":") {
+            let hour = peek(1), isDigit(hour), peek(3) == UInt8(ascii: ":")
+        {
             index += 1
             while let byte = peek(), isScalarByte(byte) { index += 1 }
         }
@@ -31,8 +32,10 @@ extension TOMLScanner {
 
     private func number(_ token: ArraySlice<UInt8>) throws(ScanFailure) -> TOMLValue {
         let start = token.startIndex
-        let isFloat = token.contains { $0 == UInt8(ascii: ".") } || !token.starts(with: [0x30, UInt8(ascii: "x")])
-            && token.contains { $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") }
+        let isFloat =
+            token.contains { $0 == UInt8(ascii: ".") }
+            || !token.starts(with: [0x30, UInt8(ascii: "x")])
+                && token.contains { $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") }
         if !isFloat, let integer = try integer(token) { return .integer(integer) }
         if isFloat, let float = float(token) { return .float(float) }
         var unsigned = token
@@ -46,12 +49,13 @@ extension TOMLScanner {
     /// A decimal, hexadecimal, octal or binary integer; nil when the token is not one; an error when
     /// it is one that does not fit in 64 bits.
     private func integer(_ token: ArraySlice<UInt8>) throws(ScanFailure) -> Int64? {
-        let radix: Int? = switch (token.first, token.dropFirst().first) {
-        case (0x30, UInt8(ascii: "x")): 16
-        case (0x30, UInt8(ascii: "o")): 8
-        case (0x30, UInt8(ascii: "b")): 2
-        default: nil
-        }
+        let radix: Int? =
+            switch (token.first, token.dropFirst().first) {
+            case (0x30, UInt8(ascii: "x")): 16
+            case (0x30, UInt8(ascii: "o")): 8
+            case (0x30, UInt8(ascii: "b")): 2
+            default: nil
+            }
         let digits: ArraySlice<UInt8>
         var negative = false
         if radix != nil {
@@ -66,7 +70,8 @@ extension TOMLScanner {
             digits = unsigned
         }
         guard let clean = withoutUnderscores(digits),
-              clean.allSatisfy({ digitValue($0).map { $0 < radix ?? 10 } ?? false }) else { return nil }
+            clean.allSatisfy({ digitValue($0).map { $0 < radix ?? 10 } ?? false })
+        else { return nil }
         let text = (negative ? "-" : "") + String(decoding: clean, as: UTF8.self)
         guard let value = Int64(text, radix: radix ?? 10) else {
             throw fail("the integer is out of range: TOML integers are 64-bit (-9223372036854775808 to 9223372036854775807)", at: token.startIndex)
@@ -81,8 +86,9 @@ extension TOMLScanner {
         let mantissa = rest[..<(exponentStart ?? rest.endIndex)]
         let parts = mantissa.split(separator: UInt8(ascii: "."), maxSplits: 2, omittingEmptySubsequences: false)
         guard parts.count <= 2, parts.count == 2 || exponentStart != nil,
-              let whole = withoutUnderscores(parts[0]), whole.allSatisfy(isDigit),
-              whole.first != 0x30 || whole.count == 1 else { return nil }
+            let whole = withoutUnderscores(parts[0]), whole.allSatisfy(isDigit),
+            whole.first != 0x30 || whole.count == 1
+        else { return nil }
         if parts.count == 2 {
             guard let fraction = withoutUnderscores(parts[1]), fraction.allSatisfy(isDigit) else { return nil }
         }

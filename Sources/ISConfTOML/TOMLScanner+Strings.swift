@@ -100,8 +100,8 @@ extension TOMLScanner {
         case UInt8(ascii: "u"), UInt8(ascii: "U"):
             let width = letter == UInt8(ascii: "u") ? 4 : 8
             guard index + width <= bytes.count, bytes[index..<index + width].allSatisfy(isHexDigit),
-                  let code = UInt32(String(decoding: bytes[index..<index + width], as: UTF8.self), radix: 16),
-                  let scalar = Unicode.Scalar(code)
+                let code = UInt32(String(decoding: bytes[index..<index + width], as: UTF8.self), radix: 16),
+                let scalar = Unicode.Scalar(code)
             else { throw fail("invalid \\\(Unicode.Scalar(letter)) escape: it needs \(width) hex digits of a Unicode scalar value", at: start) }
             text.append(contentsOf: String(scalar).utf8)
             index += width

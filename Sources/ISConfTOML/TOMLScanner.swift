@@ -79,7 +79,8 @@ struct TOMLScanner {
     private mutating func position(of offset: Int) -> SourcePosition {
         var position: SourcePosition
         if let (previous, known) = lastPosition, previous <= offset,
-           !bytes[previous..<offset].contains(where: { $0 == 0x0A || $0 == 0x0D }) {
+            !bytes[previous..<offset].contains(where: { $0 == 0x0A || $0 == 0x0D })
+        {
             position = known
             position.column += bytes[previous..<offset].reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) }
         } else {
@@ -128,7 +129,8 @@ struct TOMLScanner {
     }
 
     private func tooDeep(at offset: Int) -> ScanFailure {
-        var failure = fail("nested more than \(Self.maximumDepth) levels deep (tables, arrays and inline tables together); isconf does not read such files", at: offset)
+        var failure = fail(
+            "nested more than \(Self.maximumDepth) levels deep (tables, arrays and inline tables together); isconf does not read such files", at: offset)
         failure.isLimitation = true
         return failure
     }
@@ -184,15 +186,18 @@ struct TOMLScanner {
         }
         index += isArrayElement ? 2 : 1
         guard parts.count <= Self.maximumDepth else { throw tooDeep(at: start) }
-        let table: TableBuilder, path: [String]
+        let table: TableBuilder
+        let path: [String]
         do {
             (table, path) = try root.openHeader(parts, isArrayElement: isArrayElement, at: start)
         } catch {
             throw conflict(error, at: start)
         }
         guard path.count <= Self.maximumDepth else { throw tooDeep(at: start) }
-        tables.append(TOMLTableHeader(path: parts, span: ByteSpan(start, index),
-                                      position: position(of: start), isArrayElement: isArrayElement))
+        tables.append(
+            TOMLTableHeader(
+                path: parts, span: ByteSpan(start, index),
+                position: position(of: start), isArrayElement: isArrayElement))
         layout.sections.append(.init(path: path, header: tables.count - 1, bodyStart: index, bodyStartNeedsLineBreak: false))
         return table
     }
@@ -255,14 +260,17 @@ struct TOMLScanner {
         }
         guard isRecorded else { return nil }
 
-        layout.statements.append(.init(
-            keyPath: keyPath, keySpan: keySpan, equalsOffset: equalsOffset, valueSpan: valueSpan,
-            section: section, inlineTable: inlineTable, lines: keySpan, endsWithLineBreak: false))
+        layout.statements.append(
+            .init(
+                keyPath: keyPath, keySpan: keySpan, equalsOffset: equalsOffset, valueSpan: valueSpan,
+                section: section, inlineTable: inlineTable, lines: keySpan, endsWithLineBreak: false))
         let statement = layout.statements.count - 1
         if let inlineTable { layout.inlineTables[inlineTable].members.append(statement) }
         if case .table(let members) = value, !members.isEmpty { return statement }
-        entries.append(TOMLEntry(keyPath: keyPath, value: value, keySpan: keySpan, valueSpan: valueSpan,
-                                 position: position(of: keySpan.start)))
+        entries.append(
+            TOMLEntry(
+                keyPath: keyPath, value: value, keySpan: keySpan, valueSpan: valueSpan,
+                position: position(of: keySpan.start)))
         layout.entryStatements.append(statement)
         return statement
     }

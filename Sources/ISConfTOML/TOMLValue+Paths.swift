@@ -26,7 +26,8 @@ extension TOMLValue {
             return .table(members)
         case .array(var items):
             guard let position = arrayIndex(part), items.indices.contains(position),
-                  let changed = items[position].setting(value, at: path.dropFirst()) else { return nil }
+                let changed = items[position].setting(value, at: path.dropFirst())
+            else { return nil }
             items[position] = changed
             return .array(items)
         default:
@@ -56,13 +57,13 @@ extension TOMLValue {
         // Equal trees, the usual case, need no sorted walk.
         if self == other { return nil }
         switch (self, other) {
-        case let (.table(mine), .table(theirs)):
+        case (.table(let mine), .table(let theirs)):
             for key in Set(mine.keys).union(theirs.keys).sorted() {
                 guard let a = mine[key], let b = theirs[key] else { return [key] }
                 if let deeper = a.firstDifference(from: b) { return [key] + deeper }
             }
             return nil
-        case let (.array(mine), .array(theirs)) where mine.count == theirs.count:
+        case (.array(let mine), .array(let theirs)) where mine.count == theirs.count:
             for position in mine.indices {
                 if let deeper = mine[position].firstDifference(from: theirs[position]) { return ["[\(position)]"] + deeper }
             }

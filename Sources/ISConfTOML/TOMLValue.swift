@@ -16,13 +16,13 @@ public indirect enum TOMLValue: Sendable, Equatable, CustomStringConvertible {
     /// Swift's `==` does), and NaN equals NaN, so a document holding `nan` still equals itself.
     public static func == (a: TOMLValue, b: TOMLValue) -> Bool {
         switch (a, b) {
-        case let (.string(x), .string(y)): x.utf8.elementsEqual(y.utf8)
-        case let (.integer(x), .integer(y)): x == y
-        case let (.float(x), .float(y)): x == y || (x.isNaN && y.isNaN)
-        case let (.boolean(x), .boolean(y)): x == y
-        case let (.dateTime(x), .dateTime(y)): x == y
-        case let (.array(x), .array(y)): x == y
-        case let (.table(x), .table(y)): x == y
+        case (.string(let x), .string(let y)): x.utf8.elementsEqual(y.utf8)
+        case (.integer(let x), .integer(let y)): x == y
+        case (.float(let x), .float(let y)): x == y || (x.isNaN && y.isNaN)
+        case (.boolean(let x), .boolean(let y)): x == y
+        case (.dateTime(let x), .dateTime(let y)): x == y
+        case (.array(let x), .array(let y)): x == y
+        case (.table(let x), .table(let y)): x == y
         default: false
         }
     }
@@ -85,9 +85,11 @@ public indirect enum TOMLValue: Sendable, Equatable, CustomStringConvertible {
 
     /// A key as TOML needs it written: bare when it can be, quoted otherwise.
     public static func key(_ name: String) -> String {
-        let bare = !name.isEmpty && name.utf8.allSatisfy {
-            ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x2D || $0 == 0x5F
-        }
+        let bare =
+            !name.isEmpty
+            && name.utf8.allSatisfy {
+                ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x2D || $0 == 0x5F
+            }
         return bare ? name : quoted(name)
     }
 }

@@ -31,13 +31,14 @@ final class TableBuilder {
     }
 
     var value: TOMLValue {
-        .table(members.mapValues { member in
-            switch member {
-            case .table(let table): table.value
-            case .tables(let array): .array(array.elements.map(\.value))
-            case .value(let value, _): value
-            }
-        })
+        .table(
+            members.mapValues { member in
+                switch member {
+                case .table(let table): table.value
+                case .tables(let array): .array(array.elements.map(\.value))
+                case .value(let value, _): value
+                }
+            })
     }
 }
 
@@ -142,11 +143,13 @@ extension TableBuilder {
                 case .dottedKeys(let definingSection) where definingSection == section:
                     break
                 case .dottedKeys:
-                    throw DefinitionConflict(message: "\(describe(path)) was defined by dotted keys under another header; it cannot be added to here",
-                                             earlier: existing.definedAt)
+                    throw DefinitionConflict(
+                        message: "\(describe(path)) was defined by dotted keys under another header; it cannot be added to here",
+                        earlier: existing.definedAt)
                 case .header:
-                    throw DefinitionConflict(message: "\(describe(path)) is a table defined by its own header; dotted keys cannot add to it",
-                                             earlier: existing.definedAt)
+                    throw DefinitionConflict(
+                        message: "\(describe(path)) is a table defined by its own header; dotted keys cannot add to it",
+                        earlier: existing.definedAt)
                 }
                 table = existing
             case .tables(let array):

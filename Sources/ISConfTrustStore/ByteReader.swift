@@ -40,7 +40,8 @@ struct ByteReader {
             let first = UInt16(encoded[index])
             let width = first < 0x80 ? 1 : first & 0xE0 == 0xC0 ? 2 : first & 0xF0 == 0xE0 ? 3 : 0
             guard width > 0, index + width <= encoded.count,
-                  encoded[index + 1..<index + width].allSatisfy({ $0 & 0xC0 == 0x80 }) else {
+                encoded[index + 1..<index + width].allSatisfy({ $0 & 0xC0 == 0x80 })
+            else {
                 throw InputError(path: path, .malformed, "malformed alias or type string (offset \(start))")
             }
             switch width {

@@ -19,7 +19,7 @@ struct CertificateFields {
             guard let tbs = nodes.next() else { throw ASN1Error.invalidASN1Object(reason: "no TBSCertificate") }
             let fields = try DER.sequence(tbs, identifier: .sequence) { nodes in try CertificateFields(tbs: &nodes) }
             guard let algorithm = nodes.next(), algorithm.identifier == .sequence,
-                  let signature = nodes.next(), signature.identifier == .bitString
+                let signature = nodes.next(), signature.identifier == .bitString
             else { throw ASN1Error.invalidASN1Object(reason: "no signature") }
             return fields
         }
@@ -56,8 +56,9 @@ struct CertificateFields {
             (year, month, day, hours, minutes, seconds, fraction) = (time.year, time.month, time.day, time.hours, time.minutes, time.seconds, 0)
         } else {
             let time = try GeneralizedTime(derEncoded: node)
-            (year, month, day, hours, minutes, seconds, fraction)
-                = (time.year, time.month, time.day, time.hours, time.minutes, time.seconds, time.fractionalSeconds)
+            (year, month, day, hours, minutes, seconds, fraction) = (
+                time.year, time.month, time.day, time.hours, time.minutes, time.seconds, time.fractionalSeconds
+            )
         }
         let secondsSince1970 = ((daysSince1970(year: year, month: month, day: day) * 24 + hours) * 60 + minutes) * 60 + seconds
         return Timestamp(millisecondsSince1970: Int64(secondsSince1970) * 1000 + Int64((fraction * 1000).rounded()))

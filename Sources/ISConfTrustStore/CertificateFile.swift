@@ -34,8 +34,10 @@ public enum CertificateFile {
     public static func single(in file: SourceFile) throws(InputError) -> StoredCertificate {
         let certificates = try certificates(in: file)
         guard certificates.count == 1 else {
-            throw InputError(path: file.path, .invalidArgument, "holds \(certificates.count) certificates; import takes exactly one "
-                + "(put the one to trust in a file of its own)")
+            throw InputError(
+                path: file.path, .invalidArgument,
+                "holds \(certificates.count) certificates; import takes exactly one "
+                    + "(put the one to trust in a file of its own)")
         }
         return certificates[0]
     }

@@ -71,11 +71,14 @@ enum JKS {
                     throw error.within("entry \"\(entry.alias)\"", path: path)
                 }
             }
-            entries.append(KeyStoreEntry(alias: entry.alias, kind: entry.kind, creationDate: entry.created, certificates: certificates,
-                                         protectedKey: entry.key))
+            entries.append(
+                KeyStoreEntry(
+                    alias: entry.alias, kind: entry.kind, creationDate: entry.created, certificates: certificates,
+                    protectedKey: entry.key))
         }
-        return KeyStore(format: .jks, entries: entries, integrityVerified: password != nil,
-                        layout: .jks(Layout(version: version, encodedEntries: encodedEntries)))
+        return KeyStore(
+            format: .jks, entries: entries, integrityVerified: password != nil,
+            layout: .jks(Layout(version: version, encodedEntries: encodedEntries)))
     }
 
     /// A certificate's DER bytes: a type string (version 2), a length, the bytes.
@@ -91,8 +94,10 @@ enum JKS {
 
     /// The store with the trusted entry `alias` set to `certificate`: in place of the old entry of
     /// that alias, or appended; the other entries are copied byte for byte.
-    static func write(_ layout: Layout, entries: [KeyStoreEntry], setting certificate: StoredCertificate, alias: String,
-                      password: String) -> [UInt8] {
+    static func write(
+        _ layout: Layout, entries: [KeyStoreEntry], setting certificate: StoredCertificate, alias: String,
+        password: String
+    ) -> [UInt8] {
         var entry = ByteWriter()
         entry.u32(trustedCertificateTag)
         entry.utf(alias)

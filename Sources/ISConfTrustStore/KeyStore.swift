@@ -86,8 +86,10 @@ public struct KeyStore: Sendable {
             let magic = bytes[0..<4].reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
             if magic == JKS.magic { return .jks }
             if magic == JKS.jceksMagic {
-                throw InputError(path: path, .unsupportedFormat, "is a JCEKS store, which isconf does not support; convert it with "
-                    + "keytool -importkeystore -srckeystore \(path) -srcstoretype JCEKS -destkeystore NEW.p12 -deststoretype PKCS12")
+                throw InputError(
+                    path: path, .unsupportedFormat,
+                    "is a JCEKS store, which isconf does not support; convert it with "
+                        + "keytool -importkeystore -srckeystore \(path) -srcstoretype JCEKS -destkeystore NEW.p12 -deststoretype PKCS12")
             }
         }
         if bytes[0] == 0x30 { return .pkcs12 }
@@ -121,8 +123,10 @@ public struct KeyStore: Sendable {
     /// The bytes of this store with `certificate` as the trusted entry `alias`: added, or replacing
     /// the trusted certificate that alias holds (never a key entry). Every other entry keeps its
     /// bytes; the integrity digest or MAC is computed afresh with `password`.
-    public func settingTrustedCertificate(_ certificate: StoredCertificate, alias: String, password: String,
-                                          path: String) throws(InputError) -> [UInt8] {
+    public func settingTrustedCertificate(
+        _ certificate: StoredCertificate, alias: String, password: String,
+        path: String
+    ) throws(InputError) -> [UInt8] {
         let alias = KeyStore.normalizedAlias(alias)
         guard !alias.isEmpty, alias.utf8.count < 1024 else {
             throw InputError(path: path, .invalidArgument, "alias must be 1 to 1023 bytes long")

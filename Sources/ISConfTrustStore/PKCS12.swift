@@ -132,7 +132,8 @@ enum PKCS12 {
                 let info = try sequence(encrypted[1])
                 guard info.count >= 3 else { throw Malformed(reason: "no encrypted content") }
                 let parameters = try encryption(info[1], path: path)
-                let ciphertext = try Array(ASN1OctetString(berEncoded: info[2], withIdentifier: ASN1Identifier(tagWithNumber: 0, tagClass: .contextSpecific)).bytes)
+                let ciphertext = try Array(
+                    ASN1OctetString(berEncoded: info[2], withIdentifier: ASN1Identifier(tagWithNumber: 0, tagClass: .contextSpecific)).bytes)
                 infos.append((Array(node.encodedBytes), ciphertext, parameters))
             } else {
                 throw InputError(path: path, .unsupportedFormat, "holds content of type \(type), which isconf does not support")
@@ -147,8 +148,9 @@ enum PKCS12 {
             return try build(infos.map { ($0.encoded, $0.content, $0.encryption) }, mac: mac?.parameters, path: path, verified: false)
         }
         if let mac {
-            let key = PKCS12Crypto.derive(mac.parameters.digest, password: password, salt: mac.salt, purpose: 3,
-                                          iterations: mac.parameters.iterations, length: mac.parameters.digest.outputLength)
+            let key = PKCS12Crypto.derive(
+                mac.parameters.digest, password: password, salt: mac.salt, purpose: 3,
+                iterations: mac.parameters.iterations, length: mac.parameters.digest.outputLength)
             guard mac.parameters.digest.hmac(key: key, authenticatedSafe) == mac.digest else { throw KeyStore.integrityFailure(path: path) }
         }
         var contents: [(encoded: [UInt8], content: [UInt8], encryption: PBES2Parameters?)] = []
@@ -167,8 +169,10 @@ enum PKCS12 {
     }
 
     /// Turns the bags into entries the way Java's PKCS12KeyStore does.
-    private static func build(_ infos: [(encoded: [UInt8], content: [UInt8], encryption: PBES2Parameters?)], mac: MacParameters?,
-                              path: String, verified: Bool) throws -> KeyStore {
+    private static func build(
+        _ infos: [(encoded: [UInt8], content: [UInt8], encryption: PBES2Parameters?)], mac: MacParameters?,
+        path: String, verified: Bool
+    ) throws -> KeyStore {
         var layout = Layout(mac: mac)
         var bags: [Bag] = []
         for (infoIndex, info) in infos.enumerated() {
@@ -217,13 +221,15 @@ enum PKCS12 {
             guard var current = own?.1 else { continue }
             var chain = [current]
             while !current.isSelfIssued, chain.count < 16,
-                  let issuer = certificates.first(where: { $0.1.subjectName == current.issuerName })?.1, !chain.contains(issuer) {
+                let issuer = certificates.first(where: { $0.1.subjectName == current.issuerName })?.1, !chain.contains(issuer)
+            {
                 chain.append(issuer)
                 current = issuer
             }
             let entry = entries[key.entry]
-            entries[key.entry] = KeyStoreEntry(alias: entry.alias, kind: .privateKey, creationDate: nil, certificates: chain,
-                                               protectedKey: entry.protectedKey)
+            entries[key.entry] = KeyStoreEntry(
+                alias: entry.alias, kind: .privateKey, creationDate: nil, certificates: chain,
+                protectedKey: entry.protectedKey)
             keyEntries.insert(key.entry)
         }
         // Java drops keys without a certificate.
@@ -240,8 +246,9 @@ enum PKCS12 {
     private static func bag(_ node: ASN1Node, location: (info: Int, bag: Int), path: String) throws -> Bag {
         let parts = try sequence(node)
         guard parts.count >= 2 else { throw Malformed(reason: "SafeBag too short") }
-        var bag = Bag(kind: try ASN1ObjectIdentifier(berEncoded: parts[0]), encoded: Array(node.encodedBytes), location: location,
-                      first: location.bag == 0)
+        var bag = Bag(
+            kind: try ASN1ObjectIdentifier(berEncoded: parts[0]), encoded: Array(node.encodedBytes), location: location,
+            first: location.bag == 0)
         if parts.count > 2 {
             for attribute in try children(parts[2]) {
                 let pair = try sequence(attribute)
@@ -332,10 +339,12 @@ enum PKCS12 {
     }
 
     private static func legacyError(_ algorithm: String, path: String) -> InputError {
-        InputError(path: path, .unsupportedFormat, "is a legacy PKCS#12 store encrypted with \(algorithm), which isconf cannot decrypt "
-            + "(no maintained Swift library has RC2 or 3DES); convert it with Java 17: keytool -importkeystore -srckeystore \(path) "
-            + "-srcstoretype pkcs12 -destkeystore NEW.p12 -deststoretype pkcs12, or with OpenSSL 3: "
-            + "openssl pkcs12 -legacy -in \(path) -nodes | openssl pkcs12 -export -out NEW.p12")
+        InputError(
+            path: path, .unsupportedFormat,
+            "is a legacy PKCS#12 store encrypted with \(algorithm), which isconf cannot decrypt "
+                + "(no maintained Swift library has RC2 or 3DES); convert it with Java 17: keytool -importkeystore -srckeystore \(path) "
+                + "-srcstoretype pkcs12 -destkeystore NEW.p12 -deststoretype pkcs12, or with OpenSSL 3: "
+                + "openssl pkcs12 -legacy -in \(path) -nodes | openssl pkcs12 -export -out NEW.p12")
     }
 
     // MARK: ASN.1 helpers

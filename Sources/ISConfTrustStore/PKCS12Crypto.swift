@@ -101,9 +101,10 @@ enum PKCS12Crypto {
 
     /// PBES2 as keytool and OpenSSL 3 use it: PBKDF2 over the UTF-8 password, then AES-CBC.
     static func pbes2(decrypt: Bool, _ bytes: [UInt8], password: String, parameters: PBES2Parameters) throws -> [UInt8] {
-        let key = try KDF.Insecure.PBKDF2.deriveKey(from: Array(password.utf8), salt: parameters.salt, using: parameters.prf.pbkdf2,
-                                                    outputByteCount: parameters.keyLength,
-                                                    unsafeUncheckedRounds: parameters.iterations)
+        let key = try KDF.Insecure.PBKDF2.deriveKey(
+            from: Array(password.utf8), salt: parameters.salt, using: parameters.prf.pbkdf2,
+            outputByteCount: parameters.keyLength,
+            unsafeUncheckedRounds: parameters.iterations)
         let iv = try AES._CBC.IV(ivBytes: parameters.iv)
         return decrypt ? Array(try AES._CBC.decrypt(bytes, using: key, iv: iv)) : Array(try AES._CBC.encrypt(bytes, using: key, iv: iv))
     }
@@ -134,8 +135,9 @@ struct PBES2Parameters: Sendable {
 
     /// The same scheme with a fresh salt and IV, for encrypting anew.
     func renewed() -> PBES2Parameters {
-        PBES2Parameters(salt: PKCS12Crypto.randomBytes(max(salt.count, 16)), iterations: iterations, prf: prf, keyLength: keyLength,
-                        iv: PKCS12Crypto.randomBytes(16))
+        PBES2Parameters(
+            salt: PKCS12Crypto.randomBytes(max(salt.count, 16)), iterations: iterations, prf: prf, keyLength: keyLength,
+            iv: PKCS12Crypto.randomBytes(16))
     }
 }
 

@@ -7,8 +7,10 @@ extension PKCS12 {
     /// The store with `certificate` as the trusted entry `alias`. The ContentInfos of the other
     /// entries are copied byte for byte; the new bag goes in a ContentInfo of its own, encrypted as
     /// the store's others are; a replaced bag's ContentInfo is encrypted again without it.
-    static func write(_ layout: Layout, setting certificate: StoredCertificate, alias: String, password: String,
-                      path: String) throws(InputError) -> [UInt8] {
+    static func write(
+        _ layout: Layout, setting certificate: StoredCertificate, alias: String, password: String,
+        path: String
+    ) throws(InputError) -> [UInt8] {
         var infos = layout.contentInfos.map { Optional($0.encoded) }
         if let location = layout.trustedBags[alias] {
             let info = layout.contentInfos[location.info]
@@ -23,8 +25,9 @@ extension PKCS12 {
 
         let mac = layout.mac ?? .keytoolDefault
         let salt = PKCS12Crypto.randomBytes(max(mac.saltLength, 8))
-        let key = PKCS12Crypto.derive(mac.digest, password: password, salt: salt, purpose: 3, iterations: mac.iterations,
-                                      length: mac.digest.outputLength)
+        let key = PKCS12Crypto.derive(
+            mac.digest, password: password, salt: salt, purpose: 3, iterations: mac.iterations,
+            length: mac.digest.outputLength)
         let version = 3
         return try encoding(path: path) { coder in
             try coder.appendConstructedNode(identifier: .sequence) { pfx in
@@ -42,8 +45,10 @@ extension PKCS12 {
         }
     }
 
-    private static func contentInfo(_ bags: [[UInt8]], encryption: PBES2Parameters?, password: String,
-                                    path: String) throws(InputError) -> [UInt8] {
+    private static func contentInfo(
+        _ bags: [[UInt8]], encryption: PBES2Parameters?, password: String,
+        path: String
+    ) throws(InputError) -> [UInt8] {
         let safeContents = try encoding(path: path) { $0.appendSequence(of: bags) }
         guard let encryption else {
             return try encoding(path: path) { try $0.appendDataContentInfo(safeContents) }
@@ -67,8 +72,9 @@ extension PKCS12 {
                             try encryptedContentInfo.serialize(fresh)
                             // encryptedContent [0] IMPLICIT OCTET STRING
                             try ASN1OctetString(contentBytes: ArraySlice(ciphertext))
-                                .serialize(into: &encryptedContentInfo,
-                                           withIdentifier: ASN1Identifier(tagWithNumber: 0, tagClass: .contextSpecific))
+                                .serialize(
+                                    into: &encryptedContentInfo,
+                                    withIdentifier: ASN1Identifier(tagWithNumber: 0, tagClass: .contextSpecific))
                         }
                     }
                 }
@@ -101,8 +107,9 @@ struct TrustedCertificateBag: DERSerializable {
             try bag.serialize(explicitlyTaggedWithTagNumber: 0, tagClass: .contextSpecific) { explicit in
                 try explicit.appendConstructedNode(identifier: .sequence) { certBag in
                     try certBag.serialize(PKCS12.x509Certificate)
-                    try certBag.serialize(ASN1OctetString(contentBytes: ArraySlice(certificate.der)),
-                                          explicitlyTaggedWithTagNumber: 0, tagClass: .contextSpecific)
+                    try certBag.serialize(
+                        ASN1OctetString(contentBytes: ArraySlice(certificate.der)),
+                        explicitlyTaggedWithTagNumber: 0, tagClass: .contextSpecific)
                 }
             }
             try bag.serializeSetOf([
@@ -138,8 +145,9 @@ extension DER.Serializer {
     mutating func appendDataContentInfo(_ content: [UInt8]) throws {
         try appendConstructedNode(identifier: .sequence) { info in
             try info.serialize(PKCS12.data)
-            try info.serialize(ASN1OctetString(contentBytes: ArraySlice(content)),
-                                      explicitlyTaggedWithTagNumber: 0, tagClass: .contextSpecific)
+            try info.serialize(
+                ASN1OctetString(contentBytes: ArraySlice(content)),
+                explicitlyTaggedWithTagNumber: 0, tagClass: .contextSpecific)
         }
     }
 

@@ -24,13 +24,14 @@ struct X500Name: Sendable, Equatable {
                 var attributes = try DER.set(name, identifier: .set) { members in
                     var attributes: [Attribute] = []
                     while let member = members.next() {
-                        attributes.append(try DER.sequence(member, identifier: .sequence) { fields in
-                            let type = try ASN1ObjectIdentifier(derEncoded: &fields)
-                            guard let value = fields.next(), fields.next() == nil else {
-                                throw ASN1Error.invalidASN1Object(reason: "an attribute needs exactly a type and a value")
-                            }
-                            return Attribute(type: type, value: value, encoded: member.encodedBytes)
-                        })
+                        attributes.append(
+                            try DER.sequence(member, identifier: .sequence) { fields in
+                                let type = try ASN1ObjectIdentifier(derEncoded: &fields)
+                                guard let value = fields.next(), fields.next() == nil else {
+                                    throw ASN1Error.invalidASN1Object(reason: "an attribute needs exactly a type and a value")
+                                }
+                                return Attribute(type: type, value: value, encoded: member.encodedBytes)
+                            })
                     }
                     return attributes
                 }
@@ -131,7 +132,8 @@ struct X500Name: Sendable, Equatable {
             }
         }
         guard let text else { return "#" + Thumbprints.hex(value.encodedBytes) }
-        let needsQuotes = text.contains(where: isSpecial) || text.hasPrefix(" ") || text.hasSuffix(" ")
+        let needsQuotes =
+            text.contains(where: isSpecial) || text.hasPrefix(" ") || text.hasSuffix(" ")
             || text.contains("  ")
         guard needsQuotes else { return text }
         var quoted = "\""

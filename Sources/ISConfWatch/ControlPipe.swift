@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import ISConfCore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// What another thread tells the watch loop. Each message is one byte on the loop's control pipe;
 /// the bytes are known here only.

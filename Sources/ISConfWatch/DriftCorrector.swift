@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import ISConfCore
 import ISConfDomain
 import Logging
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Checks one watched file and corrects it with the domain's `Enabler`, as `isconf enable` would
 /// (verified, locked, compare-and-swap writes), then logs and counts the outcome. It remembers per

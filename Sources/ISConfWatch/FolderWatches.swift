@@ -1,8 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import ISConfCore
 import Logging
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// The inotify watches in place for a layout's folders. One watch id may stand for several folder
 /// paths (the same inode reached another way); a folder replaced by a new one is watched anew when

@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import ISConfCore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Thin glue over inotify(7): a non-blocking descriptor the daemon polls, and decoded events.
 final class Inotify {
@@ -13,8 +14,9 @@ final class Inotify {
     }
 
     /// A written, renamed-in, created or deleted entry; a folder itself deleted or moved.
-    static let fileEvents = UInt32(IN_CLOSE_WRITE | IN_MODIFY | IN_MOVED_TO | IN_MOVED_FROM | IN_CREATE | IN_DELETE
-        | IN_DELETE_SELF | IN_MOVE_SELF)
+    static let fileEvents = UInt32(
+        IN_CLOSE_WRITE | IN_MODIFY | IN_MOVED_TO | IN_MOVED_FROM | IN_CREATE | IN_DELETE
+            | IN_DELETE_SELF | IN_MOVE_SELF)
     /// Enough to notice a folder on the way to a file being replaced, removed or created.
     static let pathEvents = UInt32(IN_MOVED_TO | IN_MOVED_FROM | IN_CREATE | IN_DELETE | IN_DELETE_SELF | IN_MOVE_SELF)
     /// Events that mean the watched folder's inode is gone from that path.
@@ -27,8 +29,9 @@ final class Inotify {
     init() throws(InputError) {
         descriptor = inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC))
         if descriptor < 0 {
-            throw InputError.system(errno, path: "inotify", doing: "cannot watch files",
-                                    remedy: errno == EMFILE ? "raise fs.inotify.max_user_instances" : nil)
+            throw InputError.system(
+                errno, path: "inotify", doing: "cannot watch files",
+                remedy: errno == EMFILE ? "raise fs.inotify.max_user_instances" : nil)
         }
     }
 
@@ -40,8 +43,10 @@ final class Inotify {
         let id = inotify_add_watch(descriptor, folder, mask | UInt32(IN_ONLYDIR) | UInt32(IN_MASK_ADD))
         if id < 0 {
             let code = errno
-            return .failure(InputError.system(code, path: folder, doing: "cannot watch",
-                                              remedy: code == ENOSPC ? "raise fs.inotify.max_user_watches" : nil))
+            return .failure(
+                InputError.system(
+                    code, path: folder, doing: "cannot watch",
+                    remedy: code == ENOSPC ? "raise fs.inotify.max_user_watches" : nil))
         }
         return .success(id)
     }

@@ -1,8 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import ISConfDomain
 import Logging
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// One line per event on standard error (or another descriptor), as text (`key=value`) or JSON, for journald, kubectl logs
 /// and log shippers. Values come from the daemon's own metadata, which never holds secrets.
@@ -38,8 +39,10 @@ public struct LineLogHandler: LogHandler {
             line = "\(Self.timestamp()) \(event.level) \(event.message)"
             for (key, value) in fields { line += " \(key)=\(Self.textValue(value))" }
         case .json:
-            let record: [(String, JSON)] = [("time", .string(Self.timestamp())), ("level", .string("\(event.level)")),
-                                            ("message", .string(event.message.description))]
+            let record: [(String, JSON)] = [
+                ("time", .string(Self.timestamp())), ("level", .string("\(event.level)")),
+                ("message", .string(event.message.description)),
+            ]
             line = JSON.object(record + fields.map { ($0.key, Self.jsonValue($0.value)) }).renderedCompact()
         }
         line += "\n"

@@ -10,8 +10,10 @@ final class MetricsServer: Service {
     private let channel: any Channel
 
     /// Binds now, so that a taken port stops the daemon before it reports ready.
-    static func bind(_ address: ListenAddress, metrics: WatchMetrics,
-                     health: @escaping @Sendable () -> (healthy: Bool, text: String)) async throws -> MetricsServer {
+    static func bind(
+        _ address: ListenAddress, metrics: WatchMetrics,
+        health: @escaping @Sendable () -> (healthy: Bool, text: String)
+    ) async throws -> MetricsServer {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 32)

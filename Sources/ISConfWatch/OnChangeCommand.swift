@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import ISConfCore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// The `--on-change` command: words split like a shell does for quotes and backslashes, but with no
 /// expansion, globbing or redirection, unless the operator asks for `/bin/sh -c`.
@@ -60,15 +61,22 @@ public struct OnChangeCommand: Sendable, Equatable {
     /// than at the first correction.
     public func checkRunnable(path searchPath: String?) throws(InputError) {
         let program = arguments[0]
-        let candidates = program.contains("/") ? [program]
+        let candidates =
+            program.contains("/")
+            ? [program]
             : (searchPath ?? "/usr/local/bin:/usr/bin:/bin").split(separator: ":").map { ($0.isEmpty ? "." : String($0)) + "/" + program }
         var status = stat()
-        for candidate in candidates where access(candidate, X_OK) == 0 && stat(candidate, &status) == 0
-            && status.st_mode & S_IFMT != S_IFDIR {
+        for candidate in candidates
+        where access(candidate, X_OK) == 0 && stat(candidate, &status) == 0
+            && status.st_mode & S_IFMT != S_IFDIR
+        {
             return
         }
-        throw InputError(path: "--on-change", .invalidArgument, program.contains("/") ? "\(program) is not an executable file"
-            : "\(program) is not an executable on PATH")
+        throw InputError(
+            path: "--on-change", .invalidArgument,
+            program.contains("/")
+                ? "\(program) is not an executable file"
+                : "\(program) is not an executable on PATH")
     }
 
     /// Starts the command with `extra` added to the environment; returns its pid.

@@ -52,9 +52,11 @@ final class OnChangeRunner {
         guard let batch, let deadline = nextDeadline, deadline <= now else { return }
         self.batch = nil
         lastStart = now
-        let environment = ["ISCONF_FILE": batch.files.joined(separator: "\n"),
-                           "ISCONF_RULES": batch.rules.sorted().joined(separator: ","),
-                           "ISCONF_HOME": batch.homes.joined(separator: "\n")]
+        let environment = [
+            "ISCONF_FILE": batch.files.joined(separator: "\n"),
+            "ISCONF_RULES": batch.rules.sorted().joined(separator: ","),
+            "ISCONF_HOME": batch.homes.joined(separator: "\n"),
+        ]
         switch command.spawn(environment: environment) {
         case .failure(let error):
             logger.error("on-change failed to start", metadata: ["error": "\(error)"])
@@ -68,9 +70,13 @@ final class OnChangeRunner {
                 let status = OnChangeCommand.wait(pid)
                 let took = Double((clock.nanoseconds - now) / 1_000_000)
                 if status == 0 {
-                    logger.info("on-change finished", metadata: ["pid": .stringConvertible(Int(pid)), "status": .stringConvertible(0), "took_ms": .stringConvertible(took)])
+                    logger.info(
+                        "on-change finished",
+                        metadata: ["pid": .stringConvertible(Int(pid)), "status": .stringConvertible(0), "took_ms": .stringConvertible(took)])
                 } else {
-                    logger.error("on-change failed", metadata: ["pid": .stringConvertible(Int(pid)), "status": .stringConvertible(Int(status)), "took_ms": .stringConvertible(took)])
+                    logger.error(
+                        "on-change failed",
+                        metadata: ["pid": .stringConvertible(Int(pid)), "status": .stringConvertible(Int(status)), "took_ms": .stringConvertible(took)])
                 }
                 control.send(.onChangeFinished)
             }

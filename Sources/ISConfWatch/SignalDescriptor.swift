@@ -1,8 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import CLinux
 import ISConfCore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// SIGTERM, SIGINT and SIGHUP as a descriptor the watch loop polls (signalfd(2)). Blocked before any
 /// thread exists, so every thread inherits the mask: a signal is never lost, never kills the daemon

@@ -35,11 +35,13 @@ final class StoreMetrics: Sendable {
     /// The home's stores are now these.
     func update(home: String, stores: [StoreObservation]) {
         let kept = stores.map { store in
-            Store(purpose: store.purpose, path: store.path, readable: store.readable,
-                  serverChainNotAfterSeconds: store.serverChainNotAfterSeconds, trustedEntries: store.trustedCertificates.count,
-                  trustedShown: Array(store.trustedCertificates
-                      .sorted { ($0.notAfterSeconds, $0.alias) < ($1.notAfterSeconds, $1.alias) }
-                      .prefix(Self.trustedCertificateSeriesLimit)))
+            Store(
+                purpose: store.purpose, path: store.path, readable: store.readable,
+                serverChainNotAfterSeconds: store.serverChainNotAfterSeconds, trustedEntries: store.trustedCertificates.count,
+                trustedShown: Array(
+                    store.trustedCertificates
+                        .sorted { ($0.notAfterSeconds, $0.alias) < ($1.notAfterSeconds, $1.alias) }
+                        .prefix(Self.trustedCertificateSeriesLimit)))
         }
         homes.withLockedValue { $0[home, default: Home()].stores = kept }
     }
@@ -68,8 +70,9 @@ final class StoreMetrics: Sendable {
                     let file = ("file", store.path)
                     switch family {
                     case .readable:
-                        Self.line(&lines, family, [("home", home), ("store", store.purpose == .keyStore ? "keystore" : "truststore"), file],
-                                  store.readable ? 1 : 0)
+                        Self.line(
+                            &lines, family, [("home", home), ("store", store.purpose == .keyStore ? "keystore" : "truststore"), file],
+                            store.readable ? 1 : 0)
                     case .serverExpiry:
                         if store.readable, let notAfter = store.serverChainNotAfterSeconds {
                             Self.line(&lines, family, [("home", home), file], notAfter)

@@ -51,8 +51,9 @@ final class StoreMonitor {
             if let source = try? SourceFile.read(path: path) { sources.append((role, source)) }
         }
         let deploymentToml = target.facts.deploymentToml.flatMap { try? SourceFile.read(path: $0) }
-        let context = Linter.makeContext(sources: sources, facts: target.facts, options: LintOptions(tomcat: tomcat),
-                                         deploymentToml: deploymentToml, storeCache: cache)
+        let context = Linter.makeContext(
+            sources: sources, facts: target.facts, options: LintOptions(tomcat: tomcat),
+            deploymentToml: deploymentToml, storeCache: cache)
         if let count = context.whitelistEntryCount { metrics.update(home: home, whitelistEntries: count) }
         guard context.catalina != nil else { return false }
 

@@ -1,10 +1,11 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import CLinux
 import Dispatch
 import ISConfCore
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Runs the daemon's async code (swift-service-lifecycle's group, the metrics server's futures) on
 /// one thread of its own that sleeps on a semaphore when idle. On Linux the default executor is
@@ -50,12 +51,14 @@ func startThread(name: String, _ body: @escaping @Sendable () -> Void) {
     }
     let box = Unmanaged.passRetained(Box(name, body)).toOpaque()
     var thread = pthread_t()
-    let status = pthread_create(&thread, nil, { argument in
-        let box = Unmanaged<Box>.fromOpaque(argument!).takeRetainedValue()
-        pthread_setname_np(pthread_self(), String(box.name.prefix(15)))
-        box.body()
-        return nil
-    }, box)
+    let status = pthread_create(
+        &thread, nil,
+        { argument in
+            let box = Unmanaged<Box>.fromOpaque(argument!).takeRetainedValue()
+            pthread_setname_np(pthread_self(), String(box.name.prefix(15)))
+            box.body()
+            return nil
+        }, box)
     if status != 0 {
         // Out of threads: nothing sensible is left but to say so and stop.
         fatalError("isconf: cannot start a thread: \(describeErrno(status))")

@@ -1,5 +1,5 @@
-import ISConfDomain
 import ISConfCore
+import ISConfDomain
 
 /// What `isconf watch` was asked to do.
 public struct WatchConfiguration: Sendable {

@@ -9,14 +9,17 @@ import ServiceLifecycle
 public enum WatchDaemon {
     /// Blocks until a graceful stop; throws what keeps the daemon from starting.
     /// Call it before any other thread exists: it blocks the signals the loop reads.
-    public static func run(_ configuration: WatchConfiguration, version: String, logger: Logger,
-                           environment: [String: String]) throws {
+    public static func run(
+        _ configuration: WatchConfiguration, version: String, logger: Logger,
+        environment: [String: String]
+    ) throws {
         try configuration.onChange?.checkRunnable(path: environment["PATH"])
         let signals = try SignalDescriptor()
         let metrics = WatchMetrics(version: version)
         let notifier = SystemdNotifier(environment: environment)
-        let engine = try WatchEngine(configuration: configuration, logger: logger, metrics: metrics, notifier: notifier,
-                                     signals: signals)
+        let engine = try WatchEngine(
+            configuration: configuration, logger: logger, metrics: metrics, notifier: notifier,
+            signals: signals)
         let executor = ThreadExecutor(name: "isconf-async")
         let finished = DispatchSemaphore(value: 0)
         let failure = FailureBox()
@@ -32,11 +35,13 @@ public enum WatchDaemon {
         if let error = failure.error { throw error }
     }
 
-    private static func runGroup(engine: WatchEngine, metrics: WatchMetrics, configuration: WatchConfiguration,
-                                 logger: Logger) async throws {
+    private static func runGroup(
+        engine: WatchEngine, metrics: WatchMetrics, configuration: WatchConfiguration,
+        logger: Logger
+    ) async throws {
         // When the loop ends (SIGTERM, SIGINT), the rest of the group is shut down gracefully.
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
-            .init(service: WatchService(engine: engine), successTerminationBehavior: .gracefullyShutdownGroup),
+            .init(service: WatchService(engine: engine), successTerminationBehavior: .gracefullyShutdownGroup)
         ]
         if let address = configuration.metricsListen {
             let server: MetricsServer

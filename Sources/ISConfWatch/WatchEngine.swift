@@ -1,10 +1,11 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import ISConfCore
 import ISConfDomain
 import Logging
 import NIOConcurrencyHelpers
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// The daemon's loop: one thread that sleeps in poll(2) on inotify, a control pipe and a signal
 /// descriptor until the next deadline, and hands the work to its parts: the layout says what to watch,
@@ -37,8 +38,10 @@ final class WatchEngine: @unchecked Sendable {
     private var reloadRequested = false
 
     /// Discovers the paths and opens inotify; throws what stops the daemon from starting.
-    init(configuration: WatchConfiguration, logger: Logger, metrics: WatchMetrics, notifier: SystemdNotifier,
-         signals: SignalDescriptor, clock: any EngineClock = MonotonicClock()) throws(InputError) {
+    init(
+        configuration: WatchConfiguration, logger: Logger, metrics: WatchMetrics, notifier: SystemdNotifier,
+        signals: SignalDescriptor, clock: any EngineClock = MonotonicClock()
+    ) throws(InputError) {
         let discovery = Discovery.discover(configuration.paths)
         if let error = discovery.errors.first { throw error }
         if discovery.targets.isEmpty {
@@ -54,8 +57,9 @@ final class WatchEngine: @unchecked Sendable {
         control = try ControlPipe()
         let debounce = configuration.debounceMilliseconds * 1_000_000
         checks = Debouncer(clock: clock, debounceNanoseconds: debounce)
-        storeMonitor = StoreMonitor(metrics: metrics.stores, logger: logger, tomcat: configuration.tomcat,
-                                    schedule: Debouncer(clock: clock, debounceNanoseconds: debounce))
+        storeMonitor = StoreMonitor(
+            metrics: metrics.stores, logger: logger, tomcat: configuration.tomcat,
+            schedule: Debouncer(clock: clock, debounceNanoseconds: debounce))
         corrector = DriftCorrector(configuration: configuration, logger: logger, metrics: metrics, clock: clock)
         onChange = OnChangeRunner(configuration: configuration, logger: logger, clock: clock, control: control)
         for skipped in discovery.skipped { logger.notice("skipped", metadata: ["reason": "\(skipped)"]) }
@@ -92,8 +96,10 @@ final class WatchEngine: @unchecked Sendable {
             refreshStores(storeMonitor.takeDue())
             onChange?.startIfDue(now: clock.nanoseconds)
 
-            let deadline = [watchdog?.deadline, interval?.deadline, checks.nextDeadline, storeMonitor.nextDeadline,
-                            onChange?.nextDeadline].compactMap { $0 }.min()
+            let deadline = [
+                watchdog?.deadline, interval?.deadline, checks.nextDeadline, storeMonitor.nextDeadline,
+                onChange?.nextDeadline,
+            ].compactMap { $0 }.min()
             wait(until: deadline)
             if reloadRequested {
                 reloadRequested = false
@@ -109,9 +115,11 @@ final class WatchEngine: @unchecked Sendable {
             let now = clock.nanoseconds
             timeout = deadline <= now ? 0 : Int32(min((deadline - now + 999_999) / 1_000_000, UInt64(Int32.max)))
         }
-        var descriptors = [pollfd(fd: watches.descriptor, events: Int16(POLLIN), revents: 0),
-                           pollfd(fd: control.descriptor, events: Int16(POLLIN), revents: 0),
-                           pollfd(fd: signals.descriptor, events: Int16(POLLIN), revents: 0)]
+        var descriptors = [
+            pollfd(fd: watches.descriptor, events: Int16(POLLIN), revents: 0),
+            pollfd(fd: control.descriptor, events: Int16(POLLIN), revents: 0),
+            pollfd(fd: signals.descriptor, events: Int16(POLLIN), revents: 0),
+        ]
         if poll(&descriptors, 3, timeout) <= 0 { return }
         if descriptors[2].revents != 0 {
             for signal in signals.read() {
@@ -147,8 +155,12 @@ final class WatchEngine: @unchecked Sendable {
         lastStatus = current
         notifier.notify("READY=1\nSTATUS=\(current)")
         let homes = Set(targets.compactMap(\.facts.root)).count
-        logger.info("watching", metadata: ["files": .stringConvertible(layout.files.count), "homes": .stringConvertible(homes),
-                                           "mode": "\(configuration.reportOnly ? "report-only" : "enforce")"])
+        logger.info(
+            "watching",
+            metadata: [
+                "files": .stringConvertible(layout.files.count), "homes": .stringConvertible(homes),
+                "mode": "\(configuration.reportOnly ? "report-only" : "enforce")",
+            ])
     }
 
     /// Tells systemd the counts when they changed.

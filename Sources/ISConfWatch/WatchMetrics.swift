@@ -11,10 +11,14 @@ final class WatchMetrics: Sendable {
 
     init(version: String) {
         checks = registry.makeCounter(descriptor: Self.name("checks_total", "Checks of a watched file, whatever triggered them."))
-        lastCheck = registry.makeGauge(descriptor: Self.name("last_check_timestamp_seconds",
-                                                             "When the last check finished, in seconds since the Unix epoch."))
-        registry.makeGauge(descriptor: Self.name("build_info", "Always 1; the labels say which isconf this is."),
-                           labels: [("version", version)]).set(1.0)
+        lastCheck = registry.makeGauge(
+            descriptor: Self.name(
+                "last_check_timestamp_seconds",
+                "When the last check finished, in seconds since the Unix epoch."))
+        registry.makeGauge(
+            descriptor: Self.name("build_info", "Always 1; the labels say which isconf this is."),
+            labels: [("version", version)]
+        ).set(1.0)
         // Both results exist from the start, so rate() and alerts see a 0 before the first event.
         for result in ["success", "failure"] { _ = remediations(result) }
     }
@@ -25,8 +29,10 @@ final class WatchMetrics: Sendable {
     }
 
     func driftDetected(file: String, rule: String) {
-        registry.makeCounter(descriptor: Self.name("drift_detected_total", "Times a rule was found broken in a file that was compliant before."),
-                             labels: [("file", file), ("rule", rule)]).increment()
+        registry.makeCounter(
+            descriptor: Self.name("drift_detected_total", "Times a rule was found broken in a file that was compliant before."),
+            labels: [("file", file), ("rule", rule)]
+        ).increment()
     }
 
     func remediated(success: Bool) { remediations(success ? "success" : "failure").increment() }
@@ -44,13 +50,15 @@ final class WatchMetrics: Sendable {
     }
 
     private func remediations(_ result: String) -> Counter {
-        registry.makeCounter(descriptor: Self.name("remediations_total", "Corrections the daemon tried, by result."),
-                             labels: [("result", result)])
+        registry.makeCounter(
+            descriptor: Self.name("remediations_total", "Corrections the daemon tried, by result."),
+            labels: [("result", result)])
     }
 
     private func compliantGauge(_ file: String) -> Gauge {
-        registry.makeGauge(descriptor: Self.name("compliant", "1 when the file has mutual SSL enabled as isconf enable leaves it, else 0."),
-                           labels: [("file", file)])
+        registry.makeGauge(
+            descriptor: Self.name("compliant", "1 when the file has mutual SSL enabled as isconf enable leaves it, else 0."),
+            labels: [("file", file)])
     }
 
     private static func name(_ metric: String, _ help: String) -> MetricNameDescriptor {

@@ -13,7 +13,10 @@ enum AttributeLimit {
         let count = bytes.count
         var index = 0
         while index < count {
-            guard bytes[index] == UInt8(ascii: "<"), index + 1 < count else { index += 1; continue }
+            guard bytes[index] == UInt8(ascii: "<"), index + 1 < count else {
+                index += 1
+                continue
+            }
             let start = index
             let next = bytes[index + 1]
             if next == UInt8(ascii: "!") || next == UInt8(ascii: "?") || next == UInt8(ascii: "/") {
@@ -44,10 +47,9 @@ enum AttributeLimit {
     /// Past a comment, CDATA section, processing instruction, declaration or end tag at `start`.
     private static func skipMarkup(_ bytes: [UInt8], from start: Int) -> Int {
         let (terminator, skip): ([UInt8], Int) =
-            if bytes[start...].starts(with: Array("<!--".utf8)) { (Array("-->".utf8), 4) }
-            else if bytes[start...].starts(with: Array("<![CDATA[".utf8)) { (Array("]]>".utf8), 9) }
-            else if bytes[start + 1] == UInt8(ascii: "?") { (Array("?>".utf8), 2) }
-            else { ([UInt8(ascii: ">")], 2) }
+            if bytes[start...].starts(with: Array("<!--".utf8)) { (Array("-->".utf8), 4) } else if bytes[start...].starts(with: Array("<![CDATA[".utf8)) {
+                (Array("]]>".utf8), 9)
+            } else if bytes[start + 1] == UInt8(ascii: "?") { (Array("?>".utf8), 2) } else { ([UInt8(ascii: ">")], 2) }
         var index = start + skip
         while index + terminator.count <= bytes.count {
             if bytes[index] == terminator[0], bytes[index..<index + terminator.count].elementsEqual(terminator) {

@@ -15,11 +15,13 @@ public enum SourceEncoding: String, Sendable {
             bytes.count >= prefix.count && Array(bytes[0..<prefix.count]) == prefix
         }
         if starts(with: [0x00, 0x00, 0xFE, 0xFF]) || starts(with: [0xFF, 0xFE, 0x00, 0x00])
-            || starts(with: [0x00, 0x00, 0x00, 0x3C]) || starts(with: [0x3C, 0x00, 0x00, 0x00]) {
+            || starts(with: [0x00, 0x00, 0x00, 0x3C]) || starts(with: [0x3C, 0x00, 0x00, 0x00])
+        {
             throw InputError(path: path, .unsupportedFormat, "UTF-32 encoded; isconf reads UTF-8 and ISO-8859-1 only (convert it with iconv -t UTF-8)")
         }
         if starts(with: [0xFE, 0xFF]) || starts(with: [0xFF, 0xFE])
-            || starts(with: [0x00, 0x3C]) || starts(with: [0x3C, 0x00]) {
+            || starts(with: [0x00, 0x3C]) || starts(with: [0x3C, 0x00])
+        {
             throw InputError(path: path, .unsupportedFormat, "UTF-16 encoded; isconf reads UTF-8 and ISO-8859-1 only (convert it with iconv -t UTF-8)")
         }
         // "<?xm" in EBCDIC: libxml2 would convert it, and no span would match the original bytes.
@@ -47,12 +49,16 @@ public enum SourceEncoding: String, Sendable {
     private static func declaredEncoding(_ bytes: [UInt8], from start: Int) -> String? {
         let open: [UInt8] = Array("<?xml".utf8)
         guard bytes.count >= start + open.count + 1, Array(bytes[start..<start + open.count]) == open,
-              isXMLSpace(bytes[start + open.count]) else { return nil }
+            isXMLSpace(bytes[start + open.count])
+        else { return nil }
         var index = start + open.count
         let limit = min(bytes.count, start + 512)
         var declarationEnd = limit
         while index + 1 < limit {
-            if bytes[index] == UInt8(ascii: "?"), bytes[index + 1] == UInt8(ascii: ">") { declarationEnd = index; break }
+            if bytes[index] == UInt8(ascii: "?"), bytes[index + 1] == UInt8(ascii: ">") {
+                declarationEnd = index
+                break
+            }
             index += 1
         }
         let key: [UInt8] = Array("encoding".utf8)

@@ -50,11 +50,12 @@ public enum ReferenceView {
                 pairs.append(.init(name: attributePrefix.map { "\($0):\(name)" } ?? name, value: value))
                 property = current.pointee.next
             }
-            result.append(ReferenceElement(
-                qualifiedName: prefix.map { "\($0):\(local)" } ?? local,
-                namespaceURI: node.pointee.ns.flatMap { $0.pointee.href.map { String(cString: $0) } },
-                line: Int(xmlGetLineNo(node)),
-                attributes: pairs))
+            result.append(
+                ReferenceElement(
+                    qualifiedName: prefix.map { "\($0):\(local)" } ?? local,
+                    namespaceURI: node.pointee.ns.flatMap { $0.pointee.href.map { String(cString: $0) } },
+                    line: Int(xmlGetLineNo(node)),
+                    attributes: pairs))
             var child = node.pointee.children
             while let current = child {
                 if current.pointee.type == XML_ELEMENT_NODE { visit(current) }

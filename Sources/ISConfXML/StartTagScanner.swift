@@ -50,12 +50,13 @@ func scanStartTag(_ bytes: [UInt8], from start: Int, closingAt close: Int) -> Ra
         let valueStart = index
         while index < close, bytes[index] != quote { index += 1 }
         guard index < close else { return nil }
-        attributes.append(RawAttribute(
-            name: String(decoding: bytes[nameSpan.range], as: UTF8.self),
-            nameSpan: nameSpan,
-            valueSpan: ByteSpan(valueStart, index),
-            quote: quote,
-            leadingWhitespace: leading))
+        attributes.append(
+            RawAttribute(
+                name: String(decoding: bytes[nameSpan.range], as: UTF8.self),
+                nameSpan: nameSpan,
+                valueSpan: ByteSpan(valueStart, index),
+                quote: quote,
+                leadingWhitespace: leading))
         index += 1
     }
     return RawStartTag(name: name, span: ByteSpan(start, end), isSelfClosing: isSelfClosing, attributes: attributes)

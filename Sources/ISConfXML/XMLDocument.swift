@@ -44,8 +44,10 @@ public final class XMLElement: Sendable {
     public let attributes: [XMLAttribute]
     public let children: [XMLNode]
 
-    init(namespaceURI: String?, prefix: String?, localName: String, startTag: ByteSpan, span: ByteSpan,
-         position: SourcePosition, isSelfClosing: Bool, attributes: [XMLAttribute], children: [XMLNode]) {
+    init(
+        namespaceURI: String?, prefix: String?, localName: String, startTag: ByteSpan, span: ByteSpan,
+        position: SourcePosition, isSelfClosing: Bool, attributes: [XMLAttribute], children: [XMLNode]
+    ) {
         self.namespaceURI = namespaceURI
         self.prefix = prefix
         self.localName = localName

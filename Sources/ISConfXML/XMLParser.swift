@@ -16,8 +16,10 @@ extension XMLDocument {
         _ = libxml2Ready
 
         if let overfull = AttributeLimit.firstOverfullTag(in: source.bytes) {
-            throw InputError(path: path, .overLimit, "an element with more than \(AttributeLimit.maximumAttributes) attributes: "
-                + "no Tomcat or Carbon element has that many, and libxml2's cost grows with their square; refused",
+            throw InputError(
+                path: path, .overLimit,
+                "an element with more than \(AttributeLimit.maximumAttributes) attributes: "
+                    + "no Tomcat or Carbon element has that many, and libxml2's cost grows with their square; refused",
                 position: lineMap.position(of: overfull, in: source.bytes))
         }
         guard let context = isconf_new_context() else {
@@ -42,7 +44,8 @@ extension XMLDocument {
         if state.hasError != 0 || parsed == nil || context.pointee.wellFormed == 0 {
             // Never libxml2's message: it quotes bytes of the document, which may be a password's.
             let message = state.hasError != 0 ? describeParseError(code: state.errorCode) : "not well-formed"
-            let position = state.hasError != 0 && state.errorLine > 0
+            let position =
+                state.hasError != 0 && state.errorLine > 0
                 ? SourcePosition(line: Int(state.errorLine), column: max(1, Int(state.errorColumn)))
                 : nil
             throw InputError(path: path, .malformed, "malformed XML: \(message)", position: position)
@@ -62,8 +65,9 @@ extension XMLDocument {
             if current.pointee.type == XML_COMMENT_NODE { outerComments.append(try builder.comment(current)) }
             node = current.pointee.next
         }
-        return XMLDocument(source: source, encoding: encoding, hasBOM: hasBOM, root: root,
-                           outerComments: outerComments, lineMap: lineMap)
+        return XMLDocument(
+            source: source, encoding: encoding, hasBOM: hasBOM, root: root,
+            outerComments: outerComments, lineMap: lineMap)
     }
 }
 
@@ -113,9 +117,10 @@ private struct TreeBuilder {
             }
             child = current.pointee.next
         }
-        return XMLElement(namespaceURI: namespaceURI, prefix: prefix, localName: localName, startTag: tag.span,
-                          span: span, position: lineMap.position(of: tag.span.start, in: bytes),
-                          isSelfClosing: tag.isSelfClosing, attributes: attributes, children: children)
+        return XMLElement(
+            namespaceURI: namespaceURI, prefix: prefix, localName: localName, startTag: tag.span,
+            span: span, position: lineMap.position(of: tag.span.start, in: bytes),
+            isSelfClosing: tag.isSelfClosing, attributes: attributes, children: children)
     }
 
     /// Pairs each raw attribute with libxml2's decoded value. libxml2 keeps both lists in document
@@ -142,16 +147,19 @@ private struct TreeBuilder {
                 declaration = current.pointee.next
             } else {
                 guard let current = property, matches(current.pointee.ns?.pointee.prefix, prefix),
-                      matches(current.pointee.name, local) else {
+                    matches(current.pointee.name, local)
+                else {
                     throw trackingFailure("attribute \(attribute.name) of <\(element)>")
                 }
                 value = attributeValue(current)
                 namespaceURI = current.pointee.ns.flatMap { $0.pointee.href.map { string($0) } }
                 property = current.pointee.next
             }
-            result.append(XMLAttribute(qualifiedName: attribute.name, namespaceURI: namespaceURI, value: value,
-                                       nameSpan: attribute.nameSpan, valueSpan: attribute.valueSpan, quote: attribute.quote,
-                                       leadingWhitespace: attribute.leadingWhitespace, isNamespaceDeclaration: isDeclaration))
+            result.append(
+                XMLAttribute(
+                    qualifiedName: attribute.name, namespaceURI: namespaceURI, value: value,
+                    nameSpan: attribute.nameSpan, valueSpan: attribute.valueSpan, quote: attribute.quote,
+                    leadingWhitespace: attribute.leadingWhitespace, isNamespaceDeclaration: isDeclaration))
         }
         guard declaration == nil, property == nil else { throw trackingFailure("the attributes of <\(element)>") }
         return result
@@ -179,8 +187,9 @@ private struct TreeBuilder {
         guard start >= 0, bytes[end - 3] == 0x2D, bytes[end - 2] == 0x2D, bytes[end - 1] == 0x3E else {
             throw trackingFailure("a comment")
         }
-        return XMLComment(span: ByteSpan(start, end), text: string(node.pointee.content),
-                          position: lineMap.position(of: start, in: bytes))
+        return XMLComment(
+            span: ByteSpan(start, end), text: string(node.pointee.content),
+            position: lineMap.position(of: start, in: bytes))
     }
 
     private func attributeValue(_ attribute: xmlAttrPtr) -> String {

@@ -1,8 +1,8 @@
 import ArgumentParser
 import ISConfCommandLine
+import ISConfCore
 import ISConfDomain
 import ISConfWatch
-import ISConfCore
 import Logging
 
 /// The daemon, in an executable of its own so that the server libraries it links (NIO,
@@ -38,15 +38,19 @@ struct WatchCommand: ParsableCommand {
     @Option(help: "Re-check everything this often, for changes inotify cannot see (seconds; 0 turns it off).")
     var interval: UInt64 = 300
 
-    @Option(name: .customLong("on-change"), help: ArgumentHelp(
-        "Command to run after a correction, e.g. \"systemctl restart wso2is\"; split into words, no shell.",
-        discussion: "Its environment has ISCONF_FILE, ISCONF_RULES and ISCONF_HOME (one per line when several)."))
+    @Option(
+        name: .customLong("on-change"),
+        help: ArgumentHelp(
+            "Command to run after a correction, e.g. \"systemctl restart wso2is\"; split into words, no shell.",
+            discussion: "Its environment has ISCONF_FILE, ISCONF_RULES and ISCONF_HOME (one per line when several)."))
     var onChange: String?
 
     @Flag(name: .customLong("on-change-shell"), help: "Run --on-change through /bin/sh -c.")
     var onChangeShell = false
 
-    @Option(name: .customLong("on-change-min-interval"), help: "Least time between two runs of --on-change (seconds); corrections in between are gathered into one run.")
+    @Option(
+        name: .customLong("on-change-min-interval"),
+        help: "Least time between two runs of --on-change (seconds); corrections in between are gathered into one run.")
     var onChangeMinInterval: UInt64 = 60
 
     @Option(name: .customLong("metrics-listen"), help: "Serve /metrics and /healthz on HOST:PORT, [IPv6]:PORT or PORT (on 127.0.0.1); off unless given.")

@@ -1,9 +1,10 @@
 import ArgumentParser
 import ISConfCommandLine
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 @main
@@ -62,9 +63,9 @@ struct ISConf: ParsableCommand {
 
     private static func terminate(_ status: ExitCode) -> Never {
         #if canImport(Glibc)
-        Glibc.exit(status.rawValue)
+            Glibc.exit(status.rawValue)
         #else
-        Darwin.exit(status.rawValue)
+            Darwin.exit(status.rawValue)
         #endif
     }
 }

@@ -19,8 +19,9 @@ import Testing
             try FileManager.default.createDirectory(atPath: root + "/" + name, withIntermediateDirectories: false)
             try "data".write(toFile: root + "/" + name + "/file", atomically: false, encoding: .utf8)
         }
-        try FileManager.default.createSymbolicLink(atPath: root + "/20000101T000001.000Z",
-                                                   withDestinationPath: (outside as NSString).deletingLastPathComponent)
+        try FileManager.default.createSymbolicLink(
+            atPath: root + "/20000101T000001.000Z",
+            withDestinationPath: (outside as NSString).deletingLastPathComponent)
         // Eleven earlier runs of isconf, all after the one about to be written (a clock set back).
         for index in 0..<11 {
             let run = root + "/2099010\(index / 10)T00000\(index % 10).000Z"

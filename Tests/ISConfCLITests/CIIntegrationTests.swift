@@ -7,7 +7,8 @@ import Testing
 /// isconf command lines are run as written and must write the reports the upload steps read.
 @Suite struct CIIntegrationTests {
     static let preCommit = CLI.packageRoot.appendingPathComponent(".venv-precommit/bin/pre-commit").path
-    static let preCommitAvailable = FileManager.default.isExecutableFile(atPath: preCommit)
+    static let preCommitAvailable =
+        FileManager.default.isExecutableFile(atPath: preCommit)
         && FileManager.default.isExecutableFile(atPath: "/usr/bin/git")
     static let ciSamples = CLI.packageRoot.appendingPathComponent("conf-samples/ci")
 
@@ -17,10 +18,13 @@ import Testing
     }
 
     static func git(_ arguments: [String], in directory: String) throws -> CLI.Result {
-        try CLI.run(["-c", "user.name=isconf test", "-c", "user.email=test@example.invalid", "-c", "init.defaultBranch=main",
-                     "-c", "commit.gpgsign=false"] + arguments,
-                    environment: ["PATH": pathWithIsconf, "PRE_COMMIT_HOME": (directory as NSString).deletingLastPathComponent + "/cache"],
-                    executable: "/usr/bin/git", currentDirectory: directory)
+        try CLI.run(
+            [
+                "-c", "user.name=isconf test", "-c", "user.email=test@example.invalid", "-c", "init.defaultBranch=main",
+                "-c", "commit.gpgsign=false",
+            ] + arguments,
+            environment: ["PATH": pathWithIsconf, "PRE_COMMIT_HOME": (directory as NSString).deletingLastPathComponent + "/cache"],
+            executable: "/usr/bin/git", currentDirectory: directory)
     }
 
     @Test(.enabled(if: preCommitAvailable, "needs .venv-precommit (make test creates it) and git"))
@@ -28,14 +32,17 @@ import Testing
         let scratch = try Scratch()
         // The hook repository: this checkout's .pre-commit-hooks.yaml, committed, as pre-commit clones it.
         let hooks = scratch.path + "/hooks"
-        try scratch.write("hooks/.pre-commit-hooks.yaml", try String(contentsOf: CLI.packageRoot.appendingPathComponent(".pre-commit-hooks.yaml"), encoding: .utf8))
+        try scratch.write(
+            "hooks/.pre-commit-hooks.yaml", try String(contentsOf: CLI.packageRoot.appendingPathComponent(".pre-commit-hooks.yaml"), encoding: .utf8))
         #expect(try Self.git(["init", "-q"], in: hooks).status == 0)
         #expect(try Self.git(["add", "."], in: hooks).status == 0)
         #expect(try Self.git(["commit", "-q", "-m", "hooks"], in: hooks).status == 0)
         let revision = try Self.git(["rev-parse", "HEAD"], in: hooks).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
 
         let work = scratch.path + "/work"
-        try scratch.write("work/.pre-commit-config.yaml", """
+        try scratch.write(
+            "work/.pre-commit-config.yaml",
+            """
             repos:
               - repo: \(hooks)
                 rev: \(revision)
@@ -47,8 +54,9 @@ import Testing
         try scratch.write("work/environments/prod/deployment.toml", off)
         try scratch.write("work/README.md", "# config\n")
         #expect(try Self.git(["init", "-q"], in: work).status == 0)
-        let install = try CLI.run(["install"], environment: ["PRE_COMMIT_HOME": scratch.path + "/cache"],
-                                  executable: Self.preCommit, currentDirectory: work)
+        let install = try CLI.run(
+            ["install"], environment: ["PRE_COMMIT_HOME": scratch.path + "/cache"],
+            executable: Self.preCommit, currentDirectory: work)
         #expect(install.status == 0, "\(install.stdout)\(install.stderr)")
 
         #expect(try Self.git(["add", "."], in: work).status == 0)
@@ -56,7 +64,10 @@ import Testing
         let brokenOutput = broken.stdout + broken.stderr
         #expect(broken.status != 0, "\(brokenOutput)")
         #expect(brokenOutput.contains("isconf lint") && brokenOutput.contains("Failed"), "\(brokenOutput)")
-        #expect(brokenOutput.contains("environments/prod/deployment.toml: error: deployment.toml does not set [admin_console.authenticator.mutual_ssl_authenticator] enable, and the default of IS 7.3.0 (kernel 4.12.34) is false"), "\(brokenOutput)")
+        #expect(
+            brokenOutput.contains(
+                "environments/prod/deployment.toml: error: deployment.toml does not set [admin_console.authenticator.mutual_ssl_authenticator] enable, and the default of IS 7.3.0 (kernel 4.12.34) is false"
+            ), "\(brokenOutput)")
         #expect(try Self.git(["rev-parse", "--verify", "-q", "HEAD"], in: work).status != 0, "nothing was committed")
 
         try scratch.write("work/environments/prod/deployment.toml", off + "\n[admin_console.authenticator.mutual_ssl_authenticator]\nenable = true\n")
@@ -75,7 +86,9 @@ import Testing
 
     /// A small config repository whose prod deployment.toml has an error, for the CI command lines.
     static func configRepository(in scratch: Scratch) throws -> String {
-        try scratch.write("repo/environments/dev/deployment.toml", "[super_admin]\nusername = \"admin\"\n\n[admin_console.authenticator.mutual_ssl_authenticator]\nenable = true\n")
+        try scratch.write(
+            "repo/environments/dev/deployment.toml",
+            "[super_admin]\nusername = \"admin\"\n\n[admin_console.authenticator.mutual_ssl_authenticator]\nenable = true\n")
         try scratch.write("repo/environments/prod/deployment.toml", "[super_admin]\nusername = \"admin\"\n")
         try scratch.write("repo/README.md", "# config\n")
         return scratch.path + "/repo"
@@ -92,7 +105,9 @@ import Testing
     @Test(.enabled(if: KubernetesSample.pythonYAML && SARIFTests.schemaAvailable, "needs python3 with PyYAML and the SARIF schema"))
     func gitHubActionsWorkflowUploadsTheSARIFItWrites() throws {
         let workflow = Self.ciSamples.appendingPathComponent("github-actions.yml")
-        let read = try Self.readYAML(workflow, """
+        let read = try Self.readYAML(
+            workflow,
+            """
             steps = document["jobs"]["lint"]["steps"]
             lint = [s for s in steps if "isconf lint" in s.get("run", "")]
             upload = [s for s in steps if s.get("uses", "").startswith("github/codeql-action/upload-sarif@")]
@@ -118,7 +133,9 @@ import Testing
     @Test(.enabled(if: KubernetesSample.pythonYAML, "needs python3 with PyYAML"))
     func gitLabJobReportsTheCodeQualityItWrites() throws {
         let pipeline = Self.ciSamples.appendingPathComponent("gitlab-ci.yml")
-        let read = try Self.readYAML(pipeline, """
+        let read = try Self.readYAML(
+            pipeline,
+            """
             job = document["isconf"]
             lint = [line for line in job["script"] if "isconf lint" in line]
             print(json.dumps({"run": lint[0], "file": job["artifacts"]["reports"]["codequality"], "when": job["artifacts"]["when"]}))
@@ -134,13 +151,18 @@ import Testing
         let result = try CLI.run(["-c", run], environment: ["PATH": Self.pathWithIsconf], executable: "/bin/bash", currentDirectory: repository)
         #expect(result.status == 1, "\(result.stderr)")
         let issues = try CIFormatsTests.gitLabIssues(try String(contentsOfFile: repository + "/" + file, encoding: .utf8))
-        #expect(issues.contains { $0["check_name"] as? String == "toml-mutual-ssl-authenticator"
-                && ($0["location"] as? [String: Any])?["path"] as? String == "environments/prod/deployment.toml" }, "\(issues)")
+        #expect(
+            issues.contains {
+                $0["check_name"] as? String == "toml-mutual-ssl-authenticator"
+                    && ($0["location"] as? [String: Any])?["path"] as? String == "environments/prod/deployment.toml"
+            }, "\(issues)")
     }
 
     @Test(.enabled(if: KubernetesSample.pythonYAML, "needs python3 with PyYAML"))
     func preCommitHookDefinition() throws {
-        let read = try Self.readYAML(CLI.packageRoot.appendingPathComponent(".pre-commit-hooks.yaml"), """
+        let read = try Self.readYAML(
+            CLI.packageRoot.appendingPathComponent(".pre-commit-hooks.yaml"),
+            """
             import re
             hook = document[0]
             names = ["deployment.toml", "env/prod/deployment.toml", "repository/conf/tomcat/catalina-server.xml",
@@ -153,7 +175,10 @@ import Testing
         #expect(fields["entry"] as? String == "isconf lint")
         #expect(fields["language"] as? String == "system")
         #expect(fields["serial"] as? Bool == true)
-        #expect(fields["matches"] as? [String] == ["deployment.toml", "env/prod/deployment.toml", "repository/conf/tomcat/catalina-server.xml",
-                                                   "authenticators.xml"])
+        #expect(
+            fields["matches"] as? [String] == [
+                "deployment.toml", "env/prod/deployment.toml", "repository/conf/tomcat/catalina-server.xml",
+                "authenticators.xml",
+            ])
     }
 }

@@ -3,7 +3,8 @@ import ISConfTestSupport
 
 /// Runs the real `isconf` binary that `swift test` built beside the test bundle.
 enum CLI {
-    static let binary: URL = ProcessInfo.processInfo.environment["ISCONF_BIN"].map(URL.init(fileURLWithPath:))
+    static let binary: URL =
+        ProcessInfo.processInfo.environment["ISCONF_BIN"].map(URL.init(fileURLWithPath:))
         ?? BuiltProducts.executable("isconf")
 
     static let packageRoot = PackagePaths.root
@@ -19,12 +20,15 @@ enum CLI {
 
     @discardableResult
     /// Runs isconf, or `executable` when given, with `arguments`, in `currentDirectory` when given.
-    static func run(_ arguments: [String], environment: [String: String] = [:], executable: String? = nil,
-                    currentDirectory: String? = nil) throws -> Result {
+    static func run(
+        _ arguments: [String], environment: [String: String] = [:], executable: String? = nil,
+        currentDirectory: String? = nil
+    ) throws -> Result {
         var overrides: [String: String?] = ["NO_COLOR": nil]
         for (key, value) in environment { overrides[key] = value }
-        let result = try ExternalProgram.run(executable ?? binary.path, arguments, environment: overrides,
-                                             currentDirectory: currentDirectory)
+        let result = try ExternalProgram.run(
+            executable ?? binary.path, arguments, environment: overrides,
+            currentDirectory: currentDirectory)
         return Result(status: result.status, stdout: result.stdout, stderr: result.stderr)
     }
 }

@@ -4,11 +4,15 @@ import Testing
 /// skip the root's completion-script probe. What users see must be what parsing from the root gives.
 @Suite("Subcommands parsed directly")
 struct CommandLineFrontTests {
-    @Test(arguments: [["lint"], ["lint", "--format", "yaml", CLI.sample], ["enable", "--bogus", CLI.sample],
-                      ["rules", "no-such-rule"], ["truststore", "list", "--bogus"]])
+    @Test(arguments: [
+        ["lint"], ["lint", "--format", "yaml", CLI.sample], ["enable", "--bogus", CLI.sample],
+        ["rules", "no-such-rule"], ["truststore", "list", "--bogus"],
+    ])
     func usageErrorsNameTheCommandAsTyped(_ arguments: [String]) throws {
         let result = try CLI.run(arguments)
-        let name = "isconf " + arguments.prefix { !$0.hasPrefix("-") && $0 != CLI.sample && $0 != "no-such-rule" }
+        let name =
+            "isconf "
+            + arguments.prefix { !$0.hasPrefix("-") && $0 != CLI.sample && $0 != "no-such-rule" }
             .joined(separator: " ")
         #expect(result.status == 64)
         #expect(result.stdout.isEmpty)

@@ -83,7 +83,9 @@ import Testing
 
     @Test func severityStoresAndPathsFromTheConfiguration() throws {
         let (scratch, _, home) = try repository()
-        try scratch.write("repo/.isconf.toml", """
+        try scratch.write(
+            "repo/.isconf.toml",
+            """
             ignore = ["client-auth-want", "mutual-ssl-authenticator"]
             [severity]
             store-access = "warning"
@@ -95,12 +97,15 @@ import Testing
         #expect(mapped.status == 0, "a warning now, below --fail-on error")
         #expect(mapped.stdout.contains("warning: the trust store \(scratch.path)/repo/mounted/truststore.jks does not exist"), "\(mapped.stdout)")
         try FileManager.default.createDirectory(atPath: scratch.path + "/repo/mounted", withIntermediateDirectories: true)
-        try FileManager.default.copyItem(atPath: home + "/repository/resources/security/client-truststore.jks",
-                                         toPath: scratch.path + "/repo/mounted/truststore.jks")
+        try FileManager.default.copyItem(
+            atPath: home + "/repository/resources/security/client-truststore.jks",
+            toPath: scratch.path + "/repo/mounted/truststore.jks")
         #expect(try CLI.run(["lint", home]).stdout == "no findings in 2 files, 2 suppressed\n")
         // Store checks off: no store rule runs, even with the store missing.
         try FileManager.default.removeItem(atPath: scratch.path + "/repo/mounted/truststore.jks")
-        try scratch.write("repo/.isconf.toml", """
+        try scratch.write(
+            "repo/.isconf.toml",
+            """
             ignore = ["client-auth-want", "mutual-ssl-authenticator"]
             [stores]
             check = false
@@ -113,8 +118,9 @@ import Testing
     /// The sample home with its HTTPS connector's finding suppressed in the file and the authenticator's by `--ignore`.
     func suppressedHome() throws -> (Scratch, String) {
         let (scratch, _, home) = try repository()
-        try edit(home + "/" + Self.catalinaPath, replacing: "<!-- HTTPS: the connector mutual SSL is about. -->",
-                 with: "<!-- isconf-ignore client-auth-want: the F5 in front asks for client certificates -->")
+        try edit(
+            home + "/" + Self.catalinaPath, replacing: "<!-- HTTPS: the connector mutual SSL is about. -->",
+            with: "<!-- isconf-ignore client-auth-want: the F5 in front asks for client certificates -->")
         return (scratch, home)
     }
 
@@ -127,7 +133,8 @@ import Testing
         let object = try json(try CLI.run(["lint", "--format", "json", "--ignore", "mutual-ssl-authenticator", home]).stdout)
         let findings = try #require(object["findings"] as? [[String: Any]])
         #expect(findings.count == 2)
-        #expect(findings[0]["suppressed"] as? [String: String]
+        #expect(
+            findings[0]["suppressed"] as? [String: String]
                 == ["kind": "inSource", "justification": "the F5 in front asks for client certificates"])
         #expect(findings[1]["suppressed"] as? [String: String] == ["kind": "external", "justification": "--ignore on the command line"])
         let summary = try #require(object["summary"] as? [String: Int])
@@ -140,7 +147,9 @@ import Testing
     @Test func tomlSuppressionsOnTheCommandLine() throws {
         let scratch = try Scratch()
         try FileManager.default.createDirectory(atPath: scratch.path + "/.git", withIntermediateDirectories: true)
-        let toml = try scratch.write("deployment.toml", """
+        let toml = try scratch.write(
+            "deployment.toml",
+            """
             [transport.https.properties]
             # isconf-ignore toml-client-auth: removed with the 7.3 upgrade, INFRA-1234
             clientAuth = "want"
@@ -151,7 +160,9 @@ import Testing
         let result = try CLI.run(["lint", toml])
         #expect(result.status == 1)
         #expect(!result.stdout.contains("[toml-client-auth]"))
-        #expect(result.stdout.contains("deployment.toml:6:18: error: this isconf-ignore gives no reason, so it suppresses nothing [suppression-invalid]"), "\(result.stdout)")
+        #expect(
+            result.stdout.contains("deployment.toml:6:18: error: this isconf-ignore gives no reason, so it suppresses nothing [suppression-invalid]"),
+            "\(result.stdout)")
         #expect(result.stdout.contains("[toml-enable-boolean]"), "a refused suppression suppresses nothing")
     }
 
@@ -163,10 +174,11 @@ import Testing
         #expect(try SARIFTests().validate(output) == "valid")
         let run = try #require((try json(output)["runs"] as? [[String: Any]])?.first)
         let results = try #require(run["results"] as? [[String: Any]])
-        #expect(results.map { $0["suppressions"] as? [[String: String]] } == [
-            [["kind": "inSource", "justification": "the F5 in front asks for client certificates"]],
-            [["kind": "external", "justification": "--ignore on the command line"]],
-        ])
+        #expect(
+            results.map { $0["suppressions"] as? [[String: String]] } == [
+                [["kind": "inSource", "justification": "the F5 in front asks for client certificates"]],
+                [["kind": "external", "justification": "--ignore on the command line"]],
+            ])
         let plain = try json(try CLI.run(["lint", "--format", "sarif", CLI.sample]).stdout)
         let plainResults = try #require(((plain["runs"] as? [[String: Any]])?.first)?["results"] as? [[String: Any]])
         #expect(plainResults.allSatisfy { ($0["suppressions"] as? [Any])?.isEmpty == true })
@@ -183,8 +195,9 @@ import Testing
     /// The sample with both errors ignored and a stale suppression: one note left.
     func homeWithOnlyANote() throws -> (Scratch, String) {
         let (scratch, _, home) = try repository()
-        try edit(home + "/" + Self.catalinaPath, replacing: "<!-- HTTPS: the connector mutual SSL is about. -->",
-                 with: "<!-- isconf-ignore attribute-typo: we spell clientauth our own way -->")
+        try edit(
+            home + "/" + Self.catalinaPath, replacing: "<!-- HTTPS: the connector mutual SSL is about. -->",
+            with: "<!-- isconf-ignore attribute-typo: we spell clientauth our own way -->")
         return (scratch, home)
     }
 

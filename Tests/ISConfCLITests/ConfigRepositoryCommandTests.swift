@@ -32,7 +32,10 @@ import Testing
         #expect(!alone.stdout.contains("[toml-certificate-verification]"), "\(alone.stdout)")
         let note = try #require(Self.lines(alone.stdout).first { $0.hasSuffix("[toml-defaults]") })
         #expect(note.hasPrefix(toml + ": note: deployment.toml leaves certificateVerification, enable"), "\(note)")
-        #expect(note.contains("isconf assumed WSO2 Identity Server's defaults, those every release from 5.9.0 has (no IS version given; the file has [super_admin], [user_store], [database.identity_db])"), "\(note)")
+        #expect(
+            note.contains(
+                "isconf assumed WSO2 Identity Server's defaults, those every release from 5.9.0 has (no IS version given; the file has [super_admin], [user_store], [database.identity_db])"
+            ), "\(note)")
         #expect(alone.stdout.contains("    hint: pass --is-version"), "\(alone.stdout)")
 
         let named = try CLI.run(["lint", "--is-version", version, toml])
@@ -41,8 +44,9 @@ import Testing
         let kernel = version == "5.9.0" ? "4.5.1" : "4.12.34"
         #expect(named.stdout.contains("isconf used its own table: the defaults of IS \(version) (kernel \(kernel)), as --is-version says"), "\(named.stdout)")
         #expect(named.stdout.contains("and the default of IS \(version) (kernel \(kernel)) is false"), "\(named.stdout)")
-        #expect(!named.stdout.contains("hint: lint the whole IS_HOME") && !named.stdout.contains("hint: pass --is-version"),
-                "nothing more to do about the defaults: \(named.stdout)")
+        #expect(
+            !named.stdout.contains("hint: lint the whole IS_HOME") && !named.stdout.contains("hint: pass --is-version"),
+            "nothing more to do about the defaults: \(named.stdout)")
     }
 
     /// The XML the config mapper rendered beside the TOML is linted with it: one target, drift between them
@@ -59,8 +63,9 @@ import Testing
             #expect(result.stderr.isEmpty, "\(result.stderr)")
             #expect(Self.errorRules(result.stdout) == ["toml-mutual-ssl-authenticator"], "\(result.stdout)")
             #expect(!result.stdout.contains("[generated-by-deployment-toml]"), "the rendered XML agrees with the TOML: \(result.stdout)")
-            #expect(!result.stdout.contains("[store-access]") && !result.stdout.contains("[default-store-password]"),
-                    "no IS_HOME: the stores are elsewhere, not missing: \(result.stdout)")
+            #expect(
+                !result.stdout.contains("[store-access]") && !result.stdout.contains("[default-store-password]"),
+                "no IS_HOME: the stores are elsewhere, not missing: \(result.stdout)")
             #expect(Self.lines(result.stdout).last?.hasPrefix("1 error, 1 note in 3 files") == true, "\(result.stdout)")
         }
         // The files given one by one, in any order, are one target too.
@@ -72,7 +77,9 @@ import Testing
         try original.replacingOccurrences(of: "certificateVerification=\"want\"", with: "certificateVerification=\"false\"")
             .write(toFile: catalina, atomically: true, encoding: .utf8)
         let drifted = try CLI.run(["lint", scratch.path])
-        #expect(drifted.stdout.contains("warning: certificateVerification on the SSLHostConfig is \"false\" here, but deployment.toml renders \"want\""), "\(drifted.stdout)")
+        #expect(
+            drifted.stdout.contains("warning: certificateVerification on the SSLHostConfig is \"false\" here, but deployment.toml renders \"want\""),
+            "\(drifted.stdout)")
         #expect(Self.errorRules(drifted.stdout) == ["toml-mutual-ssl-authenticator"], "\(drifted.stdout)")
     }
 
@@ -87,7 +94,9 @@ import Testing
         #expect(result.status == 1)
         #expect(Self.errorRules(result.stdout) == ["toml-mutual-ssl-authenticator"], "\(result.stdout)")
         #expect(result.stdout.contains(catalina + ":"), "\(result.stdout)")
-        #expect(result.stdout.contains("the HTTPS connector has no <SSLHostConfig> here, but deployment.toml renders one with certificateVerification=\"want\""), "\(result.stdout)")
+        #expect(
+            result.stdout.contains("the HTTPS connector has no <SSLHostConfig> here, but deployment.toml renders one with certificateVerification=\"want\""),
+            "\(result.stdout)")
     }
 
     /// A lone deployment.toml also reads a catalina-server.xml beside it for the product: a rendered
@@ -95,13 +104,21 @@ import Testing
     @Test func aRenderedFalseBesideTheTomlTellsAKernelOnlyProduct() throws {
         let scratch = try Scratch()
         let toml = try scratch.write("api/deployment.toml", "[server]\nhostname = \"localhost\"\n")
-        try scratch.write("api/catalina-server.xml", """
+        try scratch.write(
+            "api/catalina-server.xml",
+            """
             <Server><Service><Connector port="9443" SSLEnabled="true" scheme="https">
             <SSLHostConfig certificateVerification="false"/></Connector></Service></Server>
             """)
         let result = try CLI.run(["lint", toml])
-        #expect(result.stdout.contains(toml + ": error: certificateVerification is \"false\" (the Carbon kernel's default (assumed: a kernel-only product, version unknown)"), "\(result.stdout)")
-        #expect(result.stdout.contains("(no IS version given; the catalina-server.xml rendered beside it has certificateVerification=\"false\", the Carbon kernel's default)"), "\(result.stdout)")
+        #expect(
+            result.stdout.contains(
+                toml + ": error: certificateVerification is \"false\" (the Carbon kernel's default (assumed: a kernel-only product, version unknown)"),
+            "\(result.stdout)")
+        #expect(
+            result.stdout.contains(
+                "(no IS version given; the catalina-server.xml rendered beside it has certificateVerification=\"false\", the Carbon kernel's default)"),
+            "\(result.stdout)")
         #expect(!result.stdout.contains("api/catalina-server.xml:"), "the XML beside it was not given: only read")
 
         let apiManager = try scratch.write("apim/deployment.toml", "[super_admin]\nusername = \"admin\"\n\n[apim.key_manager]\ntype = \"default\"\n")
@@ -111,9 +128,11 @@ import Testing
     }
 
     @Test func isVersionMustNameARelease() throws {
-        for (value, message) in [("7.3", "'7.3' is not an IS version of the form X.Y.Z, e.g. 7.3.0"),
-                                 ("7.4.0", "'7.4.0' is not an Identity Server release isconf knows (5.1.0, "),
-                                 ("seven", "'seven' is not an IS version")] {
+        for (value, message) in [
+            ("7.3", "'7.3' is not an IS version of the form X.Y.Z, e.g. 7.3.0"),
+            ("7.4.0", "'7.4.0' is not an Identity Server release isconf knows (5.1.0, "),
+            ("seven", "'seven' is not an IS version"),
+        ] {
             let result = try CLI.run(["lint", "--is-version", value, CLI.sample])
             #expect(result.status == 64, "\(value)")
             #expect(result.stderr.contains("--is-version: " + message), "\(result.stderr)")
@@ -121,7 +140,9 @@ import Testing
         }
         // IS 5.6.0 is built on kernel 4.4.32: Tomcat 7 reads "Want" as no client authentication.
         let scratch = try Scratch()
-        let catalina = try scratch.write("catalina-server.xml", """
+        let catalina = try scratch.write(
+            "catalina-server.xml",
+            """
             <Server><Service><Connector port="9443" SSLEnabled="true" scheme="https" clientAuth="Want"/></Service></Server>
             """)
         #expect(try CLI.run(["lint", "--is-version", "5.6.0", catalina]).stdout.contains("[client-auth-want]"))
@@ -138,8 +159,9 @@ import Testing
         let enabled = stock + "\n[admin_console.authenticator.mutual_ssl_authenticator]\nenable = true\n"
         try scratch.write("repo/environments/dev/deployment.toml", enabled)
         try scratch.write("repo/environments/staging/deployment.toml", stock)
-        try scratch.write("repo/environments/prod/deployment.toml",
-                          enabled + "\n[transport.https.sslHostConfig.properties]\ncertificateVerification = \"required\"\n")
+        try scratch.write(
+            "repo/environments/prod/deployment.toml",
+            enabled + "\n[transport.https.sslHostConfig.properties]\ncertificateVerification = \"required\"\n")
         // Named otherwise, but a deployment.toml by its tables.
         try scratch.write("repo/environments/prod-eu.toml", enabled)
         try scratch.write("repo/README.md", "# config\n{{ not a template of ours }}\n")
@@ -149,19 +171,26 @@ import Testing
         try scratch.write("repo/broken.toml", "this is = = not toml\n")
         try scratch.write("repo/.git/deployment.toml", "not even toml [")
         try scratch.write("repo/.github/catalina-server.xml", "<junk")
-        try scratch.write("repo/chart/confs/deployment.toml",
-                          "[server]\nhostname = \"{{ .Values.wso2.hostname }}\"\n{{- if .Values.wso2.mutualSSL }}\n[admin_console.authenticator.mutual_ssl_authenticator]\nenable = true\n{{- end }}\n")
+        try scratch.write(
+            "repo/chart/confs/deployment.toml",
+            "[server]\nhostname = \"{{ .Values.wso2.hostname }}\"\n{{- if .Values.wso2.mutualSSL }}\n[admin_console.authenticator.mutual_ssl_authenticator]\nenable = true\n{{- end }}\n"
+        )
         try FileManager.default.createSymbolicLink(atPath: repository + "/environments/dev/loop", withDestinationPath: "..")
 
         let result = try CLI.run(["lint", repository])
         #expect(result.status == 1, "\(result.stdout)\(result.stderr)")
-        #expect(result.stderr == "isconf: note: \(repository)/chart/confs/deployment.toml: a template (Jinja2, Helm or ERB markup), not TOML: skipped; lint the rendered file\n")
+        #expect(
+            result.stderr
+                == "isconf: note: \(repository)/chart/confs/deployment.toml: a template (Jinja2, Helm or ERB markup), not TOML: skipped; lint the rendered file\n"
+        )
         let files = Self.lines(result.stdout).filter { !$0.hasPrefix("    ") }.dropLast()
             .compactMap { $0.split(separator: ":").first.map(String.init) }
         var order: [String] = []
         for file in files where order.last != file { order.append(file) }
-        #expect(order == ["dev/deployment.toml", "prod/deployment.toml", "prod-eu.toml", "staging/deployment.toml"]
-                    .map { "\(repository)/environments/\($0)" }, "name order: \(result.stdout)")
+        #expect(
+            order
+                == ["dev/deployment.toml", "prod/deployment.toml", "prod-eu.toml", "staging/deployment.toml"]
+                .map { "\(repository)/environments/\($0)" }, "name order: \(result.stdout)")
         #expect(result.stdout.contains("environments/prod/deployment.toml:14:1: error: certificateVerification is \"required\""), "\(result.stdout)")
         #expect(Self.errorRules(result.stdout).sorted() == ["toml-certificate-verification", "toml-mutual-ssl-authenticator"], "\(result.stdout)")
         #expect(Self.lines(result.stdout).last?.hasPrefix("2 errors, 3 warnings, 4 notes in 4 files") == true, "\(result.stdout)")

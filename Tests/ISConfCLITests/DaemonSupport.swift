@@ -1,8 +1,9 @@
 import Foundation
 import ISConfTestSupport
 import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `isconf watch` running in the background: its standard error (and output) read line by line on
@@ -17,8 +18,10 @@ final class Daemon: @unchecked Sendable {
 
     /// Starts `isconf` with `arguments` (e.g. ["watch", "--log-format", "json", home]); `environment`
     /// is added to the test's own, minus any systemd variables the test runner itself may have.
-    init(_ arguments: [String], environment: [String: String] = [:], directory: String? = nil, keeping: AnyObject? = nil,
-         executable: URL = CLI.binary) throws {
+    init(
+        _ arguments: [String], environment: [String: String] = [:], directory: String? = nil, keeping: AnyObject? = nil,
+        executable: URL = CLI.binary
+    ) throws {
         self.keeping = keeping
         process.executableURL = executable
         process.arguments = arguments
@@ -27,7 +30,8 @@ final class Daemon: @unchecked Sendable {
         for (key, value) in environment { env[key] = value }
         process.environment = env
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-        let err = Pipe(), out = Pipe()
+        let err = Pipe()
+        let out = Pipe()
         process.standardError = err
         process.standardOutput = out
         process.standardInput = FileHandle.nullDevice
@@ -133,8 +137,10 @@ final class Daemon: @unchecked Sendable {
     /// Waits until there are at least `count` lines with `message` (that satisfy `matching`); returns
     /// the `count`-th one, or nil after `timeout` seconds.
     @discardableResult
-    func waitFor(message: String, count: Int = 1, timeout: TimeInterval = 10,
-                 matching: ([String: Any]) -> Bool = { _ in true }) -> [String: Any]? {
+    func waitFor(
+        message: String, count: Int = 1, timeout: TimeInterval = 10,
+        matching: ([String: Any]) -> Bool = { _ in true }
+    ) -> [String: Any]? {
         store.wait(timeout: timeout) {
             let found = store.errLines.compactMap(Self.parse).filter { $0["message"] as? String == message && matching($0) }
             return found.count >= count ? found[count - 1] : nil
@@ -144,8 +150,10 @@ final class Daemon: @unchecked Sendable {
     /// Waits for a line with `message` (that satisfies `matching`) logged after the `count`-th line with
     /// `earlier`: what the daemon did next. Returns it, or nil after `timeout` seconds.
     @discardableResult
-    func waitFor(message: String, after earlier: String, count: Int = 1, timeout: TimeInterval = 10,
-                 matching: ([String: Any]) -> Bool = { _ in true }) -> [String: Any]? {
+    func waitFor(
+        message: String, after earlier: String, count: Int = 1, timeout: TimeInterval = 10,
+        matching: ([String: Any]) -> Bool = { _ in true }
+    ) -> [String: Any]? {
         store.wait(timeout: timeout) {
             let records = store.errLines.compactMap(Self.parse)
             let earlierIndices = records.indices.filter { records[$0]["message"] as? String == earlier }
@@ -160,8 +168,10 @@ final class Daemon: @unchecked Sendable {
     /// Waits for a line with `message` (that satisfies `matching`) among the standard-error lines after
     /// the first `mark`. Returns it, or nil after `timeout` seconds.
     @discardableResult
-    func waitFor(message: String, afterLine mark: Int, timeout: TimeInterval = 10,
-                 matching: ([String: Any]) -> Bool = { _ in true }) -> [String: Any]? {
+    func waitFor(
+        message: String, afterLine mark: Int, timeout: TimeInterval = 10,
+        matching: ([String: Any]) -> Bool = { _ in true }
+    ) -> [String: Any]? {
         store.wait(timeout: timeout) {
             store.errLines.dropFirst(mark).lazy.compactMap(Self.parse).first { $0["message"] as? String == message && matching($0) }
         }

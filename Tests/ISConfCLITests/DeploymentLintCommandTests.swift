@@ -17,15 +17,19 @@ import Testing
         #expect(lines.count == 11, "\(result.stdout)")
         #expect(lines[0].hasPrefix(Self.toml + ": note: deployment.toml leaves certificateVerification"))
         #expect(lines[0].contains("isconf used its own table: the defaults of IS 7.3.0 (kernel 4.12.34)"))
-        #expect(lines[2] == Self.toml + ":26:1: error: [transport.https.properties] clientAuth = \"want\" renders clientAuth on the HTTPS <Connector>, beside the <SSLHostConfig> the template always writes: Tomcat 9 takes client authentication from the SSLHostConfig's certificateVerification, and the two conflict [toml-client-auth]")
+        #expect(
+            lines[2] == Self.toml
+                + ":26:1: error: [transport.https.properties] clientAuth = \"want\" renders clientAuth on the HTTPS <Connector>, beside the <SSLHostConfig> the template always writes: Tomcat 9 takes client authentication from the SSLHostConfig's certificateVerification, and the two conflict [toml-client-auth]"
+        )
         #expect(lines[3] == "    hint: remove it and set [transport.https.sslHostConfig.properties] certificateVerification = \"want\" (run: isconf enable)")
         #expect(lines[4].hasPrefix(Self.toml + ":29:1: error: [admin_console.authenticator.mutual_ssl_authenticator] enable is the string \"true\""))
         #expect(lines[6].hasSuffix("[default-store-password]"))
         // deployment.toml, catalina-server.xml and authenticators.xml are linted; findings are in the first two.
         #expect(lines[10].hasPrefix("2 errors, 2 warnings, 1 note in 3 files"), "\(lines[10])")
         #expect(!result.stdout.contains("\"wso2carbon\"") && !result.stdout.contains("\"admin\""), "deployment.toml's passwords stay out")
-        #expect(!result.stdout.contains("[client-auth-want]") && !result.stdout.contains("[mutual-ssl-authenticator]"),
-                "the rendered XML says what the TOML says: only the TOML is reported")
+        #expect(
+            !result.stdout.contains("[client-auth-want]") && !result.stdout.contains("[mutual-ssl-authenticator]"),
+            "the rendered XML says what the TOML says: only the TOML is reported")
     }
 
     @Test func jsonCarriesTheTOMLPositions() throws {
@@ -33,7 +37,8 @@ import Testing
         #expect(result.status == 1)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         let findings = try #require(object["findings"] as? [[String: Any]])
-        #expect(findings.map { $0["rule"] as? String }
+        #expect(
+            findings.map { $0["rule"] as? String }
                 == ["toml-defaults", "toml-client-auth", "toml-enable-boolean", "default-store-password", "default-store-password"])
         let enable = findings[2]
         #expect(enable["file"] as? String == Self.toml)
@@ -76,8 +81,9 @@ import Testing
         #expect(result.status == 1, "\(result.stderr)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         let findings = try #require(object["findings"] as? [[String: Any]])
-        #expect(findings.contains { $0["rule"] as? String == "toml-enable-boolean" && $0["file"] as? String == toml && $0["line"] as? Int == 29 },
-                "\(result.stdout)")
+        #expect(
+            findings.contains { $0["rule"] as? String == "toml-enable-boolean" && $0["file"] as? String == toml && $0["line"] as? Int == 29 },
+            "\(result.stdout)")
         #expect((object["errors"] as? [Any])?.isEmpty == true, "\(result.stdout)")
         #expect(!findings.contains { ($0["rule"] as? String)?.hasPrefix("toml-") == false }, "no XML or store rule without an IS_HOME")
     }
@@ -101,7 +107,10 @@ import Testing
             .write(toFile: path, atomically: true, encoding: .utf8)
         let result = try CLI.run(["lint", "--fail-on", "never", home])
         #expect(result.status == 0)
-        #expect(result.stdout.contains(path + ":26:39: warning: certificateVerification on the SSLHostConfig is \"optional\" here, but deployment.toml renders \"want\""), "\(result.stdout)")
+        #expect(
+            result.stdout.contains(
+                path + ":26:39: warning: certificateVerification on the SSLHostConfig is \"optional\" here, but deployment.toml renders \"want\""),
+            "\(result.stdout)")
     }
 }
 

@@ -59,7 +59,9 @@ import Testing
     @Test func diffMasksPasswords() throws {
         let scratch = try Scratch()
         let home = try scratch.copySample(as: "home")
-        try scratch.write("home/" + Self.catalina, """
+        try scratch.write(
+            "home/" + Self.catalina,
+            """
             <Server><Service>
               <Connector port="9443" SSLEnabled="true"
                          keystorePass="Hunter2-secret"

@@ -46,8 +46,9 @@ import Testing
         try scratch.write("home/" + Self.authenticators, Array(authenticators.utf8))
         let catalina = try Data(contentsOf: URL(fileURLWithPath: home + "/" + Self.catalina))
         let lint = try CLI.run(["lint", home])
-        #expect(lint.stdout.contains("warning: once enabled, WhiteListEnabled is true and WhiteList is empty: every certificate login is rejected [whitelist]"),
-                "\(lint.stdout)")
+        #expect(
+            lint.stdout.contains("warning: once enabled, WhiteListEnabled is true and WhiteList is empty: every certificate login is rejected [whitelist]"),
+            "\(lint.stdout)")
         let result = try CLI.run(["enable", home])
         #expect(result.status == 2)
         #expect(!result.stdout.contains("mutual SSL enabled"), "\(result.stdout)")
@@ -144,8 +145,9 @@ import Testing
         try process.run()
         usleep(500_000)  // enable has planned by now and waits for the lock
         let original = try String(contentsOfFile: path, encoding: .utf8)
-        let edited = original.replacingOccurrences(of: "maxThreads=\"250\"\n                   server=\"WSO2 Carbon Server\"\n                   clientAuth",
-                                                   with: "maxThreads=\"300\"\n                   server=\"WSO2 Carbon Server\"\n                   clientAuth")
+        let edited = original.replacingOccurrences(
+            of: "maxThreads=\"250\"\n                   server=\"WSO2 Carbon Server\"\n                   clientAuth",
+            with: "maxThreads=\"300\"\n                   server=\"WSO2 Carbon Server\"\n                   clientAuth")
         try #require(edited != original)
         try edited.write(toFile: path, atomically: false, encoding: .utf8)
         flock(lock, LOCK_UN)

@@ -67,9 +67,11 @@ struct EnableTomlCommandTests {
 
     /// Runs `isconf enable` on a home holding `toml` and checks the result every way.
     @discardableResult
-    func enable(_ toml: [UInt8], product: Product = .identityServer73, _ arguments: [String] = [],
-                expect changes: [PythonTOML.Expected], removed: [String] = [], added: [String],
-                sourceLocation: SourceLocation = #_sourceLocation) throws -> Enabled {
+    func enable(
+        _ toml: [UInt8], product: Product = .identityServer73, _ arguments: [String] = [],
+        expect changes: [PythonTOML.Expected], removed: [String] = [], added: [String],
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws -> Enabled {
         let scratch = try Scratch()
         let home = try Self.home(toml, product: product, in: scratch)
         let path = home + "/" + Self.toml
@@ -100,22 +102,27 @@ struct EnableTomlCommandTests {
     }
 
     @discardableResult
-    func enable(_ toml: String, product: Product = .identityServer73, _ arguments: [String] = [],
-                expect changes: [PythonTOML.Expected], removed: [String] = [], added: [String],
-                sourceLocation: SourceLocation = #_sourceLocation) throws -> Enabled {
-        try enable(Array(toml.utf8), product: product, arguments, expect: changes, removed: removed, added: added,
-                   sourceLocation: sourceLocation)
+    func enable(
+        _ toml: String, product: Product = .identityServer73, _ arguments: [String] = [],
+        expect changes: [PythonTOML.Expected], removed: [String] = [], added: [String],
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws -> Enabled {
+        try enable(
+            Array(toml.utf8), product: product, arguments, expect: changes, removed: removed, added: added,
+            sourceLocation: sourceLocation)
     }
 
     // MARK: WSO2's own deployment.toml
 
-    @Test(.enabled(if: Corpus.available, Corpus.skipReason),
-          arguments: [("5.9.0", Product.identityServer59), ("7.3.0", Product.identityServer73)])
+    @Test(
+        .enabled(if: Corpus.available, Corpus.skipReason),
+        arguments: [("5.9.0", Product.identityServer59), ("7.3.0", Product.identityServer73)])
     func stockDeploymentTomlGetsOnlyTheAuthenticator(version: String, product: Product) throws {
         let toml = Self.bytes(Corpus.path("deployment.toml@product-is-v" + version))
         try #require(!toml.isEmpty)
-        let enabled = try enable(toml, product: product, expect: [.set(Self.authenticator + ["enable"], true)],
-                                 added: ["", "[admin_console.authenticator.mutual_ssl_authenticator]", "enable = true"])
+        let enabled = try enable(
+            toml, product: product, expect: [.set(Self.authenticator + ["enable"], true)],
+            added: ["", "[admin_console.authenticator.mutual_ssl_authenticator]", "enable = true"])
         let file = enabled.file
         #expect(file["changes"] as? [String] == ["add [admin_console.authenticator.mutual_ssl_authenticator] enable = true"])
         #expect(file["rules_fixed"] as? [String] == ["toml-mutual-ssl-authenticator"])
@@ -127,271 +134,180 @@ struct EnableTomlCommandTests {
     @Test(.enabled(if: Corpus.available, Corpus.skipReason))
     func stockIS73WithAWhitelist() throws {
         let toml = Self.bytes(Corpus.path("deployment.toml@product-is-v7.3.0"))
-        try enable(toml, ["--whitelist", "3B:8D:7F:0A:9C:1E:2D:4F:5A:6B:7C:8D:9E:0F:1A:2B:3C:4D:5E:6F", "--username-header", "X-User"],
-                   expect: [.set(Self.authenticator + ["enable"], true), .set(Self.config + ["UsernameHeader"], "X-User"),
-                            .set(Self.config + ["WhiteListEnabled"], true), .set(Self.config + ["WhiteList"], Self.thumbprint)],
-                   added: ["", "[admin_console.authenticator.mutual_ssl_authenticator]", "enable = true", "",
-                           "[admin_console.authenticator.mutual_ssl_authenticator.config]", "UsernameHeader = \"X-User\"",
-                           "WhiteListEnabled = true", "WhiteList = \"\(Self.thumbprint)\""])
+        try enable(
+            toml, ["--whitelist", "3B:8D:7F:0A:9C:1E:2D:4F:5A:6B:7C:8D:9E:0F:1A:2B:3C:4D:5E:6F", "--username-header", "X-User"],
+            expect: [
+                .set(Self.authenticator + ["enable"], true), .set(Self.config + ["UsernameHeader"], "X-User"),
+                .set(Self.config + ["WhiteListEnabled"], true), .set(Self.config + ["WhiteList"], Self.thumbprint),
+            ],
+            added: [
+                "", "[admin_console.authenticator.mutual_ssl_authenticator]", "enable = true", "",
+                "[admin_console.authenticator.mutual_ssl_authenticator.config]", "UsernameHeader = \"X-User\"",
+                "WhiteListEnabled = true", "WhiteList = \"\(Self.thumbprint)\"",
+            ])
     }
 
     // MARK: Our own samples
 
     @Test func theKeysAlreadyRightChangeNothing() throws {
-        let file = try enable(Self.deploymentToml("""
-            [transport.https.sslHostConfig.properties]
-            certificateVerification = "want"
+        let file = try enable(
+            Self.deploymentToml(
+                """
+                [transport.https.sslHostConfig.properties]
+                certificateVerification = "want"
 
-            [admin_console.authenticator.mutual_ssl_authenticator]
-            enable = true
+                [admin_console.authenticator.mutual_ssl_authenticator]
+                enable = true
 
-            [admin_console.authenticator.mutual_ssl_authenticator.config]
-            WhiteListEnabled = true
-            WhiteList = "\(Self.thumbprint)"
-            """), ["--whitelist", Self.thumbprint], expect: [], added: []).file
+                [admin_console.authenticator.mutual_ssl_authenticator.config]
+                WhiteListEnabled = true
+                WhiteList = "\(Self.thumbprint)"
+                """), ["--whitelist", Self.thumbprint], expect: [], added: []
+        ).file
         #expect(file["changed"] as? Bool == false && file["backup"] == nil)
     }
 
     @Test func aKernelOnlyProductAlsoGetsCertificateVerification() throws {
-        let file = try enable(Self.deploymentToml(""), product: .kernelOnly,
-                              expect: [.set(Self.verification, "want"), .set(Self.authenticator + ["enable"], true)],
-                              added: ["[transport.https.sslHostConfig.properties]", "certificateVerification = \"want\"", "",
-                                      "[admin_console.authenticator.mutual_ssl_authenticator]", "enable = true"]).file
+        let file = try enable(
+            Self.deploymentToml(""), product: .kernelOnly,
+            expect: [.set(Self.verification, "want"), .set(Self.authenticator + ["enable"], true)],
+            added: [
+                "[transport.https.sslHostConfig.properties]", "certificateVerification = \"want\"", "",
+                "[admin_console.authenticator.mutual_ssl_authenticator]", "enable = true",
+            ]
+        ).file
         #expect(file["rules_fixed"] as? [String] == ["toml-certificate-verification", "toml-mutual-ssl-authenticator"])
     }
 
     @Test func aStringTrueBecomesTheBoolean() throws {
-        let file = try enable(Self.deploymentToml("""
-            [admin_console.authenticator.mutual_ssl_authenticator]
-            enable = "true"
-            priority = "5"
+        let file = try enable(
+            Self.deploymentToml(
+                """
+                [admin_console.authenticator.mutual_ssl_authenticator]
+                enable = "true"
+                priority = "5"
 
-            [admin_console.authenticator.mutual_ssl_authenticator.config]
-            WhiteListEnabled = "true"
-            """), ["--whitelist", Self.thumbprint],
-            expect: [.set(Self.authenticator + ["enable"], true), .set(Self.config + ["WhiteListEnabled"], true),
-                     .set(Self.config + ["WhiteList"], Self.thumbprint)],
+                [admin_console.authenticator.mutual_ssl_authenticator.config]
+                WhiteListEnabled = "true"
+                """), ["--whitelist", Self.thumbprint],
+            expect: [
+                .set(Self.authenticator + ["enable"], true), .set(Self.config + ["WhiteListEnabled"], true),
+                .set(Self.config + ["WhiteList"], Self.thumbprint),
+            ],
             removed: ["enable = \"true\"", "WhiteListEnabled = \"true\""],
-            added: ["enable = true", "WhiteListEnabled = true", "WhiteList = \"\(Self.thumbprint)\""]).file
+            added: ["enable = true", "WhiteListEnabled = true", "WhiteList = \"\(Self.thumbprint)\""]
+        ).file
         #expect((file["changes"] as? [String])?.first == "set [admin_console.authenticator.mutual_ssl_authenticator] enable = true (was \"true\")")
-        #expect(file["rules_fixed"] as? [String] == ["toml-enable-boolean", "toml-whitelist"],
-                "while the authenticator is off the whitelist rule warns \"once enabled, … no WhiteList\"; --whitelist fixes it")
+        #expect(
+            file["rules_fixed"] as? [String] == ["toml-enable-boolean", "toml-whitelist"],
+            "while the authenticator is off the whitelist rule warns \"once enabled, … no WhiteList\"; --whitelist fixes it")
     }
 
     @Test func theShorthandsTheFileUsesAreTheOnesSet() throws {
         let second = String(repeating: "ab", count: 32)
-        try enable(Self.deploymentToml("""
-            [transport.https.properties]
-            certificate_verification = "false"
+        try enable(
+            Self.deploymentToml(
+                """
+                [transport.https.properties]
+                certificate_verification = "false"
 
-            [admin_console.authenticator.mutual_ssl_authenticator]
-            enable = true
-            white_list_enabled = false
-            """), ["--whitelist", Self.thumbprint + "," + second, "--username-header", "X-User"],
-            expect: [.set(["transport", "https", "properties", "certificate_verification"], "want"),
-                     .set(Self.authenticator + ["white_list_enabled"], true),
-                     .set(Self.authenticator + ["username_header"], "X-User"),
-                     .set(Self.authenticator + ["white_list"], Self.thumbprint + "," + second)],
+                [admin_console.authenticator.mutual_ssl_authenticator]
+                enable = true
+                white_list_enabled = false
+                """), ["--whitelist", Self.thumbprint + "," + second, "--username-header", "X-User"],
+            expect: [
+                .set(["transport", "https", "properties", "certificate_verification"], "want"),
+                .set(Self.authenticator + ["white_list_enabled"], true),
+                .set(Self.authenticator + ["username_header"], "X-User"),
+                .set(Self.authenticator + ["white_list"], Self.thumbprint + "," + second),
+            ],
             removed: ["certificate_verification = \"false\"", "white_list_enabled = false"],
-            added: ["certificate_verification = \"want\"", "white_list_enabled = true", "username_header = \"X-User\"",
-                    "white_list = \"\(Self.thumbprint),\(second)\""])
+            added: [
+                "certificate_verification = \"want\"", "white_list_enabled = true", "username_header = \"X-User\"",
+                "white_list = \"\(Self.thumbprint),\(second)\"",
+            ])
     }
 
     @Test func dottedKeysAreEditedAndJoinedInPlace() throws {
-        try enable(Self.deploymentToml("""
-            [transport]
-            https.sslHostConfig.properties.certificateVerification = "need"
+        try enable(
+            Self.deploymentToml(
+                """
+                [transport]
+                https.sslHostConfig.properties.certificateVerification = "need"
 
-            [admin_console]
-            authenticator.mutual_ssl_authenticator.priority = "5"
-            """), product: .kernelOnly,
+                [admin_console]
+                authenticator.mutual_ssl_authenticator.priority = "5"
+                """), product: .kernelOnly,
             expect: [.set(Self.verification, "want"), .set(Self.authenticator + ["enable"], true)],
             removed: ["https.sslHostConfig.properties.certificateVerification = \"need\""],
-            added: ["https.sslHostConfig.properties.certificateVerification = \"want\"",
-                    "authenticator.mutual_ssl_authenticator.enable = true"])
+            added: [
+                "https.sslHostConfig.properties.certificateVerification = \"want\"",
+                "authenticator.mutual_ssl_authenticator.enable = true",
+            ])
     }
 
     @Test func inlineTablesKeepTheirShape() throws {
-        try enable(Self.deploymentToml("""
-            [transport.https]
-            sslHostConfig.properties = { certificateVerification = "false" }
+        try enable(
+            Self.deploymentToml(
+                """
+                [transport.https]
+                sslHostConfig.properties = { certificateVerification = "false" }
 
-            [admin_console.authenticator]
-            mutual_ssl_authenticator = { priority = "5" }
-            """),
+                [admin_console.authenticator]
+                mutual_ssl_authenticator = { priority = "5" }
+                """),
             expect: [.set(Self.verification, "want"), .set(Self.authenticator + ["enable"], true)],
             removed: ["sslHostConfig.properties = { certificateVerification = \"false\" }", "mutual_ssl_authenticator = { priority = \"5\" }"],
-            added: ["sslHostConfig.properties = { certificateVerification = \"want\" }",
-                    "mutual_ssl_authenticator = { priority = \"5\", enable = true }"])
+            added: [
+                "sslHostConfig.properties = { certificateVerification = \"want\" }",
+                "mutual_ssl_authenticator = { priority = \"5\", enable = true }",
+            ])
     }
 
     @Test func commentsBesideTheKeysStay() throws {
-        try enable(Self.deploymentToml("""
-            # Mutual SSL: on from the next release.
-            [admin_console.authenticator.mutual_ssl_authenticator] # the admin console's
-            enable = false   # off for now
-            # priority = 5
-            """),
+        try enable(
+            Self.deploymentToml(
+                """
+                # Mutual SSL: on from the next release.
+                [admin_console.authenticator.mutual_ssl_authenticator] # the admin console's
+                enable = false   # off for now
+                # priority = 5
+                """),
             expect: [.set(Self.authenticator + ["enable"], true)],
             removed: ["enable = false   # off for now"], added: ["enable = true   # off for now"])
     }
 
     @Test func crlfLineEndingsAreKept() throws {
-        let toml = Self.deploymentToml("""
+        let toml = Self.deploymentToml(
+            """
             [transport.https.properties]
             clientAuth = "want"
             proxyPort = 443
-            """).replacingOccurrences(of: "\n", with: "\r\n")
-        try enable(toml, expect: [.remove(["transport", "https", "properties", "clientAuth"]), .set(Self.authenticator + ["enable"], true)],
-                   removed: ["clientAuth = \"want\"\r"],
-                   added: ["\r", "[admin_console.authenticator.mutual_ssl_authenticator]\r", "enable = true\r"])
+            """
+        ).replacingOccurrences(of: "\n", with: "\r\n")
+        try enable(
+            toml, expect: [.remove(["transport", "https", "properties", "clientAuth"]), .set(Self.authenticator + ["enable"], true)],
+            removed: ["clientAuth = \"want\"\r"],
+            added: ["\r", "[admin_console.authenticator.mutual_ssl_authenticator]\r", "enable = true\r"])
     }
 
     @Test func clientAuthBesideTheSSLHostConfigIsRemoved() throws {
-        let file = try enable(Self.deploymentToml("""
-            [transport.https.properties]
-            proxyPort = 443
-            clientAuth = "want"
+        let file = try enable(
+            Self.deploymentToml(
+                """
+                [transport.https.properties]
+                proxyPort = 443
+                clientAuth = "want"
 
-            [admin_console.authenticator.mutual_ssl_authenticator]
-            enable = true
-            """),
-            expect: [.remove(["transport", "https", "properties", "clientAuth"])], removed: ["clientAuth = \"want\""], added: []).file
-        #expect(file["changes"] as? [String] == ["remove [transport.https.properties] clientAuth = \"want\", which conflicts with the SSLHostConfig's certificateVerification"])
+                [admin_console.authenticator.mutual_ssl_authenticator]
+                enable = true
+                """),
+            expect: [.remove(["transport", "https", "properties", "clientAuth"])], removed: ["clientAuth = \"want\""], added: []
+        ).file
+        #expect(
+            file["changes"] as? [String] == [
+                "remove [transport.https.properties] clientAuth = \"want\", which conflicts with the SSLHostConfig's certificateVerification"
+            ])
         #expect(file["rules_fixed"] as? [String] == ["toml-client-auth"])
-    }
-
-    // MARK: The command
-
-    @Test func checkEnableThenNothingInText() throws {
-        let scratch = try Scratch()
-        let home = scratch.path + "/home"
-        try FileManager.default.copyItem(atPath: Self.sample, toPath: home)
-        let path = home + "/" + Self.toml
-        let before = Self.bytes(path)
-
-        let check = try CLI.run(["enable", "--check", home])
-        #expect(check.status == 1)
-        #expect(check.stdout == """
-            \(path): would remove [transport.https.properties] clientAuth = "want", which conflicts with the SSLHostConfig's certificateVerification
-            \(path): would set [admin_console.authenticator.mutual_ssl_authenticator] enable = true (was "true")
-            1 file would change (run without --check to apply)
-
-            """)
-        #expect(Self.bytes(path) == before)
-
-        let first = try CLI.run(["enable", home])
-        #expect(first.status == 0, "\(first.stderr)")
-        #expect(first.stdout.hasSuffix("mutual SSL enabled: 1 file changed; it takes effect at the next start of the server, which renders catalina-server.xml and authenticators.xml from deployment.toml\n"),
-                "\(first.stdout)")
-        let runs = try FileManager.default.contentsOfDirectory(atPath: home + "/backup/isconf")
-        #expect(runs.count == 1 && first.stdout.contains("backup: \(home)/backup/isconf/\(runs[0])/\n"))
-
-        let second = try CLI.run(["enable", home])
-        #expect(second.stdout == "\(path): already compliant\nalready compliant: nothing to change\n")
-        #expect(try FileManager.default.contentsOfDirectory(atPath: home + "/backup/isconf").count == 1, "no backup when nothing is written")
-        #expect(try CLI.run(["enable", "--check", home]).status == 0)
-    }
-
-    @Test func jsonSaysTheChangeTakesEffectAtTheNextStart() throws {
-        let scratch = try Scratch()
-        let home = try Self.home(Array(Self.deploymentToml("").utf8), in: scratch)
-        let object = try Self.json(try CLI.run(["enable", "--format", "json", home]))
-        #expect(object["changed"] as? Bool == true)
-        #expect(object["restart_required"] as? Bool == true)
-        #expect((object["message"] as? String)?.hasSuffix("it takes effect at the next start of the server, which renders catalina-server.xml and authenticators.xml from deployment.toml") == true)
-        let again = try Self.json(try CLI.run(["enable", "--format", "json", home]))
-        #expect(again["restart_required"] as? Bool == false)
-        #expect(again["message"] as? String == "already compliant: nothing to change")
-    }
-
-    @Test func theDiffMasksPasswords() throws {
-        let scratch = try Scratch()
-        let home = try Self.home(Array(Self.deploymentToml("""
-            [keystore.primary]
-            password = "Hunter2-secret"
-            "key_password" = 'Other-secret'
-            [admin_console.authenticator.mutual_ssl_authenticator]
-            enable = false
-            [truststore]
-            #password = "Commented-secret"
-            password = "Third-secret"
-            """).utf8), in: scratch)
-        for format in ["text", "json"] {
-            let result = try CLI.run(["enable", "--check", "--diff", "--format", format, home])
-            #expect(result.status == 1)
-            let diff: String
-            if format == "json" {
-                let files = try #require(try Self.json(result)["files"] as? [[String: Any]])
-                diff = try #require(files.first?["diff"] as? String)
-            } else {
-                diff = result.stdout
-            }
-            #expect(diff.contains("--- a/repository/conf/deployment.toml\n+++ b/repository/conf/deployment.toml\n"), "\(diff)")
-            #expect(diff.contains("-enable = false\n+enable = true\n"), "\(diff)")
-            #expect(diff.contains(" password = \"********\"\n") && diff.contains(" \"key_password\" = '********'\n")
-                    && diff.contains(" #password = \"********\"\n"), "\(diff)")
-            #expect(!result.stdout.contains("secret"), "\(result.stdout)")
-        }
-    }
-
-    @Test func malformedTOMLIsRefusedAndLeftAsItIs() throws {
-        let scratch = try Scratch()
-        let toml = Array("[server]\nhostname = \"localhost\"\n[server]\nnode_ip = 1\n".utf8)
-        let home = try Self.home(toml, in: scratch)
-        for arguments in [["enable"], ["enable", "--check"], ["enable", "--format", "json"]] {
-            let result = try CLI.run(arguments + [home])
-            #expect(result.status == 2, "\(arguments)")
-            if arguments.count == 1 {
-                #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
-                #expect(result.stderr.hasPrefix("isconf: error: \(home)/\(Self.toml):3:"), "\(result.stderr)")
-                #expect(result.stderr.hasSuffix("; not changed\n"))
-            }
-        }
-        #expect(Self.bytes(home + "/" + Self.toml) == toml)
-        #expect(!FileManager.default.fileExists(atPath: home + "/backup"))
-    }
-
-    @Test func aReadOnlyDeploymentTomlIsLeftAsItIs() throws {
-        let scratch = try Scratch()
-        let home = try Self.home(Array(Self.deploymentToml("").utf8), in: scratch)
-        let path = home + "/" + Self.toml
-        let before = Self.bytes(path)
-        try FileManager.default.setAttributes([.posixPermissions: 0o444], ofItemAtPath: path)
-        let result = try CLI.run(["enable", home])
-        #expect(result.status == 2)
-        #expect(result.stderr.contains("read-only"), "\(result.stderr)")
-        #expect(result.stdout.contains("not changed") && !result.stdout.contains("mutual SSL enabled"), "\(result.stdout)")
-        #expect(Self.bytes(path) == before)
-    }
-
-    /// A user's save that lands while `enable` waits for the folder lock is kept: enable plans again on it.
-    @Test func anEditDuringTheLockIsNotLost() throws {
-        let scratch = try Scratch()
-        let home = try Self.home(Array(Self.deploymentToml("").utf8), in: scratch)
-        let folder = home + "/repository/conf"
-        let lock = open(folder, O_RDONLY | O_DIRECTORY)
-        try #require(lock >= 0)
-        defer { close(lock) }
-        #expect(flock(lock, LOCK_EX) == 0)
-
-        let process = Process()
-        process.executableURL = CLI.binary
-        process.arguments = ["enable", "--no-backup", home]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        usleep(500_000)  // enable has planned by now and waits for the lock
-        let path = folder + "/deployment.toml"
-        let original = try String(contentsOfFile: path, encoding: .utf8)
-        try original.replacingOccurrences(of: "hostname = \"localhost\"", with: "hostname = \"is.example.com\"")
-            .write(toFile: path, atomically: false, encoding: .utf8)
-        flock(lock, LOCK_UN)
-        process.waitUntilExit()
-
-        #expect(process.terminationStatus == 0)
-        let comparison = try PythonTOML.compare(before: Array(original.utf8), after: Self.bytes(path),
-                                                [.set(["server", "hostname"], "is.example.com"), .set(Self.authenticator + ["enable"], true)])
-        #expect(comparison.mismatch == nil, "the user's edit is kept, and enable's change is made on top of it")
     }
 }

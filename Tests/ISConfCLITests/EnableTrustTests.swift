@@ -1,8 +1,8 @@
 import Foundation
+import ISConfCore
 import ISConfDomain
 import ISConfTestSupport
 import ISConfTrustStore
-import ISConfCore
 import Testing
 
 /// `isconf enable --trust-client-cert` end to end: stores of the sample IS_HOME or made by keytool,
@@ -42,7 +42,10 @@ struct EnableTrustTests {
         var alias: String?
         for line in result.stdout.split(separator: "\n") {
             let text = line.trimmingCharacters(in: .whitespaces)
-            if text.hasPrefix("Alias name: ") { alias = String(text.dropFirst(12)); entries[alias!] = [] }
+            if text.hasPrefix("Alias name: ") {
+                alias = String(text.dropFirst(12))
+                entries[alias!] = []
+            }
             if let alias, text.hasPrefix("SHA256: ") {
                 entries[alias]!.append(text.dropFirst(8).replacingOccurrences(of: ":", with: "").lowercased())
             }
@@ -115,8 +118,10 @@ struct EnableTrustTests {
 
         // The sample's authenticator 5.3.3 compares SHA-1.
         let home = try scratch.copySample(as: "home")
-        let first = try CLI.run(["enable", "--trust-client-cert", certificate, "--whitelist-this-cert",
-                                 "--whitelist", Self.sampleCA.uppercased(), home])
+        let first = try CLI.run([
+            "enable", "--trust-client-cert", certificate, "--whitelist-this-cert",
+            "--whitelist", Self.sampleCA.uppercased(), home,
+        ])
         #expect(first.status == 0, "\(first.stderr)")
         #expect(try whitelist(home) == "\(Self.sampleCA),\(prints.sha1)")
         #expect(try text(home, Self.authenticators).contains("<Parameter name=\"WhiteListEnabled\">true</Parameter>"))
@@ -129,8 +134,9 @@ struct EnableTrustTests {
 
         // Authenticator 5.6.0 compares SHA-256; the thumbprints already listed stay.
         let plugins = home + "/repository/components/plugins/"
-        try FileManager.default.moveItem(atPath: plugins + "org.wso2.carbon.identity.authenticator.mutualssl_5.3.3.jar",
-                                         toPath: plugins + "org.wso2.carbon.identity.authenticator.mutualssl_5.6.0.jar")
+        try FileManager.default.moveItem(
+            atPath: plugins + "org.wso2.carbon.identity.authenticator.mutualssl_5.3.3.jar",
+            toPath: plugins + "org.wso2.carbon.identity.authenticator.mutualssl_5.6.0.jar")
         #expect(try CLI.run(["enable", "--trust-client-cert", certificate, "--whitelist-this-cert", home]).status == 0)
         #expect(try whitelist(home) == "\(Self.sampleCA),\(prints.sha1),\(prints.sha256)")
 
@@ -144,15 +150,18 @@ struct EnableTrustTests {
     @Test func aWrongStorePasswordLeavesEveryFileByteIdentical() throws {
         let scratch = try Scratch()
         let home = try scratch.copySample(as: "home")
-        let catalina = try text(home, Self.catalina).replacingOccurrences(of: "truststorePass=\"\(Self.samplePassword)\"",
-                                                                          with: "truststorePass=\"Not-It-77\"")
+        let catalina = try text(home, Self.catalina).replacingOccurrences(
+            of: "truststorePass=\"\(Self.samplePassword)\"",
+            with: "truststorePass=\"Not-It-77\"")
         try scratch.write("home/" + Self.catalina, catalina)
         let certificate = try Keytool.certificate(scratch, "client")
         let before = try snapshot(home)
         for arguments in [["enable"], ["enable", "--check"], ["enable", "--whitelist-this-cert"]] {
             let result = try CLI.run(arguments + ["--trust-client-cert", certificate, home])
             #expect(result.status == 2)
-            #expect(result.stderr == "isconf: error: \(home)/\(Self.trustStore): store password is incorrect, or the store was tampered with (its integrity check failed)\n")
+            #expect(
+                result.stderr
+                    == "isconf: error: \(home)/\(Self.trustStore): store password is incorrect, or the store was tampered with (its integrity check failed)\n")
             expectNoSecret(result, ["Not-It-77", Self.samplePassword])
             #expect(try snapshot(home) == before, "\(arguments): every file as it was, no backup")
         }
@@ -192,8 +201,9 @@ struct EnableTrustTests {
         #expect(try listing(home)["client"] != nil)
 
         let other = try Keytool.certificate(scratch, "other")
-        let fromEnvironment = try CLI.run(["enable", "--trust-client-cert", other, "--truststore-pass-env", "TS_PASS", home],
-                                          environment: ["TS_PASS": Self.samplePassword])
+        let fromEnvironment = try CLI.run(
+            ["enable", "--trust-client-cert", other, "--truststore-pass-env", "TS_PASS", home],
+            environment: ["TS_PASS": Self.samplePassword])
         #expect(fromEnvironment.status == 0, "\(fromEnvironment.stderr)")
         #expect(try listing(home)["other"] != nil)
         #expect(try CLI.run(["enable", "--trust-client-cert", other, "--truststore-pass-env", "UNSET_VARIABLE_X", home]).status == 2)
@@ -204,13 +214,16 @@ struct EnableTrustTests {
         let home = try scratch.copySample(as: "home")
         let catalina = try text(home, Self.catalina)
             .replacingOccurrences(of: "<Server port", with: "<Server xmlns:svns=\"http://org.wso2.securevault/configuration\" port")
-            .replacingOccurrences(of: "truststorePass=\"\(Self.samplePassword)\"",
-                                  with: "truststorePass=\"password\" svns:secretAlias=\"Server.Service.Connector.truststorePass\"")
+            .replacingOccurrences(
+                of: "truststorePass=\"\(Self.samplePassword)\"",
+                with: "truststorePass=\"password\" svns:secretAlias=\"Server.Service.Connector.truststorePass\"")
         try scratch.write("home/" + Self.catalina, catalina)
         let certificate = try Keytool.certificate(scratch, "client")
         let refused = try CLI.run(["enable", "--trust-client-cert", certificate, home])
         #expect(refused.status == 2)
-        #expect(refused.stderr.contains("kept in secure vault (alias Server.Service.Connector.truststorePass): give it with --truststore-pass-file or --truststore-pass-env"))
+        #expect(
+            refused.stderr.contains(
+                "kept in secure vault (alias Server.Service.Connector.truststorePass): give it with --truststore-pass-file or --truststore-pass-env"))
         let passwordFile = try scratch.write("pass.txt", Self.samplePassword + "\n")
         #expect(try CLI.run(["enable", "--trust-client-cert", certificate, "--truststore-pass-file", passwordFile, home]).status == 0)
         #expect(try listing(home)["client"] != nil)
@@ -220,12 +233,16 @@ struct EnableTrustTests {
         let scratch = try Scratch()
         let home = try scratch.copySample(as: "home")
         let taken = try Keytool.certificate(scratch, "partner")
-        try Keytool.run(["-importcert", "-noprompt", "-alias", "partner", "-file", taken, "-keystore", home + "/" + Self.trustStore,
-                         "-storepass", Self.samplePassword])
+        try Keytool.run([
+            "-importcert", "-noprompt", "-alias", "partner", "-file", taken, "-keystore", home + "/" + Self.trustStore,
+            "-storepass", Self.samplePassword,
+        ])
         // Another certificate whose CN is "partner" too.
         let same = scratch.path + "/same-cn.pem"
-        try Keytool.openssl(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-                             "-keyout", scratch.path + "/same-cn.key", "-out", same, "-subj", "/CN=Partner", "-days", "30"])
+        try Keytool.openssl([
+            "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+            "-keyout", scratch.path + "/same-cn.key", "-out", same, "-subj", "/CN=Partner", "-days", "30",
+        ])
         let before = try snapshot(home)
         let chosen = try CLI.run(["enable", "--trust-client-cert", same, "--trust-client-cert-alias", "Partner", home])
         #expect(chosen.status == 2, "an alias the user chose is never silently changed")
@@ -257,7 +274,9 @@ struct EnableTrustTests {
     @Test func aPKCS12StoreOfTheTomcat9Shape() throws {
         let scratch = try Scratch()
         let home = try scratch.copySample(as: "home")
-        try scratch.write("home/" + Self.catalina, """
+        try scratch.write(
+            "home/" + Self.catalina,
+            """
             <Server port="8005" shutdown="SHUTDOWN">
               <Service name="Catalina">
                 <Connector port="9443" SSLEnabled="true" scheme="https">
@@ -289,7 +308,9 @@ struct EnableTrustTests {
     @Test func anIS59HomeGetsTheTOMLAndTheStoreInOneRun() throws {
         let scratch = try Scratch()
         let home = try scratch.copySample(as: "home")
-        try scratch.write("home/repository/conf/deployment.toml", """
+        try scratch.write(
+            "home/repository/conf/deployment.toml",
+            """
             [server]
             hostname = "localhost"
 
@@ -297,7 +318,9 @@ struct EnableTrustTests {
             enable = false
 
             """)
-        try scratch.write("home/" + Self.catalina, """
+        try scratch.write(
+            "home/" + Self.catalina,
+            """
             <Server port="8005" shutdown="SHUTDOWN">
               <Service name="Catalina">
                 <Connector port="9443" SSLEnabled="true" scheme="https">

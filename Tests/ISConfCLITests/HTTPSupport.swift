@@ -1,7 +1,8 @@
 import Foundation
 import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Plain sockets for the metrics endpoint: an HTTP/1.0 GET, and a port held by the test.

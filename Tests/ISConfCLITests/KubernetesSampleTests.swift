@@ -21,8 +21,9 @@ struct KubernetesSampleTests {
         let command = try #require(try KubernetesSample.commands()["isconf-enable"])
         let scratch = try Scratch()
         let home = try scratch.copySample(as: "wso2is")
-        let result = try CLI.run(Array(command.dropFirst()).map { $0 == "/wso2is" ? home : $0 },
-                                 executable: KubernetesSample.built(command[0]).path)
+        let result = try CLI.run(
+            Array(command.dropFirst()).map { $0 == "/wso2is" ? home : $0 },
+            executable: KubernetesSample.built(command[0]).path)
         #expect(result.status == 0, "\(result.stderr)")
         let lint = try CLI.run(["lint", "--tomcat", "7", home])
         #expect(!lint.stdout.contains("[client-auth-want]") && !lint.stdout.contains("[mutual-ssl-authenticator]"), "\(lint.stdout)")

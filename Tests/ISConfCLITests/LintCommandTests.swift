@@ -8,7 +8,10 @@ import Testing
         #expect(result.status == 1)
         let lines = result.stdout.split(separator: "\n").map(String.init)
         #expect(lines.count == 5)
-        #expect(lines[0].hasSuffix("catalina-server.xml:23:20: error: clientAuth=\"false\" on the HTTPS connector means no client certificate is requested, so mutual SSL cannot work [client-auth-want]"))
+        #expect(
+            lines[0].hasSuffix(
+                "catalina-server.xml:23:20: error: clientAuth=\"false\" on the HTTPS connector means no client certificate is requested, so mutual SSL cannot work [client-auth-want]"
+            ))
         #expect(lines[1].hasPrefix("    hint: "))
         #expect(lines[2].contains("authenticators.xml:13:5: error: MutualSSLAuthenticator is commented out"))
         #expect(lines[4] == "2 errors in 2 files (2 fixable with isconf enable)")
@@ -19,10 +22,14 @@ import Testing
     @Test func failOnControlsTheExitStatus() throws {
         let scratch = try Scratch()
         let home = try scratch.copySample(as: "home")
-        try scratch.write("home/repository/conf/tomcat/catalina-server.xml", """
+        try scratch.write(
+            "home/repository/conf/tomcat/catalina-server.xml",
+            """
             <Server><Service><Connector port="9443" SSLEnabled="true" scheme="https" clientAuth="want"/></Service></Server>
             """)
-        try scratch.write("home/repository/conf/security/authenticators.xml", """
+        try scratch.write(
+            "home/repository/conf/security/authenticators.xml",
+            """
             <Authenticators><Authenticator name="MutualSSLAuthenticator" disabled="false">
             <Config><Parameter name="WhiteListEnabled">false</Parameter></Config></Authenticator></Authenticators>
             """)
@@ -72,7 +79,9 @@ import Testing
     @Test func secretsNeverAppear() throws {
         let scratch = try Scratch()
         let home = try scratch.copySample(as: "home")
-        try scratch.write("home/repository/conf/tomcat/catalina-server.xml", """
+        try scratch.write(
+            "home/repository/conf/tomcat/catalina-server.xml",
+            """
             <Server xmlns:svns="http://org.wso2.securevault/configuration"><Service>
               <Connector port="9443" SSLEnabled="true" scheme="https" clientAuth="need" keystorePass="S3cr3t-KS"
                          keystorepas="S3cr3t-typo" truststorePass="S3cr3t-TS" svns:secretAlias="Server.Service.Connector.keystorePass">
@@ -111,7 +120,9 @@ import Testing
         #expect(one.stdout.contains("Passes: clientAuth=\"want\""))
         #expect(one.stdout.contains("catalina-server.xml:"))
         let toml = try CLI.run(["rules", "toml-enable-boolean"])
-        #expect(toml.stdout.contains("Triggers: the string \"true\"\n  (kernel 4.12.34)\n  (plugins folder with the mutual SSL bundle)\n  deployment.toml:\n    [server]\n"))
+        #expect(
+            toml.stdout.contains(
+                "Triggers: the string \"true\"\n  (kernel 4.12.34)\n  (plugins folder with the mutual SSL bundle)\n  deployment.toml:\n    [server]\n"))
         #expect(toml.stdout.contains("    enable = \"true\"\n"))
         #expect(try CLI.run(["rules", "no-such-rule"]).status == 64)
         for id in list.stdout.split(separator: "\n").compactMap({ $0.split(separator: " ").first.map(String.init) }) {

@@ -1,8 +1,9 @@
 import Foundation
 import ISConfTestSupport
 import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A systemd-style notification socket: an AF_UNIX datagram socket bound in a scratch folder, whose

@@ -1,8 +1,9 @@
 import Foundation
 import ISConfTestSupport
 import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Issue 17, class 1: a path the user names is written only as a new regular file, or an existing
@@ -12,8 +13,11 @@ struct OutputPathTests {
     static let catalina = "repository/conf/tomcat/catalina-server.xml"
 
     func export(_ store: String, to file: String, force: Bool = false) throws -> CLI.Result {
-        try CLI.run(["truststore", "export", "--alias", "wso2carbon", "--keystore", store, "--storepass", Keytool.password,
-                     "--file", file, "--pem"] + (force ? ["--force"] : []))
+        try CLI.run(
+            [
+                "truststore", "export", "--alias", "wso2carbon", "--keystore", store, "--storepass", Keytool.password,
+                "--file", file, "--pem",
+            ] + (force ? ["--force"] : []))
     }
 
     @Test func exportRefusesWhatIsNotANewOrReplaceableFile() throws {
@@ -78,7 +82,9 @@ struct OutputPathTests {
         let scratch = try Scratch()
         let home = try scratch.copySample(as: "home")
         let store = try Keytool.store(scratch, "shared/cacerts.p12", type: "pkcs12")
-        try scratch.write("home/" + OutputPathTests.catalina, """
+        try scratch.write(
+            "home/" + OutputPathTests.catalina,
+            """
             <Server port="8005" shutdown="SHUTDOWN">
               <Service name="Catalina">
                 <Connector port="9443" SSLEnabled="true" scheme="https">

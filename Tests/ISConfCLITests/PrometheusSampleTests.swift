@@ -33,19 +33,23 @@ struct PrometheusSampleTests {
 
     /// Every metric name an exposition declares.
     static func exported(_ exposition: String) -> Set<String> {
-        Set(exposition.split(separator: "\n").compactMap { line -> String? in
-            let words = line.split(separator: " ")
-            return words.count >= 4 && words[0] == "#" && words[1] == "TYPE" ? String(words[2]) : nil
-        })
+        Set(
+            exposition.split(separator: "\n").compactMap { line -> String? in
+                let words = line.split(separator: " ")
+                return words.count >= 4 && words[0] == "#" && words[1] == "TYPE" ? String(words[2]) : nil
+            })
     }
 
     @Test func theDaemonsMetricsPassPromtoolCheckMetrics() throws {
         let exposition = try Self.scrape()
         let names = Self.exported(exposition)
-        #expect(names.isSuperset(of: ["isconf_checks_total", "isconf_compliant", "isconf_store_readable",
-                                      "isconf_server_certificate_expiry_timestamp_seconds",
-                                      "isconf_trusted_certificate_expiry_timestamp_seconds", "isconf_truststore_entries",
-                                      "isconf_whitelist_entries"]), "\(names.sorted())")
+        #expect(
+            names.isSuperset(of: [
+                "isconf_checks_total", "isconf_compliant", "isconf_store_readable",
+                "isconf_server_certificate_expiry_timestamp_seconds",
+                "isconf_trusted_certificate_expiry_timestamp_seconds", "isconf_truststore_entries",
+                "isconf_whitelist_entries",
+            ]), "\(names.sorted())")
         let result = try Promtool.run(["check", "metrics"], input: exposition)
         #expect(result.status == 0, "promtool check metrics:\n\(result.stdout)\(result.stderr)\n\(exposition)")
         #expect(result.stdout.isEmpty && result.stderr.isEmpty, "no lint remarks: \(result.stdout)\(result.stderr)")
@@ -69,7 +73,8 @@ struct PrometheusSampleTests {
         #expect(alerts.count == 10)
         #expect(firing == alerts, "never shown firing: \(alerts.subtracting(firing).sorted())")
         #expect(quiet == alerts, "never shown quiet: \(alerts.subtracting(quiet).sorted())")
-        let annotated = try Self.yaml(Self.rules, "[r['alert'] for g in d['groups'] for r in g['rules'] if set(r.get('annotations', {})) >= {'summary', 'runbook'}]")
+        let annotated = try Self.yaml(
+            Self.rules, "[r['alert'] for g in d['groups'] for r in g['rules'] if set(r.get('annotations', {})) >= {'summary', 'runbook'}]")
         #expect(Set(annotated) == alerts, "summary and runbook on every alert")
     }
 
@@ -140,7 +145,8 @@ struct PrometheusSampleTests {
         for (index, expression) in expressions.enumerated() {
             let substituted = expression.replacingOccurrences(of: "$__rate_interval", with: "5m")
                 .replacingOccurrences(of: "$job", with: ".*").replacingOccurrences(of: "$instance", with: ".*")
-            let quoted = String(decoding: try JSONSerialization.data(withJSONObject: substituted, options: [.fragmentsAllowed, .withoutEscapingSlashes]), as: UTF8.self)
+            let quoted = String(
+                decoding: try JSONSerialization.data(withJSONObject: substituted, options: [.fragmentsAllowed, .withoutEscapingSlashes]), as: UTF8.self)
             rules += "      - record: dashboard:expression_\(index)\n        expr: \(quoted)\n"
         }
         let file = try scratch.write("dashboard-rules.yml", rules)
@@ -149,14 +155,18 @@ struct PrometheusSampleTests {
     }
 
     @Test func metricNamesAreFoundInPromQL() {
-        #expect(PromQL.metricNames(in: #"sum by (instance, file) (increase(isconf_drift_detected_total{job=~"$job"}[$__rate_interval])) > 3"#)
-            == ["isconf_drift_detected_total"])
-        #expect(PromQL.metricNames(in: #"min by (home) (label_replace(isconf_compliant, "home", "$1", "file", "(.*)/repository/conf/.*"))"#)
-            == ["isconf_compliant"])
-        #expect(PromQL.metricNames(in: "((isconf_a - time()) < 30 * 86400) >= 7 * 86400 and on (x) isconf_b offset 5m or absent(up{job=\"isconf\"})")
-            == ["isconf_a", "isconf_b", "up"])
-        #expect(PromQL.metricNames(in: "bottomk(20, (isconf_c - time()) / 86400) unless ignoring (alias) group_left (file) isconf_d")
-            == ["isconf_c", "isconf_d"])
+        #expect(
+            PromQL.metricNames(in: #"sum by (instance, file) (increase(isconf_drift_detected_total{job=~"$job"}[$__rate_interval])) > 3"#)
+                == ["isconf_drift_detected_total"])
+        #expect(
+            PromQL.metricNames(in: #"min by (home) (label_replace(isconf_compliant, "home", "$1", "file", "(.*)/repository/conf/.*"))"#)
+                == ["isconf_compliant"])
+        #expect(
+            PromQL.metricNames(in: "((isconf_a - time()) < 30 * 86400) >= 7 * 86400 and on (x) isconf_b offset 5m or absent(up{job=\"isconf\"})")
+                == ["isconf_a", "isconf_b", "up"])
+        #expect(
+            PromQL.metricNames(in: "bottomk(20, (isconf_c - time()) / 86400) unless ignoring (alias) group_left (file) isconf_d")
+                == ["isconf_c", "isconf_d"])
         #expect(PromQL.labelValuesSelector(#"label_values(isconf_build_info{job=~"$job"}, instance)"#) == #"isconf_build_info{job=~"$job"}"#)
     }
 
@@ -190,15 +200,19 @@ enum Promtool {
 /// ranges and grouping clauses are removed; what is left that names no function or keyword is a
 /// metric name.
 enum PromQL {
-    static let keywords: Set<String> = ["and", "or", "unless", "bool", "offset", "by", "without", "on", "ignoring",
-                                        "group_left", "group_right", "inf", "nan", "atan2"]
+    static let keywords: Set<String> = [
+        "and", "or", "unless", "bool", "offset", "by", "without", "on", "ignoring",
+        "group_left", "group_right", "inf", "nan", "atan2",
+    ]
 
     static func metricNames(in expression: String) -> Set<String> {
         var text = expression
-        for pattern in [#""(?:[^"\\]|\\.)*""#, #"'(?:[^'\\]|\\.)*'"#, "`[^`]*`",   // strings
-                        #"\{[^}]*\}"#, #"\[[^\]]*\]"#,                              // matchers, ranges
-                        #"\b(?:by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)"#,
-                        #"\boffset\s+-?[0-9a-z]+"#] {
+        for pattern in [
+            #""(?:[^"\\]|\\.)*""#, #"'(?:[^'\\]|\\.)*'"#, "`[^`]*`",  // strings
+            #"\{[^}]*\}"#, #"\[[^\]]*\]"#,  // matchers, ranges
+            #"\b(?:by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)"#,
+            #"\boffset\s+-?[0-9a-z]+"#,
+        ] {
             text = text.replacingOccurrences(of: pattern, with: " ", options: .regularExpression)
         }
         var names: Set<String> = []

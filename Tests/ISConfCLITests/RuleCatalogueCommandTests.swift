@@ -14,8 +14,9 @@ import Testing
         let readme = try String(contentsOf: CLI.packageRoot.appendingPathComponent("README.md"), encoding: .utf8)
         let from = try #require(readme.range(of: Self.start), "README.md has no line \(Self.start)")
         let to = try #require(readme.range(of: Self.end, range: from.upperBound..<readme.endIndex), "README.md has no line \(Self.end)")
-        #expect(String(readme[from.upperBound..<to.lowerBound]) == generated.stdout,
-                "README.md's rule catalogue differs from `isconf rules --format markdown`: run `make catalogue` to regenerate it")
+        #expect(
+            String(readme[from.upperBound..<to.lowerBound]) == generated.stdout,
+            "README.md's rule catalogue differs from `isconf rules --format markdown`: run `make catalogue` to regenerate it")
     }
 
     @Test func markdownHasOneRowPerRuleWithItsAnchor() throws {

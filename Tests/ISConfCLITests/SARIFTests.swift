@@ -2,7 +2,6 @@ import Foundation
 import ISConfDomain
 import ISConfTestSupport
 import Testing
-import ISConfDomain
 
 @Suite struct SARIFTests {
     static let schemaAvailable = FileManager.default.fileExists(atPath: CLI.schema.path)
@@ -52,7 +51,8 @@ import ISConfDomain
             #expect((driver["rules"] as? [[String: Any]])?.count == Linter.rules.count)
             return try #require(run["results"] as? [[String: Any]])
         }
-        let first = try results(before.stdout), second = try results(after.stdout)
+        let first = try results(before.stdout)
+        let second = try results(after.stdout)
         #expect(first.count == 2)
         #expect(first.map { $0["ruleId"] as? String } == ["client-auth-want", "mutual-ssl-authenticator"])
         let prints = { (items: [[String: Any]]) in items.map { ($0["partialFingerprints"] as? [String: String])?["isconf/v1"] } }

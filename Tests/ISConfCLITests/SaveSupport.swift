@@ -1,7 +1,8 @@
 import Foundation
 import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The ways editors, sed -i, Ansible and people save a file, and what tests look at afterwards.

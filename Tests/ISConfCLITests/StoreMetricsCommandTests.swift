@@ -1,8 +1,9 @@
 import Foundation
 import ISConfTestSupport
 import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `isconf watch --metrics-listen` over the stores of real homes: the metrics against what the real
@@ -30,8 +31,9 @@ struct StoreMetricsCommandTests {
     /// What keytool lists of a store: each alias with its entry type and the end of validity of each
     /// of its certificates, in seconds since the Unix epoch.
     static func keytoolList(_ store: String, password: String) throws -> [(alias: String, type: String, notAfter: [Int64])] {
-        let result = try CLI.run(["-list", "-v", "-keystore", store, "-storepass", password],
-                                 environment: ["TZ": "UTC", "LC_ALL": "C", "LANG": "C"], executable: Keytool.path!)
+        let result = try CLI.run(
+            ["-list", "-v", "-keystore", store, "-storepass", password],
+            environment: ["TZ": "UTC", "LC_ALL": "C", "LANG": "C"], executable: Keytool.path!)
         try #require(result.status == 0, "keytool -list \(store): \(result.stdout)\(result.stderr)")
         let format = DateFormatter()
         format.locale = Locale(identifier: "en_US_POSIX")
@@ -71,10 +73,14 @@ struct StoreMetricsCommandTests {
 
     // MARK: The samples
 
-    @Test(arguments: [("is-home", "jks", "sample-keystore-secret", "sample-truststore-secret"),
-                      ("is-home-7.3", "p12", "wso2carbon", "wso2carbon")])
-    func theSampleHomesStoresAreExportedAsKeytoolListsThem(sample: String, type: String, keyPassword: String,
-                                                            trustPassword: String) throws {
+    @Test(arguments: [
+        ("is-home", "jks", "sample-keystore-secret", "sample-truststore-secret"),
+        ("is-home-7.3", "p12", "wso2carbon", "wso2carbon"),
+    ])
+    func theSampleHomesStoresAreExportedAsKeytoolListsThem(
+        sample: String, type: String, keyPassword: String,
+        trustPassword: String
+    ) throws {
         let home = try Home(sample)
         let keyStore = home.path + "/" + Self.security + "wso2carbon." + type
         let trustStore = home.path + "/" + Self.security + "client-truststore." + type
@@ -90,16 +96,18 @@ struct StoreMetricsCommandTests {
         let keys = try Self.keytoolList(keyStore, password: keyPassword)
         let served = try #require(keys.first { $0.type == "PrivateKeyEntry" })
         #expect(served.alias == "wso2carbon")
-        #expect(metrics.value("isconf_server_certificate_expiry_timestamp_seconds", ["home": home.path, "file": keyStore])
-            == served.notAfter.min().map(Double.init), "\(metrics.text)")
+        #expect(
+            metrics.value("isconf_server_certificate_expiry_timestamp_seconds", ["home": home.path, "file": keyStore])
+                == served.notAfter.min().map(Double.init), "\(metrics.text)")
 
         let trusted = try Self.keytoolList(trustStore, password: trustPassword)
         #expect(!trusted.isEmpty)
         #expect(metrics.value("isconf_truststore_entries", ["home": home.path, "file": trustStore]) == Double(trusted.count))
         #expect(metrics.samples("isconf_trusted_certificate_expiry_timestamp_seconds").count == trusted.count)
         for entry in trusted {
-            #expect(metrics.value("isconf_trusted_certificate_expiry_timestamp_seconds", ["home": home.path, "file": trustStore, "alias": entry.alias])
-                == entry.notAfter.min().map(Double.init), "\(entry.alias): \(metrics.text)")
+            #expect(
+                metrics.value("isconf_trusted_certificate_expiry_timestamp_seconds", ["home": home.path, "file": trustStore, "alias": entry.alias])
+                    == entry.notAfter.min().map(Double.init), "\(entry.alias): \(metrics.text)")
         }
         // The whitelist as the daemon enforced it (authenticators.xml; deployment.toml in 7.3).
         #expect(metrics.value("isconf_whitelist_entries", ["home": home.path]) == Double(whitelist.count), "\(metrics.text)")
@@ -134,12 +142,17 @@ struct StoreMetricsCommandTests {
         let replacement = home.scratch.path + "/replacement.jks"
         try FileManager.default.copyItem(atPath: home.trustStore, toPath: replacement)
         let soon = home.scratch.path + "/soon-partner.pem"
-        try Keytool.openssl(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", home.scratch.path + "/soon.key",
-                             "-out", soon, "-subj", "/CN=soon-partner", "-days", "10"])
-        try Keytool.run(["-importcert", "-noprompt", "-alias", "soon-partner", "-file", soon, "-keystore", replacement,
-                         "-storepass", "sample-truststore-secret"])
-        let expected = try #require(try Self.keytoolList(replacement, password: "sample-truststore-secret")
-            .first { $0.alias == "soon-partner" }?.notAfter.min())
+        try Keytool.openssl([
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", home.scratch.path + "/soon.key",
+            "-out", soon, "-subj", "/CN=soon-partner", "-days", "10",
+        ])
+        try Keytool.run([
+            "-importcert", "-noprompt", "-alias", "soon-partner", "-file", soon, "-keystore", replacement,
+            "-storepass", "sample-truststore-secret",
+        ])
+        let expected = try #require(
+            try Self.keytoolList(replacement, password: "sample-truststore-secret")
+                .first { $0.alias == "soon-partner" }?.notAfter.min())
         #expect(Double(expected) < sampleEnd)
 
         try Save.viaRename(home.trustStore, Array(try Keytool.bytes(replacement)))
@@ -190,8 +203,10 @@ struct StoreMetricsCommandTests {
     @Test func entriesRemovedFromAStoreLoseTheirSeries() throws {
         let home = try Home()
         for alias in ["partner-a", "partner-b"] {
-            try Keytool.run(["-importcert", "-noprompt", "-alias", alias, "-file", try Keytool.certificate(home.scratch, alias),
-                             "-keystore", home.trustStore, "-storepass", "sample-truststore-secret"])
+            try Keytool.run([
+                "-importcert", "-noprompt", "-alias", alias, "-file", try Keytool.certificate(home.scratch, alias),
+                "-keystore", home.trustStore, "-storepass", "sample-truststore-secret",
+            ])
         }
         let (daemon, port) = try Self.start(home)
         defer { daemon.kill() }
@@ -224,8 +239,10 @@ struct StoreMetricsCommandTests {
         #expect(metrics.value("isconf_truststore_entries", ["file": other]) == 1, "\(metrics.text)\n\(daemon.transcript)")
         #expect(metrics.samples("isconf_truststore_entries").count == 1, "the old store's series are gone")
 
-        try Keytool.run(["-importcert", "-noprompt", "-alias", "partner", "-file", try Keytool.certificate(home.scratch, "partner"),
-                         "-keystore", other, "-storepass", "sample-truststore-secret"])
+        try Keytool.run([
+            "-importcert", "-noprompt", "-alias", "partner", "-file", try Keytool.certificate(home.scratch, "partner"),
+            "-keystore", other, "-storepass", "sample-truststore-secret",
+        ])
         metrics = try Self.scrape(port) { $0.value("isconf_truststore_entries", ["file": other]) == 2 }
         #expect(metrics.value("isconf_truststore_entries", ["file": other]) == 2, "\(metrics.text)\n\(daemon.transcript)")
         #expect(daemon.stop() == 0)

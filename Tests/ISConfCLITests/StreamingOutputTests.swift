@@ -23,7 +23,8 @@ import Testing
         }
         let all = try CLI.run(["lint"] + homes)
         #expect(all.status == 2, "the missing authenticators.xml files are unreadable inputs")
-        var expected = "", expectedErrors = ""
+        var expected = ""
+        var expectedErrors = ""
         for home in homes {
             let alone = try CLI.run(["lint", home])
             expected += alone.stdout.split(separator: "\n", omittingEmptySubsequences: false).dropLast(2).map { $0 + "\n" }.joined()
@@ -45,8 +46,9 @@ import Testing
         for index in 0..<60 { _ = try scratch.copySample(as: String(format: "h%02d", index)) }
         let piped = try CLI.run(["lint", scratch.path], environment: ["NO_COLOR": "1"])
         #expect(piped.stderr.isEmpty)
-        let terminal = try CLI.run(["-qec", "\(CLI.binary.path) lint \(scratch.path)", "/dev/null"],
-                                   environment: ["NO_COLOR": "1"], executable: "/usr/bin/script")
+        let terminal = try CLI.run(
+            ["-qec", "\(CLI.binary.path) lint \(scratch.path)", "/dev/null"],
+            environment: ["NO_COLOR": "1"], executable: "/usr/bin/script")
         let shown = terminal.stdout.replacingOccurrences(of: "\r\n", with: "\n")
         #expect(shown.contains("\risconf: linting "), "\(shown.prefix(300))")
         let drawn = try Regex(#"\risconf: linting (\d+)/60 homes…\u{1B}\[K"#)

@@ -5,8 +5,9 @@ import Testing
 /// The sample unit in conf-samples/systemd must load cleanly on this machine's systemd. Unknown keys,
 /// bad values and directives newer than that systemd are only warnings to systemd (the unit still
 /// starts, without them), so `systemd-analyze verify` must both exit 0 and say nothing about the unit.
-@Suite("systemd unit",
-       .enabled(if: SystemdAnalyze.path != nil, "needs systemd-analyze on PATH (Debian: the systemd package)"))
+@Suite(
+    "systemd unit",
+    .enabled(if: SystemdAnalyze.path != nil, "needs systemd-analyze on PATH (Debian: the systemd package)"))
 struct SystemdUnitTests {
     static let unit = CLI.packageRoot.appendingPathComponent("conf-samples/systemd/isconf-watch.service")
 
@@ -24,8 +25,9 @@ struct SystemdUnitTests {
         let saysNotify = text.contains("\nType=notify\n")
         try #require(saysNotify, "the unit must have a Type=notify line to break")
         let verdict = try SystemdAnalyze.verify(text.replacingOccurrences(of: "\nType=notify\n", with: "\nType=bogus\n"), in: scratch)
-        #expect(verdict.status != 0 || verdict.aboutUnit.contains { $0.contains("bogus") },
-                "Type=bogus went unnoticed:\n\(verdict.output)")
+        #expect(
+            verdict.status != 0 || verdict.aboutUnit.contains { $0.contains("bogus") },
+            "Type=bogus went unnoticed:\n\(verdict.output)")
     }
 }
 
@@ -54,7 +56,8 @@ enum SystemdAnalyze {
         // here (Tests/packaging checks it against the generated page).
         let result = try CLI.run(["verify", "--man=no", copy], executable: try #require(path))
         let output = result.stdout + result.stderr
-        return Verdict(status: result.status, output: output,
-                       aboutUnit: output.split(separator: "\n").map(String.init).filter { $0.contains(name) })
+        return Verdict(
+            status: result.status, output: output,
+            aboutUnit: output.split(separator: "\n").map(String.init).filter { $0.contains(name) })
     }
 }

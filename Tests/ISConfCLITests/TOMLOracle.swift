@@ -60,7 +60,8 @@ enum PythonTOML {
 
     static func compare(before: [UInt8], after: [UInt8], _ changes: [Expected]) throws -> Comparison {
         let folder = try Scratch()
-        let beforePath = try folder.write("before.toml", before), afterPath = try folder.write("after.toml", after)
+        let beforePath = try folder.write("before.toml", before)
+        let afterPath = try folder.write("after.toml", after)
         let encoded: [[Any]] = changes.map {
             switch $0 {
             case .set(let path, let value): ["set", path, value]
@@ -69,10 +70,12 @@ enum PythonTOML {
         }
         let json = String(decoding: try JSONSerialization.data(withJSONObject: encoded), as: UTF8.self)
         let result = try run(["-c", script, beforePath, afterPath, json])
-        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any],
-                                  "python3: \(result.output)")
-        return Comparison(mismatch: object["mismatch"] as? String, removed: object["removed"] as? [String] ?? [],
-                          added: object["added"] as? [String] ?? [])
+        let object = try #require(
+            try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any],
+            "python3: \(result.output)")
+        return Comparison(
+            mismatch: object["mismatch"] as? String, removed: object["removed"] as? [String] ?? [],
+            added: object["added"] as? [String] ?? [])
     }
 
     private static func run(_ arguments: [String]) throws -> (status: Int32, output: String) {

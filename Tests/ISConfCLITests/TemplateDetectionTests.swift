@@ -8,7 +8,9 @@ import Testing
     @Test func aFileIsATemplateOnlyWhenItDoesNotParse() throws {
         let scratch = try Scratch()
         // Non-compliant, with template-looking text in a comment: linted, not skipped.
-        let commented = try scratch.write("c/catalina-server.xml", """
+        let commented = try scratch.write(
+            "c/catalina-server.xml",
+            """
             <!-- rendered from {{ template }} by <%= tool %> -->
             <Server><Service><Connector port="9443" SSLEnabled="true" scheme="https" clientAuth="false"/></Service></Server>
 
@@ -36,8 +38,10 @@ import Testing
 
     @Test func aLeadingCommentOver64KiBIsRead() throws {
         let scratch = try Scratch()
-        let file = try scratch.write("big/server.xml", "<!--" + String(repeating: "x", count: 70 * 1024) + "-->\n"
-            + "<Server><Service><Connector port=\"9443\" SSLEnabled=\"true\" scheme=\"https\" clientAuth=\"false\"/></Service></Server>\n")
+        let file = try scratch.write(
+            "big/server.xml",
+            "<!--" + String(repeating: "x", count: 70 * 1024) + "-->\n"
+                + "<Server><Service><Connector port=\"9443\" SSLEnabled=\"true\" scheme=\"https\" clientAuth=\"false\"/></Service></Server>\n")
         let result = try CLI.run(["lint", file])
         #expect(result.status == 1, "\(result.stderr)")
         #expect(result.stdout.contains("[client-auth-want]"))

@@ -1,18 +1,21 @@
 import Foundation
 import ISConfTestSupport
 import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// End-to-end proof against a real Tomcat 9 (DOMAIN.md §7): `isconf enable` turns an HTTPS connector
 /// that never asks for a client certificate into one that asks but lets clients without one in,
 /// and the oracle (openssl s_client) tells that apart from `clientAuth="true"`, which locks them out.
-@Suite("Tomcat proof", .serialized,
-       .enabled(if: TomcatProof.missing.isEmpty,
-                "needs Debian's libtomcat9-java (/usr/share/java/tomcat9-*.jar) and java, keytool, openssl, timeout on PATH: run make setup"))
+@Suite(
+    "Tomcat proof", .serialized,
+    .enabled(
+        if: TomcatProof.missing.isEmpty,
+        "needs Debian's libtomcat9-java (/usr/share/java/tomcat9-*.jar) and java, keytool, openssl, timeout on PATH: run make setup"))
 struct TomcatProofTests {
     @Test func enableTurnsClientAuthFalseIntoWantOnARealTomcat9() throws {
         let scratch = try Scratch()
@@ -35,17 +38,23 @@ struct TomcatProofTests {
         let enable = try CLI.run(["enable", "--tomcat", "9", "--no-backup", serverXML])
         #expect(enable.status == 0, "\(enable.stdout)\(enable.stderr)")
         let enabled = try Data(contentsOf: URL(fileURLWithPath: serverXML))
-        let before = String(decoding: original, as: UTF8.self), after = String(decoding: enabled, as: UTF8.self)
-        let changed = zip(before.split(separator: "\n", omittingEmptySubsequences: false),
-                          after.split(separator: "\n", omittingEmptySubsequences: false)).filter { $0 != $1 }
-        #expect(before.split(separator: "\n", omittingEmptySubsequences: false).count
+        let before = String(decoding: original, as: UTF8.self)
+        let after = String(decoding: enabled, as: UTF8.self)
+        let changed = zip(
+            before.split(separator: "\n", omittingEmptySubsequences: false),
+            after.split(separator: "\n", omittingEmptySubsequences: false)
+        ).filter { $0 != $1 }
+        #expect(
+            before.split(separator: "\n", omittingEmptySubsequences: false).count
                 == after.split(separator: "\n", omittingEmptySubsequences: false).count)
         #expect(changed.count == 1, "exactly one line must change: \(changed)")
         let indent = String(repeating: " ", count: 19)
-        #expect(changed.first?.0 == indent + #"clientAuth="false""# && changed.first?.1 == indent + #"clientAuth="want""#,
-                "the change must be clientAuth=\"false\" → clientAuth=\"want\": \(changed)")
-        #expect(enabled == Data(before.replacingOccurrences(of: #"clientAuth="false""#, with: #"clientAuth="want""#).utf8),
-                "only the attribute's value bytes may change")
+        #expect(
+            changed.first?.0 == indent + #"clientAuth="false""# && changed.first?.1 == indent + #"clientAuth="want""#,
+            "the change must be clientAuth=\"false\" → clientAuth=\"want\": \(changed)")
+        #expect(
+            enabled == Data(before.replacingOccurrences(of: #"clientAuth="false""#, with: #"clientAuth="want""#).utf8),
+            "only the attribute's value bytes may change")
         #expect(!FileManager.default.fileExists(atPath: proof.base + "/conf/.isconf-backup"), "--no-backup")
 
         let again = try CLI.run(["enable", "--tomcat", "9", "--no-backup", serverXML])
@@ -92,10 +101,12 @@ final class TomcatProof {
     /// layout comes with the `tomcat9` service package). These are the jars a bare HTTPS server with
     /// the default servlet needs; without the i18n jars Tomcat logs in English whatever the locale,
     /// and without Jasper and WebSocket it starts in under a second.
-    static let jars = ["catalina", "coyote", "util", "util-scan", "juli", "api", "servlet-api", "jni",
-                       "annotations-api", "jaspic-api", "el-api"].map { "/usr/share/java/tomcat9-\($0).jar" }
+    static let jars = [
+        "catalina", "coyote", "util", "util-scan", "juli", "api", "servlet-api", "jni",
+        "annotations-api", "jaspic-api", "el-api",
+    ].map { "/usr/share/java/tomcat9-\($0).jar" }
     static let java = ExternalProgram.which("java"), keytool = ExternalProgram.which("keytool"), openssl = ExternalProgram.which("openssl"),
-               timeout = ExternalProgram.which("timeout")
+        timeout = ExternalProgram.which("timeout")
 
     /// What is missing to run the proof, if anything.
     static let missing: [String] = {
@@ -122,38 +133,54 @@ final class TomcatProof {
         carbonHome = scratch.path + "/is-home"
         base = scratch.path + "/catalina-base"
         let security = carbonHome + "/repository/resources/security"
-        for folder in [security, base + "/conf", base + "/lib", base + "/logs", base + "/temp", base + "/work",
-                       base + "/webapps/ROOT"] {
+        for folder in [
+            security, base + "/conf", base + "/lib", base + "/logs", base + "/temp", base + "/work",
+            base + "/webapps/ROOT",
+        ] {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         }
 
         // The server's key pair; EC, as RSA key generation in keytool takes seconds on a busy machine.
-        try Self.must(Self.keytool!, ["-genkeypair", "-alias", "wso2carbon", "-keyalg", "EC", "-groupname", "secp256r1",
-                                      "-validity", "2", "-dname", "CN=localhost", "-storetype", "JKS",
-                                      "-keystore", security + "/wso2carbon.jks", "-storepass", Self.storePassword,
-                                      "-keypass", Self.storePassword, "-noprompt"])
+        try Self.must(
+            Self.keytool!,
+            [
+                "-genkeypair", "-alias", "wso2carbon", "-keyalg", "EC", "-groupname", "secp256r1",
+                "-validity", "2", "-dname", "CN=localhost", "-storetype", "JKS",
+                "-keystore", security + "/wso2carbon.jks", "-storepass", Self.storePassword,
+                "-keypass", Self.storePassword, "-noprompt",
+            ])
         // A client the trust store knows, and a stranger it does not.
         func clientPair(_ name: String) throws -> (certificate: String, key: String) {
             let pair = (certificate: scratch.path + "/\(name).pem", key: scratch.path + "/\(name).key")
-            try Self.must(Self.openssl!, ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
-                                          "-keyout", pair.key, "-out", pair.certificate, "-days", "2",
-                                          "-subj", "/CN=isconf-proof-\(name)"])
+            try Self.must(
+                Self.openssl!,
+                [
+                    "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                    "-keyout", pair.key, "-out", pair.certificate, "-days", "2",
+                    "-subj", "/CN=isconf-proof-\(name)",
+                ])
             return pair
         }
         client = try clientPair("client")
         stranger = try clientPair("stranger")
-        try Self.must(Self.keytool!, ["-importcert", "-alias", "isconf-proof-client", "-file", client.certificate,
-                                      "-storetype", "JKS", "-keystore", security + "/client-truststore.jks",
-                                      "-storepass", Self.storePassword, "-noprompt"])
+        try Self.must(
+            Self.keytool!,
+            [
+                "-importcert", "-alias", "isconf-proof-client", "-file", client.certificate,
+                "-storetype", "JKS", "-keystore", security + "/client-truststore.jks",
+                "-storepass", Self.storePassword, "-noprompt",
+            ])
 
         port = try Self.freePort()
         let template = try String(contentsOf: Self.fixtures.appendingPathComponent("server.xml"), encoding: .utf8)
         try template.replacingOccurrences(of: "@PORT@", with: String(port))
             .write(toFile: base + "/conf/server.xml", atomically: false, encoding: .utf8)
-        try FileManager.default.copyItem(atPath: Self.fixtures.appendingPathComponent("web.xml").path,
-                                         toPath: base + "/conf/web.xml")
-        try FileManager.default.copyItem(atPath: Self.fixtures.appendingPathComponent("index.html").path,
-                                         toPath: base + "/webapps/ROOT/index.html")
+        try FileManager.default.copyItem(
+            atPath: Self.fixtures.appendingPathComponent("web.xml").path,
+            toPath: base + "/conf/web.xml")
+        try FileManager.default.copyItem(
+            atPath: Self.fixtures.appendingPathComponent("index.html").path,
+            toPath: base + "/webapps/ROOT/index.html")
     }
 
     deinit { stop() }
@@ -178,10 +205,12 @@ final class TomcatProof {
         defer { try? output.close() }
         let tomcat = Process()
         tomcat.executableURL = URL(fileURLWithPath: Self.java!)
-        tomcat.arguments = ["-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx128m", "-Djava.awt.headless=true",
-                            "-Dcatalina.home=\(base)", "-Dcatalina.base=\(base)", "-Djava.io.tmpdir=\(base)/temp",
-                            "-Dcarbon.home=\(carbonHome)", "-cp", Self.jars.joined(separator: ":"),
-                            "org.apache.catalina.startup.Bootstrap", "start"]
+        tomcat.arguments = [
+            "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx128m", "-Djava.awt.headless=true",
+            "-Dcatalina.home=\(base)", "-Dcatalina.base=\(base)", "-Djava.io.tmpdir=\(base)/temp",
+            "-Dcarbon.home=\(carbonHome)", "-cp", Self.jars.joined(separator: ":"),
+            "org.apache.catalina.startup.Bootstrap", "start",
+        ]
         tomcat.standardInput = FileHandle.nullDevice
         tomcat.standardOutput = output
         tomcat.standardError = output
@@ -241,8 +270,10 @@ final class TomcatProof {
     /// One `HEAD /` over TLS, with or without a client certificate. Under TLS 1.3 a server that
     /// requires a certificate sends its alert only when the client reads, so the request is sent.
     func handshake(certificate: (certificate: String, key: String)? = nil) throws -> Handshake {
-        var arguments = ["-c", #"printf 'HEAD / HTTP/1.0\r\n\r\n' | "$0" 30 "$@""#, Self.timeout!,
-                         Self.openssl!, "s_client", "-connect", "127.0.0.1:\(port)", "-msg", "-ign_eof"]
+        var arguments = [
+            "-c", #"printf 'HEAD / HTTP/1.0\r\n\r\n' | "$0" 30 "$@""#, Self.timeout!,
+            Self.openssl!, "s_client", "-connect", "127.0.0.1:\(port)", "-msg", "-ign_eof",
+        ]
         if let certificate { arguments += ["-cert", certificate.certificate, "-key", certificate.key] }
         let result = try CLI.run(arguments, executable: "/bin/sh")
         #expect(result.status != 124, "s_client timed out")
@@ -268,9 +299,9 @@ final class TomcatProof {
     /// A port nothing listens on now: bind port 0 on 127.0.0.1 and ask which one the kernel gave.
     static func freePort() throws -> Int {
         #if canImport(Glibc)
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         #else
-        let fd = socket(AF_INET, SOCK_STREAM, 0)
+            let fd = socket(AF_INET, SOCK_STREAM, 0)
         #endif
         guard fd >= 0 else { throw ProofError("socket: errno \(errno)") }
         defer { close(fd) }

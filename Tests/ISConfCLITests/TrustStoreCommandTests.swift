@@ -1,8 +1,8 @@
 import Foundation
+import ISConfCore
 import ISConfDomain
 import ISConfTestSupport
 import ISConfTrustStore
-import ISConfCore
 import Testing
 
 /// keytool and openssl for the trust store tests: stores and certificates are made at test time.
@@ -28,8 +28,10 @@ enum Keytool {
     /// A self-signed certificate in PEM.
     static func certificate(_ scratch: Scratch, _ name: String) throws -> String {
         let pem = scratch.path + "/" + name + ".pem"
-        try openssl(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", scratch.path + "/" + name + ".key", "-out", pem,
-                     "-subj", "/CN=\(name)/O=Client Org", "-days", "30"])
+        try openssl([
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", scratch.path + "/" + name + ".key", "-out", pem,
+            "-subj", "/CN=\(name)/O=Client Org", "-days", "30",
+        ])
         return pem
     }
 
@@ -39,10 +41,14 @@ enum Keytool {
         try FileManager.default.createDirectory(atPath: (store as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         // The sample IS_HOME ships a store of its own there, with another password.
         try? FileManager.default.removeItem(atPath: store)
-        try run(["-genkeypair", "-alias", "wso2carbon", "-keyalg", "RSA", "-keysize", "2048", "-dname", "CN=localhost, O=WSO2",
-                 "-validity", "365", "-keystore", store, "-storepass", password, "-keypass", password, "-storetype", type])
-        try run(["-importcert", "-noprompt", "-alias", "existing", "-file", try certificate(scratch, "existing-\(type)"),
-                 "-keystore", store, "-storepass", password, "-storetype", type])
+        try run([
+            "-genkeypair", "-alias", "wso2carbon", "-keyalg", "RSA", "-keysize", "2048", "-dname", "CN=localhost, O=WSO2",
+            "-validity", "365", "-keystore", store, "-storepass", password, "-keypass", password, "-storetype", type,
+        ])
+        try run([
+            "-importcert", "-noprompt", "-alias", "existing", "-file", try certificate(scratch, "existing-\(type)"),
+            "-keystore", store, "-storepass", password, "-storetype", type,
+        ])
         return store
     }
 
@@ -52,7 +58,10 @@ enum Keytool {
         var entries: [String: (type: String, sha256: [String])] = [:]
         var alias = ""
         for line in result.stdout.split(separator: "\n").map({ $0.trimmingCharacters(in: .whitespaces) }) {
-            if line.hasPrefix("Alias name: ") { alias = String(line.dropFirst(12)); entries[alias] = ("", []) }
+            if line.hasPrefix("Alias name: ") {
+                alias = String(line.dropFirst(12))
+                entries[alias] = ("", [])
+            }
             if line.hasPrefix("Entry type: ") { entries[alias]?.type = String(line.dropFirst(12)) }
             if line.hasPrefix("SHA256: ") { entries[alias]?.sha256.append(line.dropFirst(8).replacingOccurrences(of: ":", with: "").lowercased()) }
         }
@@ -60,108 +69,6 @@ enum Keytool {
     }
 
     static func bytes(_ path: String) throws -> Data { try Data(contentsOf: URL(fileURLWithPath: path)) }
-}
-
-@Suite(.enabled(if: Keytool.available, Keytool.missing))
-struct TrustStoreImporterTests {
-    static let security = "home/repository/resources/security/client-truststore"
-
-    func request(_ store: String, _ certificate: String, alias: String = "client", password: String = Keytool.password,
-                 replace: Bool = false, backup: BackupPolicy = .isHome) throws -> TrustStoreImportRequest {
-        TrustStoreImportRequest(store: store, certificate: try CertificateFile.single(in: try SourceFile.read(path: certificate)),
-                                alias: alias, password: Secret(password), replace: replace, backup: backup)
-    }
-
-    @Test(arguments: ["jks", "pkcs12"])
-    func importsIntoAnISHomeStoreWithABackup(type: String) throws {
-        let scratch = try Scratch()
-        _ = try scratch.copySample(as: "home")
-        let store = try Keytool.store(scratch, Self.security + (type == "jks" ? ".jks" : ".p12"), type: type)
-        let original = try Keytool.bytes(store)
-        let before = try Keytool.list(store)
-        let certificate = try Keytool.certificate(scratch, "client")
-
-        let outcome = try TrustStoreImporter.importCertificate(try request(store, certificate, alias: "Client"), stamp: "20261129T000000.000Z")
-        #expect(outcome.action == .added)
-        #expect(outcome.alias == "client")
-        let relative = "repository/resources/security/client-truststore." + (type == "jks" ? "jks" : "p12")
-        #expect(outcome.backup == scratch.path + "/home/backup/isconf/20261129T000000.000Z/" + relative)
-        #expect(try Keytool.bytes(try #require(outcome.backup)) == original)
-        let after = try Keytool.list(store)
-        #expect(after.count == before.count + 1)
-        for (alias, entry) in before {
-            #expect(after[alias]?.type == entry.type)
-            #expect(after[alias]?.sha256 == entry.sha256)
-        }
-        #expect(after["client"]?.type == "trustedCertEntry")
-        #expect(after["client"]?.sha256 == [outcome.thumbprints.sha256])
-
-        // The same certificate again, under any alias: nothing to do, nothing written.
-        let written = try Keytool.bytes(store)
-        let again = try TrustStoreImporter.importCertificate(try request(store, certificate, alias: "other"), stamp: "20261129T000001.000Z")
-        #expect(again.action == .alreadyPresent(alias: "client"))
-        #expect(again.backup == nil)
-        #expect(try Keytool.bytes(store) == written)
-        #expect(!FileManager.default.fileExists(atPath: scratch.path + "/home/backup/isconf/20261129T000001.000Z"))
-    }
-
-    @Test(arguments: ["jks", "pkcs12"])
-    func aTakenAliasNeedsReplace(type: String) throws {
-        let scratch = try Scratch()
-        let store = try Keytool.store(scratch, "trust." + (type == "jks" ? "jks" : "p12"), type: type)
-        let original = try Keytool.bytes(store)
-        let certificate = try Keytool.certificate(scratch, "newer")
-        let refused = try #require(throws: InputError.self) {
-            try TrustStoreImporter.importCertificate(try request(store, certificate, alias: "existing"))
-        }
-        #expect(refused.kind == .alreadyExists, "\(refused)")
-        #expect(try Keytool.bytes(store) == original)
-        let taken = try #require(throws: InputError.self) {
-            try TrustStoreImporter.importCertificate(try request(store, certificate, alias: "wso2carbon", replace: true))
-        }
-        #expect(taken.kind == .alreadyExists && taken.path == store, "\(taken)")
-
-        let replaced = try TrustStoreImporter.importCertificate(try request(store, certificate, alias: "existing", replace: true),
-                                                                stamp: "20261129T000002.000Z")
-        guard case .replaced = replaced.action else { Issue.record("not replaced: \(replaced.action)"); return }
-        // Not in an IS_HOME: the backup goes beside the store.
-        #expect(replaced.backup == scratch.path + "/.isconf-backup/20261129T000002.000Z/trust." + (type == "jks" ? "jks" : "p12"))
-        #expect(try Keytool.list(store)["existing"]?.sha256 == [replaced.thumbprints.sha256])
-        #expect(try Keytool.list(store).count == 2)
-    }
-
-    @Test func wrongPasswordLeavesTheStoreAlone() throws {
-        let scratch = try Scratch()
-        let store = try Keytool.store(scratch, "trust.jks", type: "jks")
-        let original = try Keytool.bytes(store)
-        let certificate = try Keytool.certificate(scratch, "client")
-        #expect(throws: InputError(path: store, .wrongPassword)) {
-            try TrustStoreImporter.importCertificate(try request(store, certificate, password: "not-the-password"))
-        }
-        #expect(try Keytool.bytes(store) == original)
-        #expect(!FileManager.default.fileExists(atPath: scratch.path + "/.isconf-backup"))
-    }
-
-    @Test(arguments: ["new.jks", "new.p12", "new.pfx"])
-    func createsAMissingStore(name: String) throws {
-        let scratch = try Scratch()
-        let store = scratch.path + "/" + name
-        let certificate = try Keytool.certificate(scratch, "client")
-        let short = try #require(throws: InputError.self) {
-            try TrustStoreImporter.importCertificate(try request(store, certificate, password: "short"))
-        }
-        #expect(short.kind == .invalidArgument && short.path == store, "\(short)")
-        #expect(!FileManager.default.fileExists(atPath: store))
-        let outcome = try TrustStoreImporter.importCertificate(try request(store, certificate))
-        #expect(outcome.action == .created(name.hasSuffix(".jks") ? .jks : .pkcs12))
-        #expect(try Keytool.list(store)["client"]?.type == "trustedCertEntry")
-        #expect(try KeyStore.read(Array(try Keytool.bytes(store)), path: store, password: Keytool.password).format
-            == (name.hasSuffix(".jks") ? .jks : .pkcs12))
-
-        let unnamed = scratch.path + "/truststore"
-        let error = try #require(throws: InputError.self) { try TrustStoreImporter.importCertificate(try request(unnamed, certificate)) }
-        #expect(error.kind == .invalidArgument, "\(error)")
-    }
 }
 
 @Suite(.enabled(if: Keytool.available, Keytool.missing))
@@ -180,8 +87,10 @@ struct TrustStoreCommandTests {
         #expect(document["integrity_verified"] as? Bool == true)
         var entries: [String: (type: String, sha256: [String])] = [:]
         for entry in document["entries"] as! [[String: Any]] {
-            entries[entry["alias"] as! String] = (entry["type"] as! String,
-                                                  (entry["certificates"] as! [[String: Any]]).map { $0["sha256"] as! String })
+            entries[entry["alias"] as! String] = (
+                entry["type"] as! String,
+                (entry["certificates"] as! [[String: Any]]).map { $0["sha256"] as! String }
+            )
         }
         return entries
     }
@@ -202,8 +111,10 @@ struct TrustStoreCommandTests {
         try expectSameListing(try Keytool.store(scratch, "store.p12", type: "pkcs12"), "PKCS12")
         let chain = scratch.path + "/chain.p12"
         let pem = try Keytool.certificate(scratch, "server")
-        try Keytool.openssl(["pkcs12", "-export", "-in", pem, "-inkey", scratch.path + "/server.key", "-name", "server",
-                             "-out", chain, "-passout", "pass:" + Keytool.password])
+        try Keytool.openssl([
+            "pkcs12", "-export", "-in", pem, "-inkey", scratch.path + "/server.key", "-name", "server",
+            "-out", chain, "-passout", "pass:" + Keytool.password,
+        ])
         try expectSameListing(chain, "openssl PKCS12")
 
         let text = try isconf(["truststore", "list", "--keystore", scratch.path + "/store.jks", "--storepass", Keytool.password])
@@ -230,8 +141,10 @@ struct TrustStoreCommandTests {
         let certificate = try Keytool.certificate(scratch, "mobile-app")
         let passwordFile = try scratch.write("pass.txt", Keytool.password + "\nsecond line\n")
 
-        let result = try isconf(["truststore", "import", "--alias", "Mobile-App", "--file", certificate, "--keystore", store,
-                                 "--storepass-file", passwordFile])
+        let result = try isconf([
+            "truststore", "import", "--alias", "Mobile-App", "--file", certificate, "--keystore", store,
+            "--storepass-file", passwordFile,
+        ])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.hasPrefix("\(store): added the trusted certificate \"mobile-app\"\n"))
         #expect(result.stdout.contains("backup: \(scratch.path)/home/backup/isconf/"))
@@ -241,13 +154,18 @@ struct TrustStoreCommandTests {
         #expect(result.stdout.contains("  sha256  \(after["mobile-app"]!.sha256[0])\n"))
         try expectSameListing(store)
 
-        let again = try isconf(["truststore", "import", "--alias", "other", "--file", certificate, "--keystore", store,
-                                "--storepass-env", "STORE_PASSWORD"], environment: ["STORE_PASSWORD": Keytool.password])
+        let again = try isconf(
+            [
+                "truststore", "import", "--alias", "other", "--file", certificate, "--keystore", store,
+                "--storepass-env", "STORE_PASSWORD",
+            ], environment: ["STORE_PASSWORD": Keytool.password])
         #expect(again.status == 0)
         #expect(again.stdout.contains("already trusts this certificate, as \"mobile-app\": nothing to change"))
 
-        let taken = try isconf(["truststore", "import", "--alias", "existing", "--file", try Keytool.certificate(scratch, "another"), "--keystore", store,
-                                "--storepass", Keytool.password, "--no-backup"])
+        let taken = try isconf([
+            "truststore", "import", "--alias", "existing", "--file", try Keytool.certificate(scratch, "another"), "--keystore", store,
+            "--storepass", Keytool.password, "--no-backup",
+        ])
         #expect(taken.status == 2)
         #expect(taken.stderr.contains("alias \"existing\" already holds a different certificate"))
     }
@@ -258,18 +176,25 @@ struct TrustStoreCommandTests {
         let expected = try #require(try Keytool.list(store)["wso2carbon"]?.sha256.first)
         for (flag, name) in [(nil, "server.cer"), ("--pem", "server.pem"), ("--rfc", "server.crt")] {
             let out = scratch.path + "/" + name
-            let result = try isconf(["truststore", "export", "--alias", "WSO2Carbon", "--keystore", store, "--storepass", Keytool.password,
-                                     "--file", out] + (flag.map { [$0] } ?? []))
+            let result = try isconf(
+                [
+                    "truststore", "export", "--alias", "WSO2Carbon", "--keystore", store, "--storepass", Keytool.password,
+                    "--file", out,
+                ] + (flag.map { [$0] } ?? []))
             #expect(result.status == 0, "\(result.stderr)")
-            let fingerprint = try CLI.run(["x509", "-in", out, "-inform", flag == nil ? "DER" : "PEM", "-noout", "-fingerprint", "-sha256"],
-                                          executable: "/usr/bin/openssl")
-            #expect(fingerprint.stdout.split(separator: "=").last?.replacingOccurrences(of: ":", with: "").lowercased()
-                .trimmingCharacters(in: .whitespacesAndNewlines) == expected)
+            let fingerprint = try CLI.run(
+                ["x509", "-in", out, "-inform", flag == nil ? "DER" : "PEM", "-noout", "-fingerprint", "-sha256"],
+                executable: "/usr/bin/openssl")
+            #expect(
+                fingerprint.stdout.split(separator: "=").last?.replacingOccurrences(of: ":", with: "").lowercased()
+                    .trimmingCharacters(in: .whitespacesAndNewlines) == expected)
             let mode = try FileManager.default.attributesOfItem(atPath: out)[.posixPermissions] as? Int
             #expect(mode == 0o644)
         }
-        let missing = try isconf(["truststore", "export", "--alias", "nope", "--keystore", store, "--storepass", Keytool.password,
-                                  "--file", scratch.path + "/x.cer"])
+        let missing = try isconf([
+            "truststore", "export", "--alias", "nope", "--keystore", store, "--storepass", Keytool.password,
+            "--file", scratch.path + "/x.cer",
+        ])
         #expect(missing.status == 2)
         #expect(missing.stderr == "isconf: error: \(store): has no entry \"nope\"\n")
     }
@@ -291,8 +216,10 @@ struct TrustStoreCommandTests {
         ]
         for bad in cases {
             let path = try scratch.write(bad.name + "." + type, bad.bytes)
-            for command in [["list"], ["import", "--alias", "client", "--file", certificate],
-                            ["export", "--alias", "existing", "--file", scratch.path + "/out-\(bad.name).cer"]] {
+            for command in [
+                ["list"], ["import", "--alias", "client", "--file", certificate],
+                ["export", "--alias", "existing", "--file", scratch.path + "/out-\(bad.name).cer"],
+            ] {
                 let result = try isconf(["truststore"] + command + ["--keystore", path, "--storepass", bad.password])
                 #expect(result.status == 2, "\(bad.name) \(command[0])")
                 #expect(result.stderr.hasPrefix("isconf: error: \(path): ") && result.stderr.contains(bad.message), "\(bad.name): \(result.stderr)")
@@ -317,8 +244,11 @@ struct TrustStoreCommandTests {
         let scratch = try Scratch()
         let pem = try Keytool.certificate(scratch, "old")
         let store = scratch.path + "/legacy.p12"
-        let made = try CLI.run(["pkcs12", "-export", "-legacy", "-in", pem, "-inkey", scratch.path + "/old.key", "-out", store,
-                                "-passout", "pass:" + Keytool.password], executable: "/usr/bin/openssl")
+        let made = try CLI.run(
+            [
+                "pkcs12", "-export", "-legacy", "-in", pem, "-inkey", scratch.path + "/old.key", "-out", store,
+                "-passout", "pass:" + Keytool.password,
+            ], executable: "/usr/bin/openssl")
         try #require(made.status == 0, "this openssl cannot write legacy PKCS#12 (-legacy), skipping: \(made.stderr)")
         let result = try isconf(["truststore", "list", "--keystore", store, "--storepass", Keytool.password])
         #expect(result.status == 2)
@@ -355,8 +285,9 @@ struct TrustStoreCommandTests {
             sys.stdout.write(out.decode(errors="replace"))
             sys.exit(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]))
             """
-        let result = try CLI.run(["-c", driver, CLI.binary.path, "truststore", "list", "--keystore", store],
-                                 environment: ["ANSWER": Keytool.password], executable: "/usr/bin/python3")
+        let result = try CLI.run(
+            ["-c", driver, CLI.binary.path, "truststore", "list", "--keystore", store],
+            environment: ["ANSWER": Keytool.password], executable: "/usr/bin/python3")
         #expect(result.status == 0, "\(result.stdout)")
         #expect(result.stdout.hasPrefix("Store password: "))
         #expect(result.stdout.contains("PKCS12, 2 entries, integrity verified"))
@@ -374,8 +305,11 @@ struct TrustStoreCommandTests {
         #expect(dashed.status == 2)
         #expect(dashed.stderr.contains("store password is incorrect"))
         #expect(try isconf(["truststore", "import", "--keystore", store, "--file", store]).status == 64)
-        #expect(try isconf(["truststore", "import", "--alias", "a", "--file", store, "--keystore", store, "--no-backup",
-                            "--backup-dir", scratch.path]).status == 64)
+        #expect(
+            try isconf([
+                "truststore", "import", "--alias", "a", "--file", store, "--keystore", store, "--no-backup",
+                "--backup-dir", scratch.path,
+            ]).status == 64)
         let wrongType = try isconf(["truststore", "list", "--keystore", store, "--storepass", Keytool.password, "--storetype", "PKCS12"])
         #expect(wrongType.status == 2)
         #expect(wrongType.stderr.contains("is a JKS store, not PKCS12"))

@@ -1,7 +1,8 @@
 import Foundation
 import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `isconf watch --on-change`: the command run after corrections, its environment, spacing and signals.
@@ -11,7 +12,9 @@ extension WatchCommandTests {
     /// A script that appends its environment to `log`, one record per run.
     static func recorder(in home: Home) throws -> (script: String, log: String) {
         let log = home.scratch.path + "/on-change.log"
-        let script = try home.scratch.write("on-change.sh", """
+        let script = try home.scratch.write(
+            "on-change.sh",
+            """
             #!/bin/sh
             printf 'FILE=%s\\nRULES=%s\\nHOME=%s\\n--\\n' "$ISCONF_FILE" "$ISCONF_RULES" "$ISCONF_HOME" >> '\(log)'
             """)
@@ -99,7 +102,8 @@ extension WatchCommandTests {
             let line = try #require(daemon.waitForOutput(timeout: 5) { $0.hasPrefix(name + ":") }, "\(daemon.outputLines)")
             return try #require(line.split(separator: "\t").last.flatMap { UInt64($0, radix: 16) }, "\(line)")
         }
-        let blocked = try mask("SigBlk"), ignored = try mask("SigIgn")
+        let blocked = try mask("SigBlk")
+        let ignored = try mask("SigIgn")
         let names = [SIGHUP: "SIGHUP", SIGINT: "SIGINT", SIGTERM: "SIGTERM", SIGPIPE: "SIGPIPE"]
         let signals = { (mask: UInt64) in (1...64).filter { mask & (1 << UInt64($0 - 1)) != 0 }.map { names[Int32($0)] ?? "\($0)" } }
         #expect(blocked == 0, "signals blocked in the --on-change command: \(signals(blocked))")
@@ -112,8 +116,9 @@ extension WatchCommandTests {
     @Test func onChangeIsNotAShellUnlessAskedFor() throws {
         let home = try Home()
         let scratch = home.scratch.path
-        let daemon = try Self.watch(home, ["--on-change", "/bin/echo $HOME > x; 'a  b'", "--on-change-min-interval", "0"],
-                                    directory: scratch)
+        let daemon = try Self.watch(
+            home, ["--on-change", "/bin/echo $HOME > x; 'a  b'", "--on-change-min-interval", "0"],
+            directory: scratch)
         defer { daemon.kill() }
         try #require(daemon.waitFor(message: "on-change finished") != nil, "\(daemon.transcript)")
         let echoed = daemon.waitForOutput(timeout: 5) { $0.contains("HOME") }
@@ -123,8 +128,9 @@ extension WatchCommandTests {
 
         // With --on-change-shell the same syntax is the shell's.
         let other = try Home()
-        let shell = try Self.watch(other, ["--on-change", "echo \"$ISCONF_RULES\" > x", "--on-change-shell", "--on-change-min-interval", "0"],
-                                   directory: other.scratch.path)
+        let shell = try Self.watch(
+            other, ["--on-change", "echo \"$ISCONF_RULES\" > x", "--on-change-shell", "--on-change-min-interval", "0"],
+            directory: other.scratch.path)
         defer { shell.kill() }
         try #require(shell.waitFor(message: "on-change finished") != nil, "\(shell.transcript)")
         #expect(Save.text(other.scratch.path + "/x") == "client-auth-want,mutual-ssl-authenticator\n")

@@ -1,8 +1,9 @@
 import Foundation
 import ISConfTestSupport
 import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `isconf watch` against edits racing its own writes, and the errors that stop it at start.
@@ -64,7 +65,9 @@ extension WatchCommandTests {
             let settled = Self.settled(home.catalina)
             try #require(settled != nil, "round \(rounds): never corrected: \(daemon.transcript)")
             let text = settled!
-            if Self.marker(text) != last { lost.append("round \(rounds): wrote edit \(last), the corrected file has edit \(Self.marker(text).map(String.init) ?? "none")") }
+            if Self.marker(text) != last {
+                lost.append("round \(rounds): wrote edit \(last), the corrected file has edit \(Self.marker(text).map(String.init) ?? "none")")
+            }
         }
         #expect(lost.isEmpty, "\(lost.count) of \(rounds) rounds lost an edit:\n\(lost.prefix(10).joined(separator: "\n"))")
         #expect(daemon.count("correction failed") == 0, "\(daemon.transcript)")
@@ -97,7 +100,9 @@ extension WatchCommandTests {
             try #require(settled != nil, "round \(round): never corrected: \(daemon.transcript)")
             let text = settled!
             if Self.marker(text) != 2 * round + 1 {
-                lost.append("round \(round): saved edit \(2 * round + 1) during the daemon's write; the file now has edit \(Self.marker(text).map(String.init) ?? "none")")
+                lost.append(
+                    "round \(round): saved edit \(2 * round + 1) during the daemon's write; the file now has edit \(Self.marker(text).map(String.init) ?? "none")"
+                )
             }
             // The daemon has seen its last write before the next round looks for a new backup.
             try Self.seesItsOwnWrite(daemon, after: daemon.count("corrected"), of: Self.catalina)
@@ -139,8 +144,10 @@ extension WatchCommandTests {
     @Test func usageErrors() throws {
         let scratch = try Scratch()
         let home = try scratch.copySample(as: "home")
-        for arguments in [["--on-change-shell"], ["--metrics-listen", "nonsense"], ["--metrics-listen", "70000"],
-                          ["--debounce-ms", "60001"], ["--on-change", "'unterminated"], ["--log-format", "xml"]] {
+        for arguments in [
+            ["--on-change-shell"], ["--metrics-listen", "nonsense"], ["--metrics-listen", "70000"],
+            ["--debounce-ms", "60001"], ["--on-change", "'unterminated"], ["--log-format", "xml"],
+        ] {
             let daemon = try Self.watch([home], arguments, keeping: scratch)
             defer { daemon.kill() }
             #expect(daemon.waitForExit() == 64, "\(arguments): \(daemon.transcript)")

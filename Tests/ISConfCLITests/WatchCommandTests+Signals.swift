@@ -1,7 +1,8 @@
 import Foundation
 import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `isconf watch` and its supervisor: signals, sd_notify, /metrics and /healthz.

@@ -1,8 +1,9 @@
 import Foundation
 import ISConfTestSupport
 import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `isconf watch` driven as a real daemon: files saved every way people and tools save them, signals,
@@ -39,17 +40,23 @@ import Glibc
     /// `isconf watch` with JSON logs, a short debounce and no interval re-checks, then `arguments`, then `paths`.
     /// Logs at trace level by default: its "unchanged" lines tell when the daemon has looked at a file again.
     /// The daemon keeps `scratch` alive, so the folder outlives it.
-    static func watch(_ paths: [String], _ arguments: [String] = [], debounce: Int = 50, logLevel: String = "trace",
-                      environment: [String: String] = [:], directory: String? = nil, keeping scratch: Scratch) throws -> Daemon {
-        try Daemon(["watch", "--log-format", "json", "--log-level", logLevel, "--debounce-ms", "\(debounce)", "--interval", "0"]
-                   + arguments + paths,
-                   environment: environment, directory: directory, keeping: scratch)
+    static func watch(
+        _ paths: [String], _ arguments: [String] = [], debounce: Int = 50, logLevel: String = "trace",
+        environment: [String: String] = [:], directory: String? = nil, keeping scratch: Scratch
+    ) throws -> Daemon {
+        try Daemon(
+            ["watch", "--log-format", "json", "--log-level", logLevel, "--debounce-ms", "\(debounce)", "--interval", "0"]
+                + arguments + paths,
+            environment: environment, directory: directory, keeping: scratch)
     }
 
-    static func watch(_ home: Home, _ arguments: [String] = [], debounce: Int = 50, logLevel: String = "trace",
-                      environment: [String: String] = [:], directory: String? = nil) throws -> Daemon {
-        try watch([home.path], arguments, debounce: debounce, logLevel: logLevel, environment: environment, directory: directory,
-                  keeping: home.scratch)
+    static func watch(
+        _ home: Home, _ arguments: [String] = [], debounce: Int = 50, logLevel: String = "trace",
+        environment: [String: String] = [:], directory: String? = nil
+    ) throws -> Daemon {
+        try watch(
+            [home.path], arguments, debounce: debounce, logLevel: logLevel, environment: environment, directory: directory,
+            keeping: home.scratch)
     }
 
     /// Without isconf-watch beside isconf or on PATH, `isconf watch` says so on one line (exit 2).
@@ -84,15 +91,17 @@ import Glibc
         let mark = daemon.lineCount
         try Save.viaRename(file, Save.bytes(file))
         let inode = Save.inode(file)
-        try #require(daemon.waitFor(message: "unchanged", afterLine: mark, matching: { $0["file"] as? String == file }) != nil,
-                     "the daemon never looked at \(file) again: \(daemon.transcript)")
+        try #require(
+            daemon.waitFor(message: "unchanged", afterLine: mark, matching: { $0["file"] as? String == file }) != nil,
+            "the daemon never looked at \(file) again: \(daemon.transcript)")
         return inode
     }
 
     /// Waits for the daemon to look at its own write after the `count`-th correction and find it unchanged.
     static func seesItsOwnWrite(_ daemon: Daemon, after count: Int, of relative: String) throws {
-        try #require(daemon.waitFor(message: "unchanged", after: "corrected", count: count, matching: about(relative)) != nil,
-                     "its write after correction \(count) was not looked at: \(daemon.transcript)")
+        try #require(
+            daemon.waitFor(message: "unchanged", after: "corrected", count: count, matching: about(relative)) != nil,
+            "its write after correction \(count) was not looked at: \(daemon.transcript)")
     }
 
     static func port(of daemon: Daemon) throws -> Int {
@@ -295,8 +304,9 @@ import Glibc
 
         let truncated = Array(Self.badCatalina.prefix(Self.badCatalina.count / 2))
         try Save.viaRename(home.catalina, truncated)
-        let report = try #require(daemon.waitFor(message: "cannot check; left untouched until it changes", matching: Self.about(Self.catalina)),
-                                  "\(daemon.transcript)")
+        let report = try #require(
+            daemon.waitFor(message: "cannot check; left untouched until it changes", matching: Self.about(Self.catalina)),
+            "\(daemon.transcript)")
         #expect(report["level"] as? String == "error")
         #expect((report["error"] as? String)?.contains("catalina-server.xml") == true, "\(report)")
         try Self.settle(daemon, resaving: home.authenticators)

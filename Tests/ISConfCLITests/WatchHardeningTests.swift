@@ -9,8 +9,10 @@ import Testing
     @Test func numericOptionsOutOfRangeAreUsageErrors() throws {
         let scratch = try Scratch()
         let home = try scratch.copySample(as: "home")
-        for (option, value) in [("--interval", "18446744073709551615"), ("--interval", "99999999999"),
-                                ("--debounce-ms", "60001"), ("--on-change-min-interval", "99999999999")] {
+        for (option, value) in [
+            ("--interval", "18446744073709551615"), ("--interval", "99999999999"),
+            ("--debounce-ms", "60001"), ("--on-change-min-interval", "99999999999"),
+        ] {
             var arguments = ["watch", option, value, home]
             if option == "--on-change-min-interval" { arguments.insert(contentsOf: ["--on-change", "/bin/true"], at: 1) }
             let result = try CLI.run(arguments)

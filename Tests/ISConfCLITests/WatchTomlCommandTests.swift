@@ -1,8 +1,9 @@
 import Foundation
 import ISConfTestSupport
 import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `isconf watch` on an IS 5.9+ home: deployment.toml, from which the server renders the XML at every
@@ -111,8 +112,9 @@ import Glibc
 
         let broken = Array((corrected + "[server]\n").utf8)
         try Save.viaRename(home.toml, broken)
-        let report = try #require(daemon.waitFor(message: "cannot check; left untouched until it changes", matching: Self.aboutToml),
-                                  "\(daemon.transcript)")
+        let report = try #require(
+            daemon.waitFor(message: "cannot check; left untouched until it changes", matching: Self.aboutToml),
+            "\(daemon.transcript)")
         #expect((report["error"] as? String)?.contains("deployment.toml:29:1: invalid TOML") == true, "\(report)")
         try WatchCommandTests.settle(daemon, resaving: home.toml)
         #expect(Save.bytes(home.toml) == broken)

@@ -1,14 +1,16 @@
 import Foundation
-import ISConfTestSupport
-import Testing
-@testable import ISConfDomain
 import ISConfCore
 import ISConfTOML
+import ISConfTestSupport
 import ISConfXML
+import Testing
+
+@testable import ISConfDomain
 
 /// Discovery of a config repository (lint's walk) and the product a deployment.toml is assumed to be for.
 @Suite struct ConfigRepositoryTests {
-    static let renderedCatalina = "<Server><Service><Connector port=\"9443\" SSLEnabled=\"true\"><SSLHostConfig certificateVerification=\"want\"/></Connector></Service></Server>\n"
+    static let renderedCatalina =
+        "<Server><Service><Connector port=\"9443\" SSLEnabled=\"true\"><SSLHostConfig certificateVerification=\"want\"/></Connector></Service></Server>\n"
 
     func relative(_ path: String, to directory: Scratch) -> String {
         String(path.dropFirst(directory.path.count + 1))
@@ -36,12 +38,13 @@ import ISConfXML
         try FileManager.default.createSymbolicLink(atPath: directory.path + "/c/up", withDestinationPath: "..")
         let result = Discovery.discover([directory.path], configRepositories: true)
         #expect(result.errors.isEmpty && result.skipped.isEmpty, "\(result.errors) \(result.skipped)")
-        #expect(describe(result.targets, in: directory) == [
-            "a/qa.toml",
-            "b/deployment.toml + b/authenticators.xml + b/catalina-server.xml",
-            "c/catalina-server.xml",
-            "home c/deep/er/home",
-        ])
+        #expect(
+            describe(result.targets, in: directory) == [
+                "a/qa.toml",
+                "b/deployment.toml + b/authenticators.xml + b/catalina-server.xml",
+                "c/catalina-server.xml",
+                "home c/deep/er/home",
+            ])
         let group = result.targets[1]
         #expect(group.facts.root == nil && group.facts.tomcatGeneration == .tomcat9)
         #expect(group.files.map(\.role) == [.authenticators, .catalinaServer])
@@ -89,18 +92,21 @@ import ISConfXML
     }
 
     @Test func theEvidenceStrongestFirst() throws {
-        let apim = AssumedProduct.infer(from: try Self.document("[super_admin]\nusername = \"a\"\n[apim.analytics]\nenable = false\n"),
-                                        renderedCatalina: try Self.catalina("want"))
+        let apim = AssumedProduct.infer(
+            from: try Self.document("[super_admin]\nusername = \"a\"\n[apim.analytics]\nenable = false\n"),
+            renderedCatalina: try Self.catalina("want"))
         #expect(apim == AssumedProduct(kind: .kernelOnly(product: "WSO2 API Manager"), evidence: "the file has [apim.analytics], as API Manager's has"))
-        let identity = AssumedProduct.infer(from: try Self.document("oauth.token_cleanup.enable = true\n[user_store]\ntype = \"ldap\"\n"),
-                                            renderedCatalina: try Self.catalina("false"))
+        let identity = AssumedProduct.infer(
+            from: try Self.document("oauth.token_cleanup.enable = true\n[user_store]\ntype = \"ldap\"\n"),
+            renderedCatalina: try Self.catalina("false"))
         #expect(identity == AssumedProduct(kind: .identityServer, evidence: "the file has [oauth.token_cleanup], [user_store]"))
         let rendered = AssumedProduct.infer(from: try Self.document("[server]\nhostname = \"h\"\n"), renderedCatalina: try Self.catalina("none"))
         #expect(rendered.kind == .kernelOnly(product: "a kernel-only product"))
         #expect(rendered.evidence == "the catalina-server.xml rendered beside it has certificateVerification=\"none\", the Carbon kernel's default")
         // The TOML sets it: the rendered value says nothing about the product's default.
-        let set = AssumedProduct.infer(from: try Self.document("[transport.https.properties]\ncertificate_verification = \"false\"\n"),
-                                       renderedCatalina: try Self.catalina("false"))
+        let set = AssumedProduct.infer(
+            from: try Self.document("[transport.https.properties]\ncertificate_verification = \"false\"\n"),
+            renderedCatalina: try Self.catalina("false"))
         #expect(set == AssumedProduct(kind: .identityServer, evidence: "nothing in the file names the product, and isconf is for Identity Server"))
     }
 
@@ -115,8 +121,10 @@ import ISConfXML
         #expect(planned?[.certificateVerification].rendered == "false")
         #expect(planned?.mapper.defaultsSource == .kernel(nil))
         // A release named on the command line is exact: no assumption, its own table.
-        let named = Linter.makeContext(sources: [], facts: facts.assuming(IdentityServerRelease.named("7.1.0")), deploymentToml: source,
-                                       inferringProduct: true).deployment
+        let named = Linter.makeContext(
+            sources: [], facts: facts.assuming(IdentityServerRelease.named("7.1.0")), deploymentToml: source,
+            inferringProduct: true
+        ).deployment
         #expect(named?.mapper.defaultsSource == .identityServer(kernel: "4.10.42"))
         #expect(named?[.enableSHA256].rendered == "true")
         #expect(named?.mapper.notes == ["isconf used its own table: the defaults of IS 7.1.0 (kernel 4.10.42), as --is-version says"])

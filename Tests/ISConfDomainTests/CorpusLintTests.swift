@@ -1,16 +1,18 @@
 import Foundation
+import ISConfCore
 import ISConfTestSupport
 import Testing
+
 @testable import ISConfDomain
-import ISConfCore
 
 /// The verdicts SOURCES.md implies for WSO2's real files.
 @Suite(.enabled(if: Corpus.available, Corpus.skipReason))
 struct CorpusLintTests {
     @Test func stockIS560IsCompliantButForTheImplicitEnable() throws {
-        let report = try Corpus.lint(catalina: "catalina-server.xml@product-is-v5.6.0",
-                                     authenticators: "authenticators.xml@product-is-v5.6.0-DERIVED-build-replace",
-                                     facts: HomeFacts(kernelVersion: "4.4.32"))
+        let report = try Corpus.lint(
+            catalina: "catalina-server.xml@product-is-v5.6.0",
+            authenticators: "authenticators.xml@product-is-v5.6.0-DERIVED-build-replace",
+            facts: HomeFacts(kernelVersion: "4.4.32"))
         #expect(report.findings("client-auth-want").isEmpty)
         let mutual = report.findings("mutual-ssl-authenticator")
         #expect(mutual.count == 1)
@@ -20,9 +22,10 @@ struct CorpusLintTests {
     }
 
     @Test func kernel4432FailsBothWithTheAuthenticatorCommentedOut() throws {
-        let report = try Corpus.lint(catalina: "catalina-server.xml@carbon-kernel-v4.4.32",
-                                     authenticators: "authenticators.xml@carbon-kernel-v4.4.32",
-                                     facts: HomeFacts(root: "k", kernelVersion: "4.4.32"))
+        let report = try Corpus.lint(
+            catalina: "catalina-server.xml@carbon-kernel-v4.4.32",
+            authenticators: "authenticators.xml@carbon-kernel-v4.4.32",
+            facts: HomeFacts(root: "k", kernelVersion: "4.4.32"))
         let clientAuth = try #require(report.findings("client-auth-want").first)
         #expect(clientAuth.severity == .error)
         #expect(clientAuth.message.contains("clientAuth=\"false\""))
@@ -42,10 +45,12 @@ struct CorpusLintTests {
     }
 
     @Test func renderedIS730() throws {
-        let report = try Corpus.lint(catalina: "catalina-server.xml@product-is-v7.3.0-DERIVED-rendered",
-                                     authenticators: "authenticators.xml@product-is-v7.3.0-DERIVED-rendered",
-                                     facts: HomeFacts(root: "is", deploymentToml: "is/repository/conf/deployment.toml",
-                                                      kernelVersion: "4.12.34"))
+        let report = try Corpus.lint(
+            catalina: "catalina-server.xml@product-is-v7.3.0-DERIVED-rendered",
+            authenticators: "authenticators.xml@product-is-v7.3.0-DERIVED-rendered",
+            facts: HomeFacts(
+                root: "is", deploymentToml: "is/repository/conf/deployment.toml",
+                kernelVersion: "4.12.34"))
         #expect(report.findings("client-auth-want").isEmpty, "certificateVerification=\"want\" on the SSLHostConfig")
         #expect(report.findings("mutual-ssl-authenticator").first?.message.contains("disabled") == true)
     }
@@ -61,10 +66,12 @@ struct CorpusLintTests {
         #expect(report.findings("whitelist").map(\.severity) == [.warning])
     }
 
-    @Test(arguments: ["catalina-server.xml@product-is-v5.3.0", "catalina-server.xml@product-is-v5.6.0",
-                      "catalina-server.xml@product-is-v5.9.0", "catalina-server.xml@product-is-v7.3.0",
-                      "catalina-server.xml@kubernetes-is-v5.4.0-pattern-1",
-                      "catalina-server.xml@kubernetes-is-v5.8.0.3-helm-is-pattern-1"])
+    @Test(arguments: [
+        "catalina-server.xml@product-is-v5.3.0", "catalina-server.xml@product-is-v5.6.0",
+        "catalina-server.xml@product-is-v5.9.0", "catalina-server.xml@product-is-v7.3.0",
+        "catalina-server.xml@kubernetes-is-v5.4.0-pattern-1",
+        "catalina-server.xml@kubernetes-is-v5.8.0.3-helm-is-pattern-1",
+    ])
     func productFilesAlreadyWant(file: String) throws {
         #expect(try Corpus.lint(catalina: file).findings("client-auth-want").isEmpty)
     }
@@ -84,8 +91,10 @@ struct CorpusLintTests {
     }
 
     @Test func templatesAreSkippedNotLintedAsXML() {
-        let templates = ["catalina-server.xml.j2@carbon-kernel-v4.5.1", "catalina-server.xml.j2@product-is-v7.3.0",
-                         "catalina-server.xml.erb@puppet-is-v5.6.0.1", "authenticators.xml.j2@carbon-kernel-v4.5.1"]
+        let templates = [
+            "catalina-server.xml.j2@carbon-kernel-v4.5.1", "catalina-server.xml.j2@product-is-v7.3.0",
+            "catalina-server.xml.erb@puppet-is-v5.6.0.1", "authenticators.xml.j2@carbon-kernel-v4.5.1",
+        ]
         let result = Discovery.discover(templates.map(Corpus.path))
         #expect(result.targets.isEmpty)
         #expect(result.errors.isEmpty)

@@ -1,8 +1,9 @@
 import Foundation
+import ISConfCore
 import ISConfTestSupport
 import Testing
+
 @testable import ISConfDomain
-import ISConfCore
 
 /// WSO2's own deployment.toml of IS 5.9.0 and 7.3.0 in IS_HOMEs built in temporary folders: plugins
 /// named for the kernel, with and without the mapper's data files, linted the way `isconf lint` does.
@@ -18,15 +19,20 @@ struct DeploymentCorpusTests {
         func lint() -> LintReport { Linter.lint(target) }
 
         func settings() throws -> DeploymentConfig {
-            try #require(Linter.makeContext(sources: [], facts: target.facts,
-                                            deploymentToml: try SourceFile.read(path: toml)).deployment)
+            try #require(
+                Linter.makeContext(
+                    sources: [], facts: target.facts,
+                    deploymentToml: try SourceFile.read(path: toml)
+                ).deployment)
         }
     }
 
     /// - Parameters:
     ///   - mapperData: the kernel and IS versions whose default.json, merged, the home carries; nil for none.
-    static func home(toml: String, appending extra: String = "", kernel: String?, identityServer: Bool = true,
-                     catalina: String, authenticators: String, mapperData: (kernel: String, product: String, validator: Bool)? = nil) throws -> Home {
+    static func home(
+        toml: String, appending extra: String = "", kernel: String?, identityServer: Bool = true,
+        catalina: String, authenticators: String, mapperData: (kernel: String, product: String, validator: Bool)? = nil
+    ) throws -> Home {
         let directory = try Scratch()
         let tomlText = try String(contentsOfFile: Corpus.path(toml), encoding: .utf8) + extra
         try directory.write("repository/conf/deployment.toml", tomlText)
@@ -42,10 +48,11 @@ struct DeploymentCorpusTests {
     }
 
     static func stockIS73(mapperData: Bool, identityServer: Bool = true, appending extra: String = "") throws -> Home {
-        try home(toml: "deployment.toml@product-is-v7.3.0", appending: extra, kernel: "4.12.34", identityServer: identityServer,
-                 catalina: "catalina-server.xml@product-is-v7.3.0-DERIVED-rendered",
-                 authenticators: "authenticators.xml@product-is-v7.3.0-DERIVED-rendered",
-                 mapperData: mapperData ? ("4.12.34", "7.3.0", true) : nil)
+        try home(
+            toml: "deployment.toml@product-is-v7.3.0", appending: extra, kernel: "4.12.34", identityServer: identityServer,
+            catalina: "catalina-server.xml@product-is-v7.3.0-DERIVED-rendered",
+            authenticators: "authenticators.xml@product-is-v7.3.0-DERIVED-rendered",
+            mapperData: mapperData ? ("4.12.34", "7.3.0", true) : nil)
     }
 
     @Test func stockIS730WithItsMapperData() throws {
@@ -74,7 +81,8 @@ struct DeploymentCorpusTests {
         let home = try Self.stockIS73(mapperData: false)
         #expect(try home.settings()[.certificateVerification].origin == .defaults(.identityServer(kernel: "4.12.34")))
         let report = home.lint()
-        #expect(report.findings.filter { $0.severity == .error && !Self.storeRules.contains($0.rule) }.map(\.rule)
+        #expect(
+            report.findings.filter { $0.severity == .error && !Self.storeRules.contains($0.rule) }.map(\.rule)
                 == ["toml-mutual-ssl-authenticator"])
         let note = try #require(report.findings("toml-defaults").first)
         #expect(note.message.contains("the home has no repository/resources/conf/default.json"))
@@ -94,11 +102,13 @@ struct DeploymentCorpusTests {
     }
 
     @Test func enablingInTheTOMLShowsAsDriftUntilTheNextStart() throws {
-        let home = try Self.stockIS73(mapperData: true, appending: """
+        let home = try Self.stockIS73(
+            mapperData: true,
+            appending: """
 
-            [admin_console.authenticator.mutual_ssl_authenticator]
-            enable = true
-            """)
+                [admin_console.authenticator.mutual_ssl_authenticator]
+                enable = true
+                """)
         let report = home.lint()
         #expect(report.findings("toml-mutual-ssl-authenticator").isEmpty)
         let off = try #require(report.findings("toml-whitelist").first)
@@ -107,19 +117,24 @@ struct DeploymentCorpusTests {
         #expect(report.findings("generated-by-deployment-toml").count == 1)
         #expect(drift.file.hasSuffix("repository/conf/security/authenticators.xml"))
         #expect(drift.message.hasPrefix("MutualSSLAuthenticator's disabled is \"true\" here, but deployment.toml renders \"false\""))
-        #expect(drift.hint == "make the change in deployment.toml ([admin_console.authenticator.mutual_ssl_authenticator] enable); the XML is rendered from it at every start")
+        #expect(
+            drift.hint
+                == "make the change in deployment.toml ([admin_console.authenticator.mutual_ssl_authenticator] enable); the XML is rendered from it at every start"
+        )
     }
 
     @Test func stockIS590OverTheKernelsStaticFiles() throws {
-        let home = try Self.home(toml: "deployment.toml@product-is-v5.9.0", kernel: "4.5.1",
-                                 catalina: "catalina-server.xml@carbon-kernel-v4.5.1", authenticators: "authenticators.xml@carbon-kernel-v4.4.32",
-                                 mapperData: ("4.5.1", "5.9.0", false))
+        let home = try Self.home(
+            toml: "deployment.toml@product-is-v5.9.0", kernel: "4.5.1",
+            catalina: "catalina-server.xml@carbon-kernel-v4.5.1", authenticators: "authenticators.xml@carbon-kernel-v4.4.32",
+            mapperData: ("4.5.1", "5.9.0", false))
         let settings = try home.settings()
         #expect(settings[.certificateVerification].rendered == "want")
         #expect(settings[.enableSHA256].value == nil, "EnableSHA256 came with kernel 4.10")
         #expect(settings.mapper.validatesWhiteList, "kernel 4.5.1's validator.json already has the WhiteList rule")
         let report = home.lint()
-        #expect(report.findings.filter { $0.severity == .error && !Self.storeRules.contains($0.rule) }.map(\.rule)
+        #expect(
+            report.findings.filter { $0.severity == .error && !Self.storeRules.contains($0.rule) }.map(\.rule)
                 == ["toml-mutual-ssl-authenticator"])
         let drift = report.findings("generated-by-deployment-toml")
         #expect(drift.count == 2, "\(drift.map(\.message))")
@@ -128,8 +143,9 @@ struct DeploymentCorpusTests {
     }
 
     @Test func stockIS590WithoutMapperDataUsesTheTableForKernel451() throws {
-        let home = try Self.home(toml: "deployment.toml@product-is-v5.9.0", kernel: "4.5.1",
-                                 catalina: "catalina-server.xml@carbon-kernel-v4.5.1", authenticators: "authenticators.xml@carbon-kernel-v4.4.32")
+        let home = try Self.home(
+            toml: "deployment.toml@product-is-v5.9.0", kernel: "4.5.1",
+            catalina: "catalina-server.xml@carbon-kernel-v4.5.1", authenticators: "authenticators.xml@carbon-kernel-v4.4.32")
         let settings = try home.settings()
         #expect(settings[.certificateVerification].origin == .defaults(.identityServer(kernel: "4.5.1")))
         #expect(settings[.certificateVerification].rendered == "want")
@@ -137,7 +153,8 @@ struct DeploymentCorpusTests {
         #expect(settings.mapper.validatesWhiteList, "kernel 4.5.1's validator.json already has the WhiteList rule")
         let report = home.lint()
         #expect(report.findings("toml-defaults").first?.message.contains("IS 5.9.0 (kernel 4.5.1)") == true)
-        #expect(report.findings.filter { $0.severity == .error && !Self.storeRules.contains($0.rule) }.map(\.rule)
+        #expect(
+            report.findings.filter { $0.severity == .error && !Self.storeRules.contains($0.rule) }.map(\.rule)
                 == ["toml-mutual-ssl-authenticator"])
     }
 }

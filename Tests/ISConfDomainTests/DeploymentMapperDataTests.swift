@@ -1,9 +1,10 @@
 import Foundation
+import ISConfCore
+import ISConfTOML
 import ISConfTestSupport
 import Testing
+
 @testable import ISConfDomain
-import ISConfTOML
-import ISConfCore
 
 /// The config mapper's data: reading its JSON as Gson does, and choosing between a home's files and isconf's tables.
 @Suite struct DeploymentMapperDataTests {
@@ -13,10 +14,12 @@ import ISConfCore
 
     @Test func readsJSONTheWayGsonHandsItToTheMapper() throws {
         let value = try json(#"{"a.b": "x\u00e9\ud83d\ude00\n", "n": 5, "t": true, "f": false, "z": null, "l": [1, "s"], "o": {"p": {}}}"#)
-        #expect(value == .table([
-            "a.b": .string("xé😀\n"), "n": .float(5), "t": .boolean(true), "f": .boolean(false),
-            "l": .array([.float(1), .string("s")]), "o": .table(["p": .table([:])]),
-        ]))
+        #expect(
+            value
+                == .table([
+                    "a.b": .string("xé😀\n"), "n": .float(5), "t": .boolean(true), "f": .boolean(false),
+                    "l": .array([.float(1), .string("s")]), "o": .table(["p": .table([:])]),
+                ]))
     }
 
     @Test(arguments: [
@@ -94,8 +97,10 @@ import ISConfCore
 /// The mapper's real data files, as IS packs ship them in repository/resources/conf.
 @Suite(.enabled(if: Corpus.available, Corpus.skipReason))
 struct DeploymentMapperCorpusTests {
-    @Test(arguments: ["default.json@carbon-kernel-v4.5.1", "default.json@carbon-kernel-v4.12.34", "default.json@product-is-v5.9.0",
-                      "default.json@product-is-v7.3.0", "key-mappings.json@carbon-kernel-v4.12.34", "validator.json@carbon-kernel-v4.12.34"])
+    @Test(arguments: [
+        "default.json@carbon-kernel-v4.5.1", "default.json@carbon-kernel-v4.12.34", "default.json@product-is-v5.9.0",
+        "default.json@product-is-v7.3.0", "key-mappings.json@carbon-kernel-v4.12.34", "validator.json@carbon-kernel-v4.12.34",
+    ])
     func everyCorpusFileParsesAsPythonReadsIt(name: String) throws {
         guard case .table(let members) = try MapperJSON.parse(Corpus.source(name)) else {
             Issue.record("\(name) is not an object")
@@ -141,7 +146,8 @@ struct DeploymentMapperCorpusTests {
         let folder = "repository/resources/conf/"
         return MapperFiles(
             defaults: try home.write(folder + "default.json", String(decoding: data, as: UTF8.self)),
-            keyMappings: try home.write(folder + "key-mappings.json", String(contentsOfFile: Corpus.path("key-mappings.json@carbon-kernel-v4.12.34"), encoding: .utf8)),
+            keyMappings: try home.write(
+                folder + "key-mappings.json", String(contentsOfFile: Corpus.path("key-mappings.json@carbon-kernel-v4.12.34"), encoding: .utf8)),
             validator: try home.write(folder + "validator.json", String(contentsOfFile: Corpus.path("validator.json@carbon-kernel-v4.12.34"), encoding: .utf8)))
     }
 }

@@ -1,5 +1,6 @@
 import ISConfTestSupport
 import Testing
+
 @testable import ISConfDomain
 
 @Suite struct DiscoveryTests {
@@ -37,8 +38,9 @@ import Testing
         try directory.write("notes.txt", "not a home")
         let result = Discovery.discover([directory.path])
         #expect(result.errors.isEmpty)
-        #expect(result.targets.map { $0.facts.root!.split(separator: "/").suffix(2).joined(separator: "/") }
-                    == [directory.url.lastPathComponent + "/a", directory.url.lastPathComponent + "/b", "group/c"])
+        #expect(
+            result.targets.map { $0.facts.root!.split(separator: "/").suffix(2).joined(separator: "/") }
+                == [directory.url.lastPathComponent + "/a", directory.url.lastPathComponent + "/b", "group/c"])
     }
 
     @Test func recognisesSingleFilesByRootElement() throws {

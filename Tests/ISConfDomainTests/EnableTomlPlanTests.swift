@@ -1,7 +1,8 @@
-import Testing
-@testable import ISConfDomain
-import ISConfTOML
 import ISConfCore
+import ISConfTOML
+import Testing
+
+@testable import ISConfDomain
 
 /// What `isconf enable` leaves to the user on IS 5.9+, and how its diffs of deployment.toml keep secrets
 /// out. (EnableTomlCommandTests runs it on real and sample files and reads the results back with tomllib.)
@@ -9,10 +10,15 @@ import ISConfCore
     static let path = "home/repository/conf/deployment.toml"
 
     @Test func clientAuthInsideAnInlineTableIsLeftToTheUser() throws {
-        let source = SourceFile(path: Self.path, bytes: Array(Sample.deploymentToml("""
-            [transport.https]
-            properties = { proxyPort = 443, clientAuth = "want" }
-            """).utf8))
+        let source = SourceFile(
+            path: Self.path,
+            bytes: Array(
+                Sample.deploymentToml(
+                    """
+                    [transport.https]
+                    properties = { proxyPort = 443, clientAuth = "want" }
+                    """
+                ).utf8))
         let error = try #require(throws: InputError.self) {
             try DeploymentRemediation.plan(source, facts: Sample.identityServer73, options: EnableOptions())
         }
@@ -31,7 +37,8 @@ import ISConfCore
     /// A line at a time (`redactSecrets(in:)`, made for XML) sees `password = "…"` but not a quoted key,
     /// a multi-line string or the encryption key; the diff masks them all, and comments too.
     @Test func theDiffMasksEverySecret() throws {
-        let toml = Sample.deploymentToml("""
+        let toml = Sample.deploymentToml(
+            """
             [keystore.primary]
             password = "Tok1-plain"
             "key_password" = "Tok2-quoted-key"
@@ -55,12 +62,14 @@ import ISConfCore
             """)
         #expect(redactSecrets(in: "password = \"Tok1-plain\"") == "password = \"********\"")
         #expect(redactSecrets(in: "\"key_password\" = \"Tok2-quoted-key\"").contains("Tok2"), "why the document itself is masked")
-        let plan = try DeploymentRemediation.plan(SourceFile(path: Self.path, bytes: Array(toml.utf8)), facts: Sample.identityServer73,
-                                                  options: EnableOptions())
+        let plan = try DeploymentRemediation.plan(
+            SourceFile(path: Self.path, bytes: Array(toml.utf8)), facts: Sample.identityServer73,
+            options: EnableOptions())
         let plain = UnifiedDiff.make(old: plan.original.bytes, new: plan.result, oldName: "a", newName: "b", context: 50)
         #expect((1...8).allSatisfy { plain.contains("Tok\($0)") }, "the tokens are in the diff's context, to be masked")
-        let masked = UnifiedDiff.make(old: redactSecrets(in: plan.document), new: redactSecrets(in: plan.edited),
-                                      oldName: "a", newName: "b", context: 50, redact: redactTOMLSecrets(in:))
+        let masked = UnifiedDiff.make(
+            old: redactSecrets(in: plan.document), new: redactSecrets(in: plan.edited),
+            oldName: "a", newName: "b", context: 50, redact: redactTOMLSecrets(in:))
         for token in (1...8).map({ "Tok\($0)" }) {
             #expect(!masked.contains(token), "\(token) leaks:\n\(masked)")
         }
@@ -68,7 +77,11 @@ import ISConfCore
         // Masking keeps every line where it was: the hunk is numbered as in the real file.
         let diff = plan.diff(name: "repository/conf/deployment.toml")
         #expect(diff.hasPrefix("--- a/repository/conf/deployment.toml\n+++ b/repository/conf/deployment.toml\n"))
-        #expect(diff.split(separator: "\n")[2] == UnifiedDiff.make(old: plan.original.bytes, new: plan.result, oldName: "a",
-                                                                   newName: "b").split(separator: "\n")[2])
+        #expect(
+            diff.split(separator: "\n")[2]
+                == UnifiedDiff.make(
+                    old: plan.original.bytes, new: plan.result, oldName: "a",
+                    newName: "b"
+                ).split(separator: "\n")[2])
     }
 }

@@ -1,7 +1,8 @@
-import Testing
-@testable import ISConfDomain
-import ISConfTOML
 import ISConfCore
+import ISConfTOML
+import Testing
+
+@testable import ISConfDomain
 
 /// Where isconf's verdicts and `enable` used to disagree with the real server (issue 15): each test here
 /// fails on the code before it. TemplateProofTests checks the verdicts over the real templates at large.
@@ -14,14 +15,18 @@ import ISConfCore
         """
 
     private func planXML(_ text: String, options: EnableOptions = EnableOptions()) throws(InputError) -> FilePlan {
-        try Remediation.plan(SourceFile(path: "authenticators.xml", bytes: Array(text.utf8)), role: .authenticators,
-                             facts: HomeFacts(), tomcat: nil, options: options)
+        try Remediation.plan(
+            SourceFile(path: "authenticators.xml", bytes: Array(text.utf8)), role: .authenticators,
+            facts: HomeFacts(), tomcat: nil, options: options)
     }
 
-    private func planTOML(_ body: String, facts: HomeFacts = Sample.identityServer73,
-                          options: EnableOptions = EnableOptions()) throws(InputError) -> DeploymentPlan {
-        try DeploymentRemediation.plan(SourceFile(path: Self.tomlPath, bytes: Array(Sample.deploymentToml(body).utf8)),
-                                       facts: facts, options: options)
+    private func planTOML(
+        _ body: String, facts: HomeFacts = Sample.identityServer73,
+        options: EnableOptions = EnableOptions()
+    ) throws(InputError) -> DeploymentPlan {
+        try DeploymentRemediation.plan(
+            SourceFile(path: Self.tomlPath, bytes: Array(Sample.deploymentToml(body).utf8)),
+            facts: facts, options: options)
     }
 
     private func lintTOML(_ text: String, facts: HomeFacts = Sample.identityServer73) -> LintReport {
@@ -33,7 +38,9 @@ import ISConfCore
     @Test func enablingOverAnEmptyWhitelistWritesNothingAndSaysWhatToPass() throws {
         let disabled = Sample.authenticators(Sample.mutualSSL("disabled=\"true\"", parameters: Self.emptyWhitelist))
         let error = try #require(throws: InputError.self) { try planXML(disabled) }
-        #expect(error.message.hasPrefix("enabling mutual SSL would leave it broken: WhiteListEnabled is true and WhiteList is empty: every certificate login is rejected"), "\(error)")
+        #expect(
+            error.message.hasPrefix(
+                "enabling mutual SSL would leave it broken: WhiteListEnabled is true and WhiteList is empty: every certificate login is rejected"), "\(error)")
         #expect(error.message.contains("pass --whitelist THUMBPRINT[,…] (or --trust-client-cert CERT --whitelist-this-cert)"))
         #expect(error.kind == .cannotEdit, "\(error)")
         // Already enabled, nothing to change: not "already compliant" either.
@@ -58,21 +65,36 @@ import ISConfCore
         #expect(error.message.contains("--whitelist"))
         #expect(error.kind == .cannotEdit, "\(error)")
         let fixed = try planTOML(body, options: EnableOptions(whitelist: [Sample.thumbprint]))
-        #expect(fixed.changes.contains("set [admin_console.authenticator.mutual_ssl_authenticator] white_list = \"\(Sample.thumbprint)\" (was \"\")"),
-                "\(fixed.changes)")
+        #expect(
+            fixed.changes.contains("set [admin_console.authenticator.mutual_ssl_authenticator] white_list = \"\(Sample.thumbprint)\" (was \"\")"),
+            "\(fixed.changes)")
     }
 
     // MARK: 2. a disabled authenticator's broken settings are reported before it is enabled
 
     @Test func aDisabledAuthenticatorsEmptyWhitelistIsAWarningNow() throws {
-        let xml = Linter.lint(sources: [(.authenticators, SourceFile(path: "a.xml", bytes: Array(Sample.authenticators(
-            Sample.mutualSSL("disabled=\"true\"", parameters: Self.emptyWhitelist)).utf8)))], facts: HomeFacts())
+        let xml = Linter.lint(
+            sources: [
+                (
+                    .authenticators,
+                    SourceFile(
+                        path: "a.xml",
+                        bytes: Array(
+                            Sample.authenticators(
+                                Sample.mutualSSL("disabled=\"true\"", parameters: Self.emptyWhitelist)
+                            ).utf8))
+                )
+            ], facts: HomeFacts())
         let finding = try #require(xml.findings("whitelist").first)
-        #expect(finding.severity == .warning && finding.message == "once enabled, WhiteListEnabled is true and WhiteList is empty: every certificate login is rejected")
-        let toml = lintTOML(Sample.deploymentToml("""
-            [admin_console.authenticator.mutual_ssl_authenticator.config]
-            WhiteListEnabled = "true"
-            """))
+        #expect(
+            finding.severity == .warning
+                && finding.message == "once enabled, WhiteListEnabled is true and WhiteList is empty: every certificate login is rejected")
+        let toml = lintTOML(
+            Sample.deploymentToml(
+                """
+                [admin_console.authenticator.mutual_ssl_authenticator.config]
+                WhiteListEnabled = "true"
+                """))
         let tomlFinding = try #require(toml.findings("toml-whitelist").first)
         #expect(tomlFinding.severity == .warning && tomlFinding.message.hasPrefix("once enabled, WhiteListEnabled is on and nothing sets WhiteList"))
     }
@@ -96,7 +118,10 @@ import ISConfCore
         #expect(finding.message.contains("java.util.HashMap") && finding.position?.line == 13, "at the later of the two")
         let plan = try planTOML(body)
         // The SSLHostConfig's other key is written in full: the full key stays, the shorthand goes, with its emptied table.
-        #expect(plan.changes == ["remove [transport.https.properties] certificate_verification = \"false\", which [transport.https.sslHostConfig.properties] certificateVerification also sets"])
+        #expect(
+            plan.changes == [
+                "remove [transport.https.properties] certificate_verification = \"false\", which [transport.https.sslHostConfig.properties] certificateVerification also sets"
+            ])
         #expect(!String(decoding: plan.result, as: UTF8.self).contains("[transport.https.properties]"))
         #expect(plan.rulesFixed == ["toml-duplicate-setting"])
     }
@@ -131,9 +156,11 @@ import ISConfCore
             enable = true
             """
         let report = lintTOML(Sample.deploymentToml(body))
-        #expect(report.findings("toml-https-enabled").first?.message.hasPrefix("[transport.https] enabled is the string \"true\", not the boolean true") == true)
-        #expect(lintTOML(Sample.deploymentToml(body), facts: Sample.identityServer59).findings("toml-https-enabled").isEmpty,
-                "IS 5.9's template writes the connector whatever enabled says")
+        #expect(
+            report.findings("toml-https-enabled").first?.message.hasPrefix("[transport.https] enabled is the string \"true\", not the boolean true") == true)
+        #expect(
+            lintTOML(Sample.deploymentToml(body), facts: Sample.identityServer59).findings("toml-https-enabled").isEmpty,
+            "IS 5.9's template writes the connector whatever enabled says")
         let plan = try planTOML(body)
         #expect(plan.changes == ["set [transport.https] enabled = true (was \"true\")"])
     }
@@ -141,10 +168,12 @@ import ISConfCore
     // MARK: 5. TOML 1.0 the mapper's TOML 0.5 parser rejects
 
     @Test func mixedArraysAreTheirOwnRuleNotMalformed() throws {
-        let report = lintTOML(Sample.deploymentToml("""
-            [cors]
-            allowed_origins = ["https://a.example", 8443]
-            """))
+        let report = lintTOML(
+            Sample.deploymentToml(
+                """
+                [cors]
+                allowed_origins = ["https://a.example", 8443]
+                """))
         let finding = try #require(report.findings("toml-1.0-only").first)
         #expect(finding.message.hasPrefix("[cors] allowed_origins has an array mixing string and integer values"))
         #expect(report.findings("toml-malformed").isEmpty && !report.hasInputFailures)

@@ -1,14 +1,16 @@
 import Foundation
-import ISConfTestSupport
-import Testing
 import ISConfCore
 import ISConfDomain
+import ISConfTestSupport
+import Testing
 
 /// `.isconf.toml`: where it is found, what each key does, and the one-line errors of a bad one.
 @Suite struct LintConfigurationTests {
     @Test func everyKeyIsRead() throws {
         let folder = try Scratch()
-        let path = try folder.write("repo/.isconf.toml", """
+        let path = try folder.write(
+            "repo/.isconf.toml",
+            """
             is-version = "7.3.0"
             ignore = ["default-store-password", "whitelist"]
 
@@ -31,11 +33,12 @@ import ISConfDomain
         #expect(options.ignoredRules == ["default-store-password": "listed in ignore in \(path)", "whitelist": "listed in ignore in \(path)"])
         #expect(options.severities == ["whitelist-thumbprint": .warning, "toml-defaults": .error])
         #expect(options.checksStores == false)
-        #expect(options.storePaths == [
-            "repository/resources/security/client-truststore.jks": "/secrets/prod/client-truststore.jks",
-            // Relative to the configuration file's folder.
-            "repository/resources/security/wso2carbon.jks": folder.path + "/repo/stores/wso2carbon.jks",
-        ])
+        #expect(
+            options.storePaths == [
+                "repository/resources/security/client-truststore.jks": "/secrets/prod/client-truststore.jks",
+                // Relative to the configuration file's folder.
+                "repository/resources/security/wso2carbon.jks": folder.path + "/repo/stores/wso2carbon.jks",
+            ])
         #expect(options.expiryWarningDays == 60)
         #expect(options.tomcat == nil)
     }

@@ -1,7 +1,8 @@
-import Testing
-@testable import ISConfDomain
 import ISConfCore
 import ISConfXML
+import Testing
+
+@testable import ISConfDomain
 
 private func catalina(_ text: String) throws -> CatalinaServer {
     CatalinaServer(document: try XMLDocument.parse(SourceFile(path: "c.xml", bytes: Array(text.utf8))))
@@ -33,7 +34,8 @@ private func authenticators(_ text: String) throws -> AuthenticatorsConfig {
     }
 
     @Test func mainConnectorIs9443EvenWithAnX509ConnectorFirst() throws {
-        let server = try catalina("""
+        let server = try catalina(
+            """
             <Server><Service name="Catalina">
               <Connector port="8443" SSLEnabled="true" scheme="https" clientAuth="require"/>
               <Connector port="9763"/>
@@ -46,7 +48,8 @@ private func authenticators(_ text: String) throws -> AuthenticatorsConfig {
     }
 
     @Test func sslHostConfigTakesPrecedenceOnTomcat9AndConflictsAreSeen() throws {
-        let server = try catalina("""
+        let server = try catalina(
+            """
             <Server><Service>
               <Connector port="9443" SSLEnabled="true" clientAuth="true">
                 <SSLHostConfig hostName="other.example" certificateVerification="none"/>
@@ -65,7 +68,8 @@ private func authenticators(_ text: String) throws -> AuthenticatorsConfig {
     }
 
     @Test func secretsAreTypedAndMasked() throws {
-        let server = try catalina("""
+        let server = try catalina(
+            """
             <Server><Service><Connector port="9443" SSLEnabled="true" keystorePass="hunter2" truststorePass="t0p" ciphers="X">
               <SSLHostConfig truststorePassword="p1"><Certificate certificateKeystorePassword="p2" certificateKeyPassword="p3"/></SSLHostConfig>
             </Connector></Service></Server>
@@ -84,7 +88,8 @@ private func authenticators(_ text: String) throws -> AuthenticatorsConfig {
 
 @Suite struct AuthenticatorSemanticsTests {
     @Test func carbonSemantics() throws {
-        let config = try authenticators("""
+        let config = try authenticators(
+            """
             <?xml version="1.0" encoding="ISO-8859-1"?>
             <Authenticators xmlns="http://wso2.org/projects/carbon/authenticators.xml">
               <Authenticator name="MutualSSLAuthenticator" disabled="true"><Priority>5</Priority></Authenticator>
@@ -106,14 +111,16 @@ private func authenticators(_ text: String) throws -> AuthenticatorsConfig {
     }
 
     @Test func elementsMatchByLocalNameInAnyNamespace() throws {
-        let config = try authenticators("""
+        let config = try authenticators(
+            """
             <a:Authenticators xmlns:a="urn:other"><a:Authenticator name="MutualSSLAuthenticator"/></a:Authenticators>
             """)
         #expect(config.mutualSSL != nil)
     }
 
     @Test func recognisesTheCommentedOutBlock() throws {
-        let config = try authenticators("""
+        let config = try authenticators(
+            """
             <Authenticators>
               <!-- a note: uncomment the Authenticator name="MutualSSLAuthenticator" below -->
               <!--Authenticator name="MutualSSLAuthenticator" disabled="false">

@@ -1,9 +1,10 @@
 import Foundation
-import ISConfTestSupport
-import Testing
-@testable import ISConfDomain
 import ISConfCore
+import ISConfTestSupport
 import ISConfXML
+import Testing
+
+@testable import ISConfDomain
 
 /// The lines that differ between two versions, assuming no lines were added or removed.
 private func changedLines(_ a: [UInt8], _ b: [UInt8]) -> [(String, String)] {
@@ -19,25 +20,34 @@ private func changedRegion(_ a: [UInt8], _ b: [UInt8]) -> (removed: String, adde
     while prefix < min(a.count, b.count), a[prefix] == b[prefix] { prefix += 1 }
     var suffix = 0
     while suffix < min(a.count, b.count) - prefix, a[a.count - 1 - suffix] == b[b.count - 1 - suffix] { suffix += 1 }
-    return (String(decoding: a[prefix..<(a.count - suffix)], as: UTF8.self),
-            String(decoding: b[prefix..<(b.count - suffix)], as: UTF8.self))
+    return (
+        String(decoding: a[prefix..<(a.count - suffix)], as: UTF8.self),
+        String(decoding: b[prefix..<(b.count - suffix)], as: UTF8.self)
+    )
 }
 
-private func plan(_ text: String, _ role: ConfigRole, tomcat: TomcatGeneration? = nil,
-                  options: EnableOptions = EnableOptions()) throws -> FilePlan {
+private func plan(
+    _ text: String, _ role: ConfigRole, tomcat: TomcatGeneration? = nil,
+    options: EnableOptions = EnableOptions()
+) throws -> FilePlan {
     try plan(Array(text.utf8), role, tomcat: tomcat, options: options)
 }
 
-private func plan(_ bytes: [UInt8], _ role: ConfigRole, tomcat: TomcatGeneration? = nil,
-                  options: EnableOptions = EnableOptions()) throws -> FilePlan {
+private func plan(
+    _ bytes: [UInt8], _ role: ConfigRole, tomcat: TomcatGeneration? = nil,
+    options: EnableOptions = EnableOptions()
+) throws -> FilePlan {
     try Remediation.plan(SourceFile(path: role.rawValue, bytes: bytes), role: role, facts: HomeFacts(), tomcat: tomcat, options: options)
 }
 
 /// After a plan: the rules hold, and planning again changes nothing.
-private func expectCompliantAndStable(_ result: FilePlan, tomcat: TomcatGeneration? = nil,
-                                      options: EnableOptions = EnableOptions(), sourceLocation: SourceLocation = #_sourceLocation) throws {
-    let report = Linter.lint(sources: [(result.role, SourceFile(path: result.path, bytes: result.result))], facts: HomeFacts(),
-                             options: LintOptions(tomcat: tomcat), only: [.clientAuthWant, .mutualSSLAuthenticator, .xmlMalformed])
+private func expectCompliantAndStable(
+    _ result: FilePlan, tomcat: TomcatGeneration? = nil,
+    options: EnableOptions = EnableOptions(), sourceLocation: SourceLocation = #_sourceLocation
+) throws {
+    let report = Linter.lint(
+        sources: [(result.role, SourceFile(path: result.path, bytes: result.result))], facts: HomeFacts(),
+        options: LintOptions(tomcat: tomcat), only: [.clientAuthWant, .mutualSSLAuthenticator, .xmlMalformed])
     #expect(report.findings.isEmpty, "\(report.findings.map(\.message))", sourceLocation: sourceLocation)
     let again = try plan(result.result, result.role, tomcat: tomcat, options: options)
     #expect(!again.changed, "a second run must be a no-op", sourceLocation: sourceLocation)
@@ -124,20 +134,25 @@ struct CorpusRemediationTests {
 
 @Suite struct RemediationLayoutTests {
     @Test func newAttributeGoesOnItsOwnLineWhenTheTagIsLaidOutThatWay() throws {
-        let text = "<Server>\n  <Service>\n    <Connector port=\"9443\"\n               SSLEnabled=\"true\"\n               scheme=\"https\"\n    />\n  </Service>\n</Server>\n"
+        let text =
+            "<Server>\n  <Service>\n    <Connector port=\"9443\"\n               SSLEnabled=\"true\"\n               scheme=\"https\"\n    />\n  </Service>\n</Server>\n"
         let result = try plan(text, .catalinaServer)
-        #expect(String(decoding: result.result, as: UTF8.self)
-                == "<Server>\n  <Service>\n    <Connector port=\"9443\"\n               SSLEnabled=\"true\"\n               scheme=\"https\"\n               clientAuth=\"want\"\n    />\n  </Service>\n</Server>\n")
+        #expect(
+            String(decoding: result.result, as: UTF8.self)
+                == "<Server>\n  <Service>\n    <Connector port=\"9443\"\n               SSLEnabled=\"true\"\n               scheme=\"https\"\n               clientAuth=\"want\"\n    />\n  </Service>\n</Server>\n"
+        )
     }
 
     @Test func newAttributeOnOneLineTagFollowsTheQuoteStyle() throws {
         let result = try plan("<Server><Service><Connector port='9443' SSLEnabled='true'/></Service></Server>", .catalinaServer)
-        #expect(String(decoding: result.result, as: UTF8.self)
+        #expect(
+            String(decoding: result.result, as: UTF8.self)
                 == "<Server><Service><Connector port='9443' SSLEnabled='true' clientAuth='want'/></Service></Server>")
     }
 
     @Test func crlfBomEntitiesAndPlaceholdersSurvive() throws {
-        let text = "\u{FEFF}<?xml version='1.0' encoding='utf-8'?>\r\n<Server>\r\n\t<Service>\r\n\t\t<Connector port=\"9443\"\r\n\t\t\tSSLEnabled=\"true\"\r\n\t\t\tclientAuth = 'false'\r\n\t\t\tkeystoreFile=\"${carbon.home}/a.jks\"\r\n\t\t\tpattern=\"&quot;%r&quot; &#x41;\"/>\r\n\t</Service>\r\n</Server>\r\n"
+        let text =
+            "\u{FEFF}<?xml version='1.0' encoding='utf-8'?>\r\n<Server>\r\n\t<Service>\r\n\t\t<Connector port=\"9443\"\r\n\t\t\tSSLEnabled=\"true\"\r\n\t\t\tclientAuth = 'false'\r\n\t\t\tkeystoreFile=\"${carbon.home}/a.jks\"\r\n\t\t\tpattern=\"&quot;%r&quot; &#x41;\"/>\r\n\t</Service>\r\n</Server>\r\n"
         let result = try plan(text, .catalinaServer)
         #expect(changedRegion(Array(text.utf8), result.result) == ("false", "want"))
         try expectCompliantAndStable(result)
@@ -146,7 +161,8 @@ struct CorpusRemediationTests {
     @Test func latin1BytesStayLatin1() throws {
         var bytes = Array("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n<Authenticators>\n    <!-- caf".utf8)
         bytes.append(0xE9)
-        bytes += Array(" -->\n    <Authenticator name=\"MutualSSLAuthenticator\" disabled=\"true\">\n        <Config><Parameter name=\"UsernameHeader\">Us".utf8)
+        bytes += Array(
+            " -->\n    <Authenticator name=\"MutualSSLAuthenticator\" disabled=\"true\">\n        <Config><Parameter name=\"UsernameHeader\">Us".utf8)
         bytes.append(0xE9)
         bytes += Array("r</Parameter></Config>\n    </Authenticator>\n</Authenticators>\n".utf8)
         let result = try plan(bytes, .authenticators, options: EnableOptions(usernameHeader: "X-User"))
@@ -156,34 +172,46 @@ struct CorpusRemediationTests {
     }
 
     @Test func conflictingClientAuthIsRemovedOnTomcat9() throws {
-        let text = "<Server><Service><Connector port=\"9443\" SSLEnabled=\"true\" clientAuth=\"want\"><SSLHostConfig certificateVerification=\"none\"/></Connector></Service></Server>"
+        let text =
+            "<Server><Service><Connector port=\"9443\" SSLEnabled=\"true\" clientAuth=\"want\"><SSLHostConfig certificateVerification=\"none\"/></Connector></Service></Server>"
         let result = try plan(text, .catalinaServer, tomcat: .tomcat9)
-        #expect(String(decoding: result.result, as: UTF8.self)
-                == "<Server><Service><Connector port=\"9443\" SSLEnabled=\"true\"><SSLHostConfig certificateVerification=\"want\"/></Connector></Service></Server>")
+        #expect(
+            String(decoding: result.result, as: UTF8.self)
+                == "<Server><Service><Connector port=\"9443\" SSLEnabled=\"true\"><SSLHostConfig certificateVerification=\"want\"/></Connector></Service></Server>"
+        )
     }
 
     @Test func otherSSLConnectorsAreLeftAlone() throws {
-        let text = "<Server><Service><Connector port=\"8443\" SSLEnabled=\"true\" clientAuth=\"require\"/><Connector port=\"9443\" SSLEnabled=\"true\" clientAuth=\"false\"/></Service></Server>"
+        let text =
+            "<Server><Service><Connector port=\"8443\" SSLEnabled=\"true\" clientAuth=\"require\"/><Connector port=\"9443\" SSLEnabled=\"true\" clientAuth=\"false\"/></Service></Server>"
         let result = try plan(text, .catalinaServer, tomcat: .tomcat9)
         #expect(changedRegion(Array(text.utf8), result.result) == ("false", "want"))
         #expect(String(decoding: result.result, as: UTF8.self).contains("port=\"8443\" SSLEnabled=\"true\" clientAuth=\"require\""))
     }
 
     @Test func whitelistAndHeaderKeepTheUsersParameters() throws {
-        let text = Sample.authenticators(Sample.mutualSSL(parameters: """
-            <Parameter name="UsernameHeader">UserName</Parameter>
-            <Parameter name="Custom">keep me</Parameter>
-            <Parameter name="WhiteListEnabled">false</Parameter>
-            <Parameter name="WhiteList"/>
-            """))
+        let text = Sample.authenticators(
+            Sample.mutualSSL(
+                parameters: """
+                    <Parameter name="UsernameHeader">UserName</Parameter>
+                    <Parameter name="Custom">keep me</Parameter>
+                    <Parameter name="WhiteListEnabled">false</Parameter>
+                    <Parameter name="WhiteList"/>
+                    """))
         let options = EnableOptions(whitelist: [Sample.thumbprint, String(repeating: "ab", count: 32)], usernameHeader: "X-Client-User")
         let result = try plan(text, .authenticators, options: options)
         let config = AuthenticatorsConfig(document: try XMLDocument.parse(SourceFile(path: "a", bytes: result.result)))
         let parameters = try #require(config.mutualSSL).parameters.map { "\($0.name ?? "")=\($0.value)" }
-        #expect(parameters == ["UsernameHeader=X-Client-User", "Custom=keep me", "WhiteListEnabled=true",
-                               "WhiteList=\(Sample.thumbprint),\(String(repeating: "ab", count: 32))"])
-        #expect(Linter.lint(sources: [(.authenticators, SourceFile(path: "a", bytes: result.result))], facts: HomeFacts(),
-                            only: [.whitelist]).findings.isEmpty)
+        #expect(
+            parameters == [
+                "UsernameHeader=X-Client-User", "Custom=keep me", "WhiteListEnabled=true",
+                "WhiteList=\(Sample.thumbprint),\(String(repeating: "ab", count: 32))",
+            ])
+        #expect(
+            Linter.lint(
+                sources: [(.authenticators, SourceFile(path: "a", bytes: result.result))], facts: HomeFacts(),
+                only: [.whitelist]
+            ).findings.isEmpty)
         try expectCompliantAndStable(result, options: options)
     }
 
@@ -208,7 +236,8 @@ struct CorpusRemediationTests {
 
     /// Found by fuzzing: prose naming the authenticator was once "uncommented" into stray text.
     @Test func onlyTheRealCommentedOutBlockIsUncommented() throws {
-        let text = Sample.authenticators("""
+        let text = Sample.authenticators(
+            """
                 <Authenticator name="Other"><!--Authenticator name="MutualSSLAuthenticator"/--></Authenticator>
                 <!-- To turn on certificate logins, uncomment the Authenticator name="MutualSSLAuthenticator" below. -->
                 <!--Authenticator name="MutualSSLAuthenticator" disabled="false">
@@ -242,16 +271,20 @@ struct CorpusRemediationTests {
         let edit = XMLEdit.setAttribute(element: 1, name: "clientAuth", value: "want")
         let good = try Patcher.apply(try Patcher.replacements(for: [edit], in: document), to: document.bytes, path: "c.xml")
         try EditVerifier.verify(original: document, edits: [edit], patched: good)
-        for bad in ["<Server><Connector clientAuth=\"wanted\"/></Server>", "<Server><Connector clientAuth=\"want\" x=\"1\"/></Server>",
-                    "<Server><Connector clientAuth=\"want\"/><!--x--></Server>", "<Server><Connector clientAuth=\"want\">"] {
+        for bad in [
+            "<Server><Connector clientAuth=\"wanted\"/></Server>", "<Server><Connector clientAuth=\"want\" x=\"1\"/></Server>",
+            "<Server><Connector clientAuth=\"want\"/><!--x--></Server>", "<Server><Connector clientAuth=\"want\">",
+        ] {
             #expect(throws: InputError.self) { try EditVerifier.verify(original: document, edits: [edit], patched: Array(bad.utf8)) }
         }
     }
 
     @Test func valuesAreEscapedForTheirQuote() throws {
         let document = try XMLDocument.parse(SourceFile(path: "c.xml", bytes: Array("<a x='1' y=\"2\"/>".utf8)))
-        let edits: [XMLEdit] = [.setAttribute(element: 0, name: "x", value: "it's <&> \"q\"\t"),
-                                .setAttribute(element: 0, name: "y", value: "it's \"q\"")]
+        let edits: [XMLEdit] = [
+            .setAttribute(element: 0, name: "x", value: "it's <&> \"q\"\t"),
+            .setAttribute(element: 0, name: "y", value: "it's \"q\""),
+        ]
         let patched = try Patcher.apply(try Patcher.replacements(for: edits, in: document), to: document.bytes, path: "c.xml")
         #expect(String(decoding: patched, as: UTF8.self) == "<a x='it&apos;s &lt;&amp;> \"q\"&#9;' y=\"it's &quot;q&quot;\"/>")
         try EditVerifier.verify(original: document, edits: edits, patched: patched)
@@ -259,20 +292,26 @@ struct CorpusRemediationTests {
 
     @Test func secretsAreMaskedInDiffLines() {
         #expect(redactSecrets(in: "  keystorePass=\"hunter2\" port=\"9443\"") == "  keystorePass=\"********\" port=\"9443\"")
-        #expect(redactSecrets(in: "<Certificate certificateKeystorePassword = 'x' truststorePassword=\"y\"/>")
+        #expect(
+            redactSecrets(in: "<Certificate certificateKeystorePassword = 'x' truststorePassword=\"y\"/>")
                 == "<Certificate certificateKeystorePassword = '********' truststorePassword=\"********\"/>")
-        #expect(redactSecrets(in: "SSLPassword=\"a\" svns:secretAlias=\"Server.Service.Connector.keystorePass\"")
+        #expect(
+            redactSecrets(in: "SSLPassword=\"a\" svns:secretAlias=\"Server.Service.Connector.keystorePass\"")
                 == "SSLPassword=\"********\" svns:secretAlias=\"Server.Service.Connector.keystorePass\"")
         #expect(redactSecrets(in: "keystorePass=\"multi") == "keystorePass=\"********")
     }
 
     /// The diff must read exactly as `diff -u` prints it (apart from the header's time stamps).
-    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/diff"), "diff is not installed"),
-          arguments: [("a\nb\nc\nd\ne\nf\ng\nh\ni\nj\nk\nl\n", "a\nb\nC\nd\ne\nf\ng\nh\ni\nj\nK\nl\n"),
-                      ("one\ntwo\n", "one\nzwei\ndrei\n"), ("x\n", "x\ny"), ("", "new\n"), ("1\n2\n3\n", "2\n3\n4\n")])
+    @Test(
+        .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/diff"), "diff is not installed"),
+        arguments: [
+            ("a\nb\nc\nd\ne\nf\ng\nh\ni\nj\nk\nl\n", "a\nb\nC\nd\ne\nf\ng\nh\ni\nj\nK\nl\n"),
+            ("one\ntwo\n", "one\nzwei\ndrei\n"), ("x\n", "x\ny"), ("", "new\n"), ("1\n2\n3\n", "2\n3\n4\n"),
+        ])
     func unifiedDiffMatchesGNUDiff(old: String, new: String) throws {
         let directory = try Scratch()
-        let a = try directory.write("a", old), b = try directory.write("b", new)
+        let a = try directory.write("a", old)
+        let b = try directory.write("b", new)
         let expected = try ExternalProgram.run("/usr/bin/diff", ["-u", "--label", "a/f", "--label", "b/f", a, b]).stdout
         #expect(UnifiedDiff.make(old: Array(old.utf8), new: Array(new.utf8), oldName: "a/f", newName: "b/f") == expected)
     }

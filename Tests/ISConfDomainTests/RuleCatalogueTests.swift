@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import ISConfDomain
 import ISConfCore
+import Testing
+
+@testable import ISConfDomain
 
 /// `Linter.rules` is the only list of rules: these check it against the rule files and against what the
 /// catalogue and the README need of each rule, without naming any.
@@ -33,8 +34,9 @@ import ISConfCore
                 #expect(ids.isEmpty, "\(file) is a support file but declares \(ids): a rule goes in a file of its own named after it")
             }
         }
-        #expect(declared.count == Linter.rules.count && Set(declared) == Set(Linter.rules.map(\.id)),
-                "the rules declared in Rules/ and the rules Linter.rules lists differ: \(Set(declared).symmetricDifference(Linter.rules.map(\.id)).sorted())")
+        #expect(
+            declared.count == Linter.rules.count && Set(declared) == Set(Linter.rules.map(\.id)),
+            "the rules declared in Rules/ and the rules Linter.rules lists differ: \(Set(declared).symmetricDifference(Linter.rules.map(\.id)).sorted())")
     }
 
     @Test func idsAreUniqueAndKebabCase() {
@@ -48,8 +50,9 @@ import ISConfCore
     @Test func everyRuleDescribesWhatItCatchesInOneTableCell() {
         for rule in Linter.rules {
             #expect(!rule.catches.isEmpty, "\(rule.id) does not say what it catches")
-            #expect(!rule.catches.contains("|") && !rule.catches.contains("\n"),
-                    "\(rule.id)'s catches would break the README's table: no | and no line break")
+            #expect(
+                !rule.catches.contains("|") && !rule.catches.contains("\n"),
+                "\(rule.id)'s catches would break the README's table: no | and no line break")
         }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import ISConfDomain
 
 /// A run opens each distinct store once, by content and password, across the homes it lints in
@@ -32,16 +33,18 @@ struct StoreCacheTests {
         let cache = StoreCache()
         let together = Linter.lint(targets, storeCache: cache)
         #expect(cache.statistics == StoreCache.Statistics(opened: 2, reused: 2), "the key store and the trust store, each once")
-        #expect(Self.described(together.findings) == Self.described(targets.flatMap { Linter.lint($0).findings }),
-                "the same findings as each home linted by itself")
+        #expect(
+            Self.described(together.findings) == Self.described(targets.flatMap { Linter.lint($0).findings }),
+            "the same findings as each home linted by itself")
 
         for (home, other) in [(first, second), (second, first)] {
             let expiry = together.findings("certificate-expiry").filter { $0.file.hasPrefix(home.root + "/") }
             #expect(expiry.count == 1)
             let hint = try #require(expiry.first?.hint)
             #expect(hint.contains("-keystore \(home.security)/client-truststore.jks"), "\(hint)")
-            #expect(!Self.described(together.findings.filter { $0.file.hasPrefix(home.root + "/") }).joined().contains(other.root),
-                    "nothing in a home's findings names the other home")
+            #expect(
+                !Self.described(together.findings.filter { $0.file.hasPrefix(home.root + "/") }).joined().contains(other.root),
+                "nothing in a home's findings names the other home")
         }
     }
 
@@ -71,8 +74,9 @@ struct StoreCacheTests {
         // A JCEKS key store: its message quotes the store's path in the conversion command to run.
         let first = try StoreHome(catalina: Stores.legacyCatalina())
         try first.keyPair("wso2carbon.jks", password: Stores.keystorePass, type: "JCEKS")
-        try first.trust("client-truststore.jks", try first.tools.certificate("c", cn: "c", days: 365), alias: "c",
-                        password: Stores.truststorePass)
+        try first.trust(
+            "client-truststore.jks", try first.tools.certificate("c", cn: "c", days: 365), alias: "c",
+            password: Stores.truststorePass)
         let second = try StoreHome(catalina: Stores.legacyCatalina())
         try second.copyStores(from: first)
 
@@ -92,8 +96,9 @@ struct StoreCacheTests {
     @Test func aStoreChangedBetweenTwoLintsIsReadAgain() throws {
         let home = try StoreHome(catalina: Stores.legacyCatalina())
         try home.keyPair("wso2carbon.jks", password: Stores.keystorePass)
-        try home.trust("client-truststore.jks", try home.tools.certificate("c", cn: "c", days: 365), alias: "c",
-                       password: Stores.truststorePass)
+        try home.trust(
+            "client-truststore.jks", try home.tools.certificate("c", cn: "c", days: 365), alias: "c",
+            password: Stores.truststorePass)
         let target = Discovery.home(home.root)
         let cache = StoreCache()
         #expect(Linter.lint(target, storeCache: cache).findings("certificate-expiry").isEmpty)

@@ -16,10 +16,12 @@ final class StoreHome {
         tools = try StoreTools()
         root = tools.directory.path + "/home"
         try write("repository/conf/tomcat/catalina-server.xml", catalina)
-        try write("repository/conf/security/authenticators.xml", authenticators ?? """
-            <Authenticators><Authenticator name="MutualSSLAuthenticator" disabled="false"/></Authenticators>
+        try write(
+            "repository/conf/security/authenticators.xml",
+            authenticators ?? """
+                <Authenticators><Authenticator name="MutualSSLAuthenticator" disabled="false"/></Authenticators>
 
-            """)
+                """)
         try write("repository/components/plugins/org.wso2.carbon.core_\(kernel).jar", "")
         try self.bundle(bundle)
         try FileManager.default.createDirectory(atPath: security, withIntermediateDirectories: true)
@@ -40,16 +42,23 @@ final class StoreHome {
 
     func lint() -> LintReport { Linter.lint(Discovery.home(root)) }
 
-    func keyPair(_ store: String, alias: String = "wso2carbon", password: String, type: String = "JKS",
-                 startDate: String? = nil, validity: Int = 365) throws {
-        try tools.keytool(["-genkeypair", "-alias", alias, "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=localhost, O=isconf test",
-                           "-validity", String(validity), "-keystore", security + "/" + store, "-storetype", type,
-                           "-storepass", password, "-keypass", password] + (startDate.map { ["-startdate", $0] } ?? []))
+    func keyPair(
+        _ store: String, alias: String = "wso2carbon", password: String, type: String = "JKS",
+        startDate: String? = nil, validity: Int = 365
+    ) throws {
+        try tools.keytool(
+            [
+                "-genkeypair", "-alias", alias, "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=localhost, O=isconf test",
+                "-validity", String(validity), "-keystore", security + "/" + store, "-storetype", type,
+                "-storepass", password, "-keypass", password,
+            ] + (startDate.map { ["-startdate", $0] } ?? []))
     }
 
     func trust(_ store: String, _ certificate: String, alias: String, password: String, type: String = "JKS") throws {
-        try tools.keytool(["-importcert", "-noprompt", "-alias", alias, "-file", certificate, "-keystore", security + "/" + store,
-                           "-storetype", type, "-storepass", password])
+        try tools.keytool([
+            "-importcert", "-noprompt", "-alias", alias, "-file", certificate, "-keystore", security + "/" + store,
+            "-storetype", type, "-storepass", password,
+        ])
     }
 
     /// keytool cannot make an empty store: make one entry and delete it.
@@ -89,9 +98,13 @@ final class StoreTools {
     /// A self-signed EC certificate valid `days` from now; its key beside it.
     func certificate(_ name: String, cn: String, days: Int) throws -> String {
         let pem = directory.path + "/\(name).pem"
-        try StoreTools.run(StoreTools.opensslPath!, ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-                                                     "-keyout", directory.path + "/\(name).key", "-out", pem, "-subj", "/CN=\(cn)",
-                                                     "-days", String(days)])
+        try StoreTools.run(
+            StoreTools.opensslPath!,
+            [
+                "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                "-keyout", directory.path + "/\(name).key", "-out", pem, "-subj", "/CN=\(cn)",
+                "-days", String(days),
+            ])
         return pem
     }
 
@@ -102,7 +115,8 @@ final class StoreTools {
         try FileManager.default.createDirectory(atPath: ca, withIntermediateDirectories: true)
         try Data().write(to: URL(fileURLWithPath: ca + "/index.txt"))
         try Data("1000\n".utf8).write(to: URL(fileURLWithPath: ca + "/serial"))
-        try Data("""
+        try Data(
+            """
             [ca]
             default_ca = local
             [local]
@@ -114,12 +128,21 @@ final class StoreTools {
             [anything]
             commonName = supplied
 
-            """.utf8).write(to: URL(fileURLWithPath: ca + "/ca.cnf"))
+            """.utf8
+        ).write(to: URL(fileURLWithPath: ca + "/ca.cnf"))
         let openssl = StoreTools.opensslPath!
-        try StoreTools.run(openssl, ["req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-                                     "-keyout", "key.pem", "-out", "request.pem", "-subj", "/CN=\(cn)"], in: ca)
-        try StoreTools.run(openssl, ["ca", "-batch", "-config", "ca.cnf", "-selfsign", "-keyfile", "key.pem", "-in", "request.pem",
-                                     "-out", "certificate.pem", "-startdate", start, "-enddate", end, "-notext"], in: ca)
+        try StoreTools.run(
+            openssl,
+            [
+                "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                "-keyout", "key.pem", "-out", "request.pem", "-subj", "/CN=\(cn)",
+            ], in: ca)
+        try StoreTools.run(
+            openssl,
+            [
+                "ca", "-batch", "-config", "ca.cnf", "-selfsign", "-keyfile", "key.pem", "-in", "request.pem",
+                "-out", "certificate.pem", "-startdate", start, "-enddate", end, "-notext",
+            ], in: ca)
         return ca + "/certificate.pem"
     }
 

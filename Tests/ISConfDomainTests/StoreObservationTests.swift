@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import ISConfDomain
 import ISConfCore
+import Testing
+
+@testable import ISConfDomain
 
 /// What `isconf watch` exports of a home's stores and whitelist, read as the store rules read them,
 /// on stores the real keytool and openssl make.
@@ -99,8 +100,9 @@ struct StoreObservationTests {
             return try Self.context(home).whitelistEntryCount
         }
         #expect(try count(TrustStoreLintTests.authenticators(whitelist: [Sample.thumbprint, String(repeating: "ab", count: 32)])) == 2)
-        #expect(try count(TrustStoreLintTests.authenticators(whitelist: [Sample.thumbprint, " ", "", Sample.thumbprint])) == 2,
-                "empty entries between commas are not thumbprints")
+        #expect(
+            try count(TrustStoreLintTests.authenticators(whitelist: [Sample.thumbprint, " ", "", Sample.thumbprint])) == 2,
+            "empty entries between commas are not thumbprints")
         #expect(try count(TrustStoreLintTests.authenticators(whitelist: [])) == 0)
         #expect(try count("<Authenticators><!--Authenticator name=\"MutualSSLAuthenticator\"/--></Authenticators>") == 0)
         #expect(try count("<Authenticators><Authenticator") == nil, "a file that does not parse says nothing")
@@ -108,19 +110,25 @@ struct StoreObservationTests {
 
     @Test func whitelistEntriesFromDeploymentToml() throws {
         func count(_ toml: String) -> Int? {
-            Linter.makeContext(sources: [], facts: Sample.identityServer73,
-                               deploymentToml: SourceFile(path: HomeFacts.deploymentTomlPath, bytes: Array(toml.utf8))).whitelistEntryCount
+            Linter.makeContext(
+                sources: [], facts: Sample.identityServer73,
+                deploymentToml: SourceFile(path: HomeFacts.deploymentTomlPath, bytes: Array(toml.utf8))
+            ).whitelistEntryCount
         }
-        #expect(count("""
-            [admin_console.authenticator.mutual_ssl_authenticator]
-            enable = true
-            white_list_enabled = true
-            white_list = "\(Sample.thumbprint),\(Sample.thumbprint),\(Sample.thumbprint)"
-            """) == 3)
-        #expect(count("""
-            [admin_console.authenticator.mutual_ssl_authenticator.config]
-            WhiteList = "\(Sample.thumbprint)"
-            """) == 1)
+        #expect(
+            count(
+                """
+                [admin_console.authenticator.mutual_ssl_authenticator]
+                enable = true
+                white_list_enabled = true
+                white_list = "\(Sample.thumbprint),\(Sample.thumbprint),\(Sample.thumbprint)"
+                """) == 3)
+        #expect(
+            count(
+                """
+                [admin_console.authenticator.mutual_ssl_authenticator.config]
+                WhiteList = "\(Sample.thumbprint)"
+                """) == 1)
         #expect(count("[server]\nhostname = \"localhost\"\n") == 0)
         #expect(count("[server\n") == nil, "a deployment.toml that does not parse says nothing")
     }

@@ -1,5 +1,6 @@
-import Testing
 import ISConfCore
+import Testing
+
 @testable import ISConfDomain
 
 /// `isconf-ignore` comments in XML and deployment.toml, and the options that suppress, reweigh or
@@ -7,8 +8,10 @@ import ISConfCore
 @Suite struct SuppressionTests {
     static let reason = "partners are vetted by the gateway"
 
-    func lintXML(catalina: String? = nil, authenticators: String? = nil, facts: HomeFacts = HomeFacts(),
-                 options: LintOptions = LintOptions()) -> LintReport {
+    func lintXML(
+        catalina: String? = nil, authenticators: String? = nil, facts: HomeFacts = HomeFacts(),
+        options: LintOptions = LintOptions()
+    ) -> LintReport {
         var sources: [(ConfigRole, SourceFile)] = []
         if let catalina { sources.append((.catalinaServer, SourceFile(path: "catalina-server.xml", bytes: Array(catalina.utf8)))) }
         if let authenticators { sources.append((.authenticators, SourceFile(path: "authenticators.xml", bytes: Array(authenticators.utf8)))) }
@@ -16,20 +19,24 @@ import ISConfCore
     }
 
     func lintTOML(_ body: String, options: LintOptions = LintOptions()) -> LintReport {
-        Linter.lint(sources: [], facts: Sample.identityServer73, options: options,
-                    deploymentToml: SourceFile(path: HomeFacts.deploymentTomlPath, bytes: Array(Sample.deploymentToml(body).utf8)))
+        Linter.lint(
+            sources: [], facts: Sample.identityServer73, options: options,
+            deploymentToml: SourceFile(path: HomeFacts.deploymentTomlPath, bytes: Array(Sample.deploymentToml(body).utf8)))
     }
 
     /// An authenticator with the whitelist off (a `whitelist` warning at its WhiteListEnabled parameter).
-    static let whitelistOff = Sample.mutualSSL(parameters: """
-        <Parameter name="WhiteListEnabled">false</Parameter>
-        """)
+    static let whitelistOff = Sample.mutualSSL(
+        parameters: """
+            <Parameter name="WhiteListEnabled">false</Parameter>
+            """)
 
     @Test func anXMLCommentCoversTheElementAfterItAndWhatIsInside() throws {
-        let report = lintXML(authenticators: Sample.authenticators("""
-                <!-- isconf-ignore whitelist: \(Self.reason) -->
-            \(Self.whitelistOff)
-            """))
+        let report = lintXML(
+            authenticators: Sample.authenticators(
+                """
+                    <!-- isconf-ignore whitelist: \(Self.reason) -->
+                \(Self.whitelistOff)
+                """))
         let finding = try #require(report.findings("whitelist").first)
         #expect(finding.suppression == Suppression(kind: .inSource, justification: Self.reason))
         #expect(report.findings.allSatisfy { $0.suppression != nil }, "\(report.findings.map(\.rule))")
@@ -37,7 +44,8 @@ import ISConfCore
 
     @Test func severalRulesStackedCommentsAndFoldedReasons() throws {
         // Two ids in one comment, a second comment stacked below it, a reason over two lines.
-        let catalina = Sample.commentBeforeHTTPSConnector("""
+        let catalina = Sample.commentBeforeHTTPSConnector(
+            """
             isconf-ignore client-auth-want, attribute-typo: the load balancer
                    verifies client certificates --><!-- isconf-ignore no-https-connector: unused here
             """, in: Sample.catalina(Sample.legacy("clientAuth=\"false\" clientauth=\"want\"")))
@@ -47,7 +55,10 @@ import ISConfCore
             #expect(finding.suppression?.justification == "the load balancer verifies client certificates")
         }
         // The stacked comment covers the same connector, where no-https-connector finds nothing.
-        #expect(report.findings("unused-suppression").map(\.message) == ["isconf-ignore no-https-connector suppresses nothing: no-https-connector finds nothing in what it covers"])
+        #expect(
+            report.findings("unused-suppression").map(\.message) == [
+                "isconf-ignore no-https-connector suppresses nothing: no-https-connector finds nothing in what it covers"
+            ])
     }
 
     @Test func anXMLCommentDoesNotReachTheNextSibling() throws {
@@ -60,12 +71,14 @@ import ISConfCore
     }
 
     @Test func aCommentBeforeTheCommentedOutAuthenticatorCoversIt() throws {
-        let report = lintXML(authenticators: Sample.authenticators("""
-                <!-- isconf-ignore mutual-ssl-authenticator: certificate logins are off on this tier -->
-                <!--Authenticator name="MutualSSLAuthenticator" disabled="false">
-                    <Priority>5</Priority>
-                </Authenticator-->
-            """))
+        let report = lintXML(
+            authenticators: Sample.authenticators(
+                """
+                    <!-- isconf-ignore mutual-ssl-authenticator: certificate logins are off on this tier -->
+                    <!--Authenticator name="MutualSSLAuthenticator" disabled="false">
+                        <Priority>5</Priority>
+                    </Authenticator-->
+                """))
         #expect(try #require(report.findings("mutual-ssl-authenticator").first).suppression?.kind == .inSource)
     }
 
@@ -89,9 +102,11 @@ import ISConfCore
     }
 
     @Test func aCommentFollowedByTextIsRefused() throws {
-        let report = lintXML(authenticators: Sample.authenticators("""
-                <Authenticator name="X"><Priority><!-- isconf-ignore priority-format: \(Self.reason) --> 5 </Priority></Authenticator>
-            """))
+        let report = lintXML(
+            authenticators: Sample.authenticators(
+                """
+                    <Authenticator name="X"><Priority><!-- isconf-ignore priority-format: \(Self.reason) --> 5 </Priority></Authenticator>
+                """))
         #expect(try #require(report.findings("suppression-invalid").first).message.contains("is not just before an element"))
         #expect(try #require(report.findings("priority-format").first).suppression == nil)
     }
@@ -139,7 +154,8 @@ import ISConfCore
     }
 
     @Test func tomlMultiLineArrayIsCoveredFromItsLastLine() throws {
-        let report = lintTOML("""
+        let report = lintTOML(
+            """
             [admin_console.authenticator.mutual_ssl_authenticator]
             enable = true
 
@@ -171,12 +187,15 @@ import ISConfCore
     @Test func ignoredRulesAreSuppressedExternally() throws {
         let options = LintOptions(ignoredRules: ["client-auth-want": "--ignore on the command line"])
         let report = lintXML(catalina: Sample.catalina(Sample.legacy("clientAuth=\"false\"")), options: options)
-        #expect(try #require(report.findings("client-auth-want").first).suppression
+        #expect(
+            try #require(report.findings("client-auth-want").first).suppression
                 == Suppression(kind: .external, justification: "--ignore on the command line"))
         // A comment's own reason comes first.
-        let both = lintXML(catalina: Sample.commentBeforeHTTPSConnector("isconf-ignore client-auth-want: \(Self.reason)",
-                                                                        in: Sample.catalina(Sample.legacy("clientAuth=\"false\""))),
-                           options: options)
+        let both = lintXML(
+            catalina: Sample.commentBeforeHTTPSConnector(
+                "isconf-ignore client-auth-want: \(Self.reason)",
+                in: Sample.catalina(Sample.legacy("clientAuth=\"false\""))),
+            options: options)
         #expect(try #require(both.findings("client-auth-want").first).suppression?.kind == .inSource)
     }
 
@@ -194,8 +213,9 @@ import ISConfCore
     }
 
     @Test func storeChecksOffRunNoStoreRuleAndJudgeNoSuppressionOfOne() throws {
-        let catalina = Sample.commentBeforeHTTPSConnector("isconf-ignore default-store-password: rotated at deploy time",
-                                                          in: Sample.storeCatalina(keystorePass: "wso2carbon"))
+        let catalina = Sample.commentBeforeHTTPSConnector(
+            "isconf-ignore default-store-password: rotated at deploy time",
+            in: Sample.storeCatalina(keystorePass: "wso2carbon"))
         let facts = Sample.home([.keys(password: "wso2carbon"), .trust([("partner", Sample.partnerCertificate)])])
         let on = lintXML(catalina: catalina, facts: facts)
         #expect(try #require(on.findings("default-store-password").first).suppression?.kind == .inSource)
@@ -205,8 +225,9 @@ import ISConfCore
         // Without the stores on disk, checks on: store-access reports them missing.
         let missing = lintXML(catalina: Sample.storeCatalina(), facts: HomeFacts(root: "/nonexistent-isconf-home"))
         #expect(!missing.findings("store-access").isEmpty)
-        let skipped = lintXML(catalina: Sample.storeCatalina(), facts: HomeFacts(root: "/nonexistent-isconf-home"),
-                              options: LintOptions(checksStores: false))
+        let skipped = lintXML(
+            catalina: Sample.storeCatalina(), facts: HomeFacts(root: "/nonexistent-isconf-home"),
+            options: LintOptions(checksStores: false))
         #expect(skipped.findings("store-access").isEmpty)
     }
 
@@ -216,8 +237,9 @@ import ISConfCore
         let facts = Sample.home([.keys(), trust])
         let unmapped = lintXML(catalina: Sample.storeCatalina(), facts: facts)
         #expect(try #require(unmapped.findings("store-access").first).message.contains("does not exist"))
-        let mapped = lintXML(catalina: Sample.storeCatalina(), facts: facts,
-                             options: LintOptions(storePaths: [Sample.trustStorePath: "./mounted/client-truststore.jks"]))
+        let mapped = lintXML(
+            catalina: Sample.storeCatalina(), facts: facts,
+            options: LintOptions(storePaths: [Sample.trustStorePath: "./mounted/client-truststore.jks"]))
         #expect(mapped.findings("store-access").isEmpty, "\(mapped.findings.map(\.message))")
         #expect(mapped.findings("truststore-empty").isEmpty)
     }
@@ -228,7 +250,10 @@ import ISConfCore
         #expect(try #require(lintXML(catalina: catalina, facts: facts).findings("certificate-expiry").first).severity == .warning)
         #expect(lintXML(catalina: catalina, facts: facts, options: LintOptions(expiryWarningDays: 7)).findings("certificate-expiry").isEmpty)
         let expired = Sample.home([.keys(), .trust([("old", Sample.expiredCertificate)])])
-        #expect(try #require(lintXML(catalina: catalina, facts: expired, options: LintOptions(expiryWarningDays: 0))
-            .findings("certificate-expiry").first).severity == .error)
+        #expect(
+            try #require(
+                lintXML(catalina: catalina, facts: expired, options: LintOptions(expiryWarningDays: 0))
+                    .findings("certificate-expiry").first
+            ).severity == .error)
     }
 }

@@ -4,7 +4,7 @@ import ISConfTestSupport
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `isconf enable` keeps the typed error that stopped a target, and words it with what became of
@@ -38,7 +38,8 @@ import Glibc
             TargetFailure.Leftover(path: "home/e.xml", reason: .failed(InputError(path: "home/e.xml", .permissionDenied), backup: "bk/e.xml")),
             TargetFailure.Leftover(path: "home/f.xml", reason: .failed(InputError(path: "home/f.xml", .notFound), backup: nil)),
         ]
-        #expect(failure.description == "home/b.xml: cannot write: no space left on device; not changed"
+        #expect(
+            failure.description == "home/b.xml: cannot write: no space left on device; not changed"
                 + "; put back as it was: home/a.xml, home/c.xml"
                 + "; NOT put back, still changed: home/d.xml (saved by someone else since), "
                 + "home/e.xml (permission denied; its original is in bk/e.xml), home/f.xml (no such file or directory)")

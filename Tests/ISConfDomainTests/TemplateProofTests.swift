@@ -1,8 +1,9 @@
 import Foundation
+import ISConfCore
 import ISConfTestSupport
 import Testing
+
 @testable import ISConfDomain
-import ISConfCore
 
 /// isconf's verdict on a deployment.toml must be its verdict on the XML WSO2's real templates render from
 /// it. Tests/render/render_templates.py renders the corpus's `.j2` templates with Python's jinja2 the way the
@@ -14,22 +15,27 @@ import ISConfCore
     static let pythonReady: Bool = (try? python(["-c", "import jinja2, tomllib"]).status) == 0
 
     /// What a verdict is about; each rule (TOML or XML) speaks to one of them.
-    static let tomlAreas = ["toml-https-enabled": "connector", "toml-certificate-verification": "connector",
-                            "toml-mutual-ssl-authenticator": "authenticator", "toml-enable-boolean": "authenticator",
-                            "toml-whitelist": "whitelist"]
-    static let xmlAreas = ["no-https-connector": "connector", "client-auth-want": "connector",
-                           "mutual-ssl-authenticator": "authenticator", "whitelist": "whitelist"]
+    static let tomlAreas = [
+        "toml-https-enabled": "connector", "toml-certificate-verification": "connector",
+        "toml-mutual-ssl-authenticator": "authenticator", "toml-enable-boolean": "authenticator",
+        "toml-whitelist": "whitelist",
+    ]
+    static let xmlAreas = [
+        "no-https-connector": "connector", "client-auth-want": "connector",
+        "mutual-ssl-authenticator": "authenticator", "whitelist": "whitelist",
+    ]
 
     struct Variant: Decodable {
         var version: String
         var toml: String
         var catalina: String
         var authenticators: String
-        var validator_stops: Bool
+        var validatorStops: Bool
     }
 
-    @Test(.enabled(if: Corpus.available, Corpus.skipReason),
-          .enabled(if: pythonReady, "python3 with jinja2 and tomllib is not installed (scripts/setup.sh installs python3-jinja2)"))
+    @Test(
+        .enabled(if: Corpus.available, Corpus.skipReason),
+        .enabled(if: pythonReady, "python3 with jinja2 and tomllib is not installed (scripts/setup.sh installs python3-jinja2)"))
     func theVerdictOnTheTOMLIsTheVerdictOnTheXMLItRenders() throws {
         let run = try Self.python([Self.script, Corpus.directory])
         try #require(run.status == 0, "render_templates.py failed: \(run.stderr)")
@@ -55,14 +61,18 @@ import ISConfCore
     /// Why the verdicts on a variant's TOML and on the XML it renders differ; nil when they agree.
     static func mismatch(_ variant: Variant, tomlRules: [Rule], xmlRules: [Rule]) -> String? {
         let facts = variant.version == "5.9.0" ? Sample.identityServer59 : Sample.identityServer73
-        let toml = Linter.lint(sources: [], facts: facts, only: tomlRules,
-                               deploymentToml: SourceFile(path: HomeFacts.deploymentTomlPath, bytes: Array(variant.toml.utf8)))
-        let xml = Linter.lint(sources: [(.catalinaServer, SourceFile(path: "catalina-server.xml", bytes: Array(variant.catalina.utf8))),
-                                        (.authenticators, SourceFile(path: "authenticators.xml", bytes: Array(variant.authenticators.utf8)))],
-                              facts: HomeFacts(), options: LintOptions(tomcat: .tomcat9), only: xmlRules)
+        let toml = Linter.lint(
+            sources: [], facts: facts, only: tomlRules,
+            deploymentToml: SourceFile(path: HomeFacts.deploymentTomlPath, bytes: Array(variant.toml.utf8)))
+        let xml = Linter.lint(
+            sources: [
+                (.catalinaServer, SourceFile(path: "catalina-server.xml", bytes: Array(variant.catalina.utf8))),
+                (.authenticators, SourceFile(path: "authenticators.xml", bytes: Array(variant.authenticators.utf8))),
+            ],
+            facts: HomeFacts(), options: LintOptions(tomcat: .tomcat9), only: xmlRules)
         var rendered = verdict(xml, areas: xmlAreas)
         // The validator stops the server before anything is rendered: the verdict is an error.
-        if variant.validator_stops { rendered["whitelist"] = .error }
+        if variant.validatorStops { rendered["whitelist"] = .error }
         guard verdict(toml, areas: tomlAreas) != rendered else { return nil }
         let said = { (report: LintReport) in report.findings.map { "\($0.severity) \($0.rule): \($0.message)" } }
         return "IS \(variant.version):\n\(variant.toml)\nTOML: \(said(toml))\nXML: \(said(xml))"

@@ -1,10 +1,11 @@
 import Foundation
-import ISConfTestSupport
-import Testing
-@testable import ISConfDomain
-import ISConfTrustStore
 import ISConfCore
+import ISConfTestSupport
+import ISConfTrustStore
 import ISConfXML
+import Testing
+
+@testable import ISConfDomain
 
 /// The store rules on IS_HOMEs whose stores the real keytool and openssl make at test time.
 @Suite(.enabled(if: StoreTools.available, StoreTools.missing))
@@ -13,11 +14,14 @@ struct TrustStoreLintTests {
     static let truststorePass = "ts-Secret-1"
 
     /// A legacy connector, one attribute per line: keystoreFile on line 7, keystorePass 8, truststoreFile 9, truststorePass 10.
-    static func legacyCatalina(keystorePass: String = keystorePass, truststore: String? = "client-truststore.jks",
-                               truststorePass: String = truststorePass, extra: String = "") -> String {
-        let trust = truststore.map {
-            "\n               truststoreFile=\"${carbon.home}/repository/resources/security/\($0)\"\n               truststorePass=\"\(truststorePass)\""
-        } ?? ""
+    static func legacyCatalina(
+        keystorePass: String = keystorePass, truststore: String? = "client-truststore.jks",
+        truststorePass: String = truststorePass, extra: String = ""
+    ) -> String {
+        let trust =
+            truststore.map {
+                "\n               truststoreFile=\"${carbon.home}/repository/resources/security/\($0)\"\n               truststorePass=\"\(truststorePass)\""
+            } ?? ""
         return """
             <?xml version='1.0' encoding='utf-8'?>
             <Server port="8005" shutdown="SHUTDOWN">
@@ -50,8 +54,10 @@ struct TrustStoreLintTests {
     }
 
     /// A Tomcat 7 home with a server key (valid a year) and a trust store holding one client certificate.
-    func standardHome(catalina: String = legacyCatalina(), authenticators: String? = nil,
-                      bundle: String = "5.3.3") throws -> (StoreHome, client: String) {
+    func standardHome(
+        catalina: String = legacyCatalina(), authenticators: String? = nil,
+        bundle: String = "5.3.3"
+    ) throws -> (StoreHome, client: String) {
         let home = try StoreHome(catalina: catalina, authenticators: authenticators, bundle: bundle)
         try home.keyPair("wso2carbon.jks", password: Self.keystorePass)
         let client = try home.tools.certificate("client", cn: "partner-client", days: 365)
@@ -105,8 +111,9 @@ struct TrustStoreLintTests {
         #expect(finding.message.contains("client-truststore.jks does not open with the password in truststorePass"))
         #expect(finding.message.contains("store password is incorrect"))
         #expect(finding.position == SourcePosition(line: 9, column: 16))
-        #expect(report.findings("certificate-expiry").isEmpty && report.findings("truststore-empty").isEmpty,
-                "a store that does not open is one finding")
+        #expect(
+            report.findings("certificate-expiry").isEmpty && report.findings("truststore-empty").isEmpty,
+            "a store that does not open is one finding")
         for finding in report.findings {
             for secret in ["not-the-Password-9", Self.keystorePass] {
                 #expect(!finding.message.contains(secret) && !(finding.hint ?? "").contains(secret))
@@ -215,12 +222,14 @@ struct TrustStoreLintTests {
             """
         let home = try StoreHome(catalina: catalina, kernel: "4.10.9", bundle: "5.5.0")
         try home.keyPair("wso2carbon.p12", alias: "other", password: Self.keystorePass, type: "PKCS12")
-        try home.trust("client-truststore.p12", try home.tools.certificate("c", cn: "c", days: 365), alias: "c", password: "wso2carbon",
-                       type: "PKCS12")
+        try home.trust(
+            "client-truststore.p12", try home.tools.certificate("c", cn: "c", days: 365), alias: "c", password: "wso2carbon",
+            type: "PKCS12")
         var report = home.lint()
-        #expect(report.findings("store-access").map(\.message) == [
-            "the key store \(home.root)/repository/resources/security/wso2carbon.p12 has no private key entry \"server\", which the connector's key alias names: Tomcat cannot start the HTTPS connector",
-        ])
+        #expect(
+            report.findings("store-access").map(\.message) == [
+                "the key store \(home.root)/repository/resources/security/wso2carbon.p12 has no private key entry \"server\", which the connector's key alias names: Tomcat cannot start the HTTPS connector"
+            ])
         let defaults = report.findings("default-store-password")
         #expect(defaults.count == 1)
         #expect(defaults.first?.position?.line == 6, "at truststorePassword")
@@ -258,11 +267,14 @@ struct TrustStoreLintTests {
 
     @Test(.enabled(if: Corpus.available, Corpus.skipReason))
     func theCorpusIS73RenderedFileWithStoresMadeByKeytool() throws {
-        let home = try StoreHome(catalina: String(decoding: try Corpus.source("catalina-server.xml@product-is-v7.3.0-DERIVED-rendered").bytes,
-                                                  as: UTF8.self), kernel: "4.12.34", bundle: "5.6.0")
+        let home = try StoreHome(
+            catalina: String(
+                decoding: try Corpus.source("catalina-server.xml@product-is-v7.3.0-DERIVED-rendered").bytes,
+                as: UTF8.self), kernel: "4.12.34", bundle: "5.6.0")
         try home.keyPair("wso2carbon.p12", alias: "wso2carbon", password: "wso2carbon", type: "PKCS12")
-        try home.trust("client-truststore.p12", try home.tools.certificate("c", cn: "c", days: 365), alias: "c", password: "wso2carbon",
-                       type: "PKCS12")
+        try home.trust(
+            "client-truststore.p12", try home.tools.certificate("c", cn: "c", days: 365), alias: "c", password: "wso2carbon",
+            type: "PKCS12")
         let report = home.lint()
         #expect(report.findings("store-access").isEmpty, "\(report.findings("store-access").map(\.message))")
         #expect(report.findings("default-store-password").count == 2)
@@ -271,7 +283,9 @@ struct TrustStoreLintTests {
 
 extension LintReport {
     var storeFindings: [Finding] {
-        findings.filter { [Rule.storeAccess, .certificateExpiry, .trustStoreEmpty, .whitelistThumbprint, .defaultStorePassword]
-            .map(\.id).contains($0.rule) }
+        findings.filter {
+            [Rule.storeAccess, .certificateExpiry, .trustStoreEmpty, .whitelistThumbprint, .defaultStorePassword]
+                .map(\.id).contains($0.rule)
+        }
     }
 }

@@ -1,8 +1,9 @@
 import Foundation
-@testable import ISConfTOML
 import ISConfCore
 import ISConfTestSupport
 import Testing
+
+@testable import ISConfTOML
 
 /// TOML's official compliance suite (toml-lang/toml-test, the files listed for TOML 1.0.0, read from
 /// ../shared/toml-test): every valid document must read to exactly the tree of its tagged JSON, and
@@ -51,20 +52,30 @@ struct ComplianceTests {
 
     /// The comparison itself must be able to fail.
     @Test func theComparisonTellsTreesApart() throws {
-        let expected = try JSONSerialization.jsonObject(with: Data(#"""
-            {"a": {"type": "integer", "value": "1"}, "d": {"type": "datetime", "value": "1987-07-05T17:45:56.600+00:00"},
-             "f": [{"type": "float", "value": "nan"}, {"type": "float", "value": "-0.0"}]}
-            """#.utf8))
+        let expected = try JSONSerialization.jsonObject(
+            with: Data(
+                #"""
+                {"a": {"type": "integer", "value": "1"}, "d": {"type": "datetime", "value": "1987-07-05T17:45:56.600+00:00"},
+                 "f": [{"type": "float", "value": "nan"}, {"type": "float", "value": "-0.0"}]}
+                """#.utf8))
         let tree: TOMLValue = .table(["a": .integer(1), "d": .dateTime("1987-07-05T17:45:56.6Z"), "f": .array([.float(.nan), .float(-0.0)])])
         #expect(TaggedJSON.mismatch(tree, expected, at: []) == nil)
-        #expect(TaggedJSON.mismatch(.table(["a": .integer(2), "d": .dateTime("1987-07-05T17:45:56.6Z"), "f": .array([.float(.nan), .float(-0.0)])]),
-                                    expected, at: []) != nil)
-        #expect(TaggedJSON.mismatch(.table(["a": .integer(1), "d": .dateTime("1987-07-05T17:45:56.6"), "f": .array([.float(.nan), .float(-0.0)])]),
-                                    expected, at: []) != nil)
-        #expect(TaggedJSON.mismatch(.table(["a": .integer(1), "d": .dateTime("1987-07-05T17:45:56.6Z"), "f": .array([.float(.nan), .float(0.0)])]),
-                                    expected, at: []) != nil)
-        #expect(TaggedJSON.mismatch(.table(["a": .string("1"), "d": .dateTime("1987-07-05T17:45:56.6Z"), "f": .array([.float(.nan), .float(-0.0)])]),
-                                    expected, at: []) != nil)
+        #expect(
+            TaggedJSON.mismatch(
+                .table(["a": .integer(2), "d": .dateTime("1987-07-05T17:45:56.6Z"), "f": .array([.float(.nan), .float(-0.0)])]),
+                expected, at: []) != nil)
+        #expect(
+            TaggedJSON.mismatch(
+                .table(["a": .integer(1), "d": .dateTime("1987-07-05T17:45:56.6"), "f": .array([.float(.nan), .float(-0.0)])]),
+                expected, at: []) != nil)
+        #expect(
+            TaggedJSON.mismatch(
+                .table(["a": .integer(1), "d": .dateTime("1987-07-05T17:45:56.6Z"), "f": .array([.float(.nan), .float(0.0)])]),
+                expected, at: []) != nil)
+        #expect(
+            TaggedJSON.mismatch(
+                .table(["a": .string("1"), "d": .dateTime("1987-07-05T17:45:56.6Z"), "f": .array([.float(.nan), .float(-0.0)])]),
+                expected, at: []) != nil)
     }
 }
 
@@ -126,27 +137,29 @@ enum TaggedJSON {
         case ("integer", .integer(let number)):
             return Int64(text) == number ? nil : "\(number), expected \(text)"
         case ("float", .float(let number)):
-            let expected: Double? = switch text {
-            case "nan", "+nan", "-nan": .nan
-            case "inf", "+inf": .infinity
-            case "-inf": -.infinity
-            default: Double(text)
-            }
+            let expected: Double? =
+                switch text {
+                case "nan", "+nan", "-nan": .nan
+                case "inf", "+inf": .infinity
+                case "-inf": -.infinity
+                default: Double(text)
+                }
             guard let expected else { return "expected float \(text) does not read" }
             if expected.isNaN { return number.isNaN ? nil : "\(number), expected nan" }
             return number == expected && number.sign == expected.sign ? nil : "\(number), expected \(text)"
         case ("bool", .boolean(let flag)):
             return String(flag) == text ? nil : "\(flag), expected \(text)"
         case ("datetime", .dateTime(let written)), ("datetime-local", .dateTime(let written)),
-             ("date-local", .dateTime(let written)), ("time-local", .dateTime(let written)):
+            ("date-local", .dateTime(let written)), ("time-local", .dateTime(let written)):
             guard let expected = DateTimeFields(ArraySlice(text.utf8)) else { return "expected \(type) \(text) does not read" }
             guard let ours = DateTimeFields(ArraySlice(written.utf8)) else { return "\(written) is not a date-time" }
-            let kind = switch (ours.date != nil, ours.time != nil, ours.offsetMinutes != nil) {
-            case (true, true, true): "datetime"
-            case (true, true, false): "datetime-local"
-            case (true, false, _): "date-local"
-            default: "time-local"
-            }
+            let kind =
+                switch (ours.date != nil, ours.time != nil, ours.offsetMinutes != nil) {
+                case (true, true, true): "datetime"
+                case (true, true, false): "datetime-local"
+                case (true, false, _): "date-local"
+                default: "time-local"
+                }
             return kind == type && ours == expected ? nil : "\(kind) \(written), expected \(type) \(text)"
         default:
             return "\(value.typeName) \(value), expected \(type) \(text)"

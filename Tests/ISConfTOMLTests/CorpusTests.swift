@@ -1,5 +1,5 @@
-import ISConfTOML
 import ISConfCore
+import ISConfTOML
 import ISConfTestSupport
 import Testing
 
@@ -38,9 +38,10 @@ struct CorpusTests {
         #expect(text(baseDN.valueSpan, in: parsed) == "\"dc=wso2,dc=org\"")
         #expect(baseDN.position == SourcePosition(line: 16, column: 1))
         #expect(parsed.entry(["super_admin", "create_admin_account"])?.value == .boolean(true))
-        #expect(parsed.tables.map { $0.path.joined(separator: ".") } == [
-            "server", "super_admin", "user_store", "database.identity_db", "database.shared_db", "keystore.primary",
-        ])
+        #expect(
+            parsed.tables.map { $0.path.joined(separator: ".") } == [
+                "server", "super_admin", "user_store", "database.identity_db", "database.shared_db", "keystore.primary",
+            ])
     }
 
     @Test func knownKeysOf730() throws {

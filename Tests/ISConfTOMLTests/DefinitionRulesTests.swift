@@ -1,5 +1,5 @@
-import ISConfTOML
 import ISConfCore
+import ISConfTOML
 import Testing
 
 /// TOML 1.0's rules on what a document may define, beyond how it is written: each key and table
@@ -22,8 +22,9 @@ import Testing
         Broken(toml: "[a.b]\n[a]\n[a]", line: 3, column: 1, message: "the table [a] is defined twice (see line 2)"),
         Broken(toml: "[a]\nb.c = 1\n[a.b]", line: 3, column: 1, message: "the table [a.b] is already defined by dotted keys (see line 2)"),
         Broken(toml: "a.b = 1\n[a]", line: 2, column: 1, message: "the table [a] is already defined by dotted keys (see line 1)"),
-        Broken(toml: "[a.b.c]\nz = 1\n[a]\nb.c.t = 2", line: 4, column: 1,
-               message: "a.b.c is a table defined by its own header; dotted keys cannot add to it (see line 1)"),
+        Broken(
+            toml: "[a.b.c]\nz = 1\n[a]\nb.c.t = 2", line: 4, column: 1,
+            message: "a.b.c is a table defined by its own header; dotted keys cannot add to it (see line 1)"),
         Broken(toml: "a = { b = 1 }\na.c = 2", line: 2, column: 1, message: "a is already an inline table, which cannot be extended (see line 1)"),
         Broken(toml: "a = { b = 1 }\n[a]", line: 2, column: 1, message: "[a] cannot define a: it is already an inline table written as a value"),
         Broken(toml: "a = { b = 1 }\n[a.c]", line: 2, column: 1, message: "a is an inline table written as a value, which a header cannot add to"),
@@ -31,8 +32,9 @@ import Testing
         Broken(toml: "a = []\n[[a]]", line: 2, column: 1, message: "[[a]] cannot define a: it is already an array written as a value (see line 1)"),
         Broken(toml: "[a]\n[[a]]", line: 2, column: 1, message: "[[a]] adds to an array of tables, but a is a table (see line 1)"),
         Broken(toml: "[[a]]\n[a]", line: 2, column: 1, message: "the table [a] is already an array of tables, defined by [[a]] (see line 1)"),
-        Broken(toml: "[[a]]\n[x]\na = 1\n[[a]]\nb.c = 1\nb = 2", line: 6, column: 1,
-               message: "the key a[1].b is defined twice: it is already a table (see line 5)"),
+        Broken(
+            toml: "[[a]]\n[x]\na = 1\n[[a]]\nb.c = 1\nb = 2", line: 6, column: 1,
+            message: "the key a[1].b is defined twice: it is already a table (see line 5)"),
         Broken(toml: "[[a.b]]\n[[a]]", line: 2, column: 1, message: "[[a]] adds to an array of tables, but a is a table"),
         Broken(toml: "a = 1\n[a.b]", line: 2, column: 1, message: "a is an integer written as a value, which a header cannot add to"),
         Broken(toml: "a = 'x'\na.b = 1", line: 2, column: 1, message: "a is already a string, not a table"),
@@ -52,11 +54,11 @@ import Testing
     ]
 
     @Test(arguments: broken)
-    func eachBrokenRuleIsOneLineAtItsPlace(_ case_: Broken) throws {
-        let error = try #require(parseError(Array(case_.toml.utf8)), "accepted")
-        #expect(error.position == SourcePosition(line: case_.line, column: case_.column), "\(error.description)")
+    func eachBrokenRuleIsOneLineAtItsPlace(_ broken: Broken) throws {
+        let error = try #require(parseError(Array(broken.toml.utf8)), "accepted")
+        #expect(error.position == SourcePosition(line: broken.line, column: broken.column), "\(error.description)")
         #expect(error.kind == .malformed, "\(error.message)")
-        #expect(error.message.contains(case_.message), "\(error.message)")
+        #expect(error.message.contains(broken.message), "\(error.message)")
         #expect(!error.description.contains("\n"))
     }
 
@@ -70,23 +72,30 @@ import Testing
 
     @Test func superTablesAndSubTablesInEitherOrder() throws {
         let parsed = try document("[a.b.c]\nx = 1\n[a]\ny = 2\n[a.b]\nz = 3\n[fruit]\napple.color = 'red'\n[fruit.apple.texture]\nsmooth = true\n")
-        #expect(parsed.root == .table([
-            "a": .table(["y": .integer(2), "b": .table(["z": .integer(3), "c": .table(["x": .integer(1)])])]),
-            "fruit": .table(["apple": .table(["color": .string("red"), "texture": .table(["smooth": .boolean(true)])])]),
-        ]))
+        #expect(
+            parsed.root
+                == .table([
+                    "a": .table(["y": .integer(2), "b": .table(["z": .integer(3), "c": .table(["x": .integer(1)])])]),
+                    "fruit": .table(["apple": .table(["color": .string("red"), "texture": .table(["smooth": .boolean(true)])])]),
+                ]))
     }
 
     @Test func arraysOfTablesGrowAndNestUnderTheirLastElement() throws {
         let parsed = try document("[[a]]\nx = 1\n[a.sub]\ny = 2\n[[a]]\n[[a.list]]\nz = 3\n[a.sub]\nw = 4\n")
-        #expect(parsed.root == .table(["a": .array([
-            .table(["x": .integer(1), "sub": .table(["y": .integer(2)])]),
-            .table(["list": .array([.table(["z": .integer(3)])]), "sub": .table(["w": .integer(4)])]),
-        ])]))
+        #expect(
+            parsed.root
+                == .table([
+                    "a": .array([
+                        .table(["x": .integer(1), "sub": .table(["y": .integer(2)])]),
+                        .table(["list": .array([.table(["z": .integer(3)])]), "sub": .table(["w": .integer(4)])]),
+                    ])
+                ]))
         #expect(parsed.entry(["a", "[1]", "sub", "w"])?.position == SourcePosition(line: 9, column: 1))
     }
 
     @Test func valuesAtTheEdges() throws {
-        let parsed = try document("""
+        let parsed = try document(
+            """
             max = 9223372036854775807
             min = -9223372036854775808
             hex = 0x7FFF_FFFF_FFFF_FFFF
@@ -100,7 +109,10 @@ import Testing
         #expect(parsed.entry(["hex"])?.value == .integer(.max))
         #expect(parsed.entry(["leap"])?.value == .dateTime("2000-02-29"))
         #expect(parsed.entry(["leap-second"])?.value == .dateTime("1990-12-31T23:59:60Z"))
-        guard case .float(let zero) = parsed.entry(["zero"])?.value else { Issue.record("not a float"); return }
+        guard case .float(let zero) = parsed.entry(["zero"])?.value else {
+            Issue.record("not a float")
+            return
+        }
         #expect(zero == 0 && zero.sign == .minus)
         #expect(parsed.entry(["nul"])?.value == .string("\u{0}"))
     }

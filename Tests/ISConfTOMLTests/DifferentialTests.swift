@@ -1,8 +1,9 @@
 import Foundation
-@testable import ISConfTOML
 import ISConfCore
 import ISConfTestSupport
 import Testing
+
+@testable import ISConfTOML
 
 /// isconf's decoder against Python's tomllib, an independent TOML 1.0 decoder, over thousands of
 /// documents: mutations of toml-test's valid documents (when ../shared/toml-test is there) and of
@@ -23,11 +24,15 @@ struct DifferentialTests {
         if TOMLTestSuite.available {
             seeds += try TOMLTestSuite.listed(under: "valid/").map(TOMLTestSuite.bytes)
         }
-        let documents = (0..<2000).map { _ in Mutator.mutate(seeds[random.below(seeds.count)], &random) }
+        let documents =
+            (0..<2000).map { _ in Mutator.mutate(seeds[random.below(seeds.count)], &random) }
             + (0..<1000).map { _ in Mutator.generate(&random) }
         let oracle = try PythonTOML.loadMany(documents)
 
-        var bothAccept = 0, bothRefuse = 0, beyond64Bits = 0, leapSecondOrYearZero = 0
+        var bothAccept = 0
+        var bothRefuse = 0
+        var beyond64Bits = 0
+        var leapSecondOrYearZero = 0
         for (document, theirs) in zip(documents, oracle) {
             let shown = String(decoding: document.prefix(400), as: UTF8.self).debugDescription
             let ours = Result { () throws(InputError) in try TOMLDocument.parse(SourceFile(path: "mutated.toml", bytes: document)).root }
@@ -55,8 +60,9 @@ struct DifferentialTests {
                 }
             }
         }
-        print("tomllib differential: \(documents.count) documents, \(bothAccept) read alike by both, \(bothRefuse) refused by both, "
-              + "\(beyond64Bits) integers beyond 64 bits, \(leapSecondOrYearZero) leap seconds or year 0 (tomllib cannot)")
+        print(
+            "tomllib differential: \(documents.count) documents, \(bothAccept) read alike by both, \(bothRefuse) refused by both, "
+                + "\(beyond64Bits) integers beyond 64 bits, \(leapSecondOrYearZero) leap seconds or year 0 (tomllib cannot)")
         // The mix must exercise both sides, or the comparison proves little.
         #expect(bothAccept > 500 && bothRefuse > 500)
     }
@@ -65,9 +71,11 @@ struct DifferentialTests {
 enum Mutator {
     /// Pieces of TOML syntax to splice in: brackets, quotes, separators, and whole statements that
     /// redefine what the seeds define.
-    static let fragments = ["[", "]", "[[", "]]", "=", ".", "\"", "'", "{", "}", ",", "\n", "#", " ", "a", "a.b = 1\n", "[a]\n",
-                            "[[a]]\n", "[a.b]\n", "x = {y = 1}\n", "0", "_", "e", "-", ":", "T", "\\", "\"\"\"", "'''", "\r\n", "\t",
-                            "1979-05-27", "inf", "nan", "+", "0x", "\\u0000", "9223372036854775808", "é"].map { Array($0.utf8) }
+    static let fragments = [
+        "[", "]", "[[", "]]", "=", ".", "\"", "'", "{", "}", ",", "\n", "#", " ", "a", "a.b = 1\n", "[a]\n",
+        "[[a]]\n", "[a.b]\n", "x = {y = 1}\n", "0", "_", "e", "-", ":", "T", "\\", "\"\"\"", "'''", "\r\n", "\t",
+        "1979-05-27", "inf", "nan", "+", "0x", "\\u0000", "9223372036854775808", "é",
+    ].map { Array($0.utf8) }
 
     /// One to three edits: a fragment inserted, bytes deleted, a line duplicated or two swapped, a byte replaced.
     static func mutate(_ seed: [UInt8], _ random: inout SplitMix64) -> [UInt8] {
@@ -81,7 +89,8 @@ enum Mutator {
                 bytes.removeSubrange(at..<min(bytes.count, at + 1 + random.below(8)))
             case 2, 3:
                 var lines = bytes.split(separator: 0x0A, omittingEmptySubsequences: false).map(Array.init)
-                let first = random.below(lines.count), second = random.below(lines.count)
+                let first = random.below(lines.count)
+                let second = random.below(lines.count)
                 if bytes.isEmpty { continue }
                 if random.below(2) == 0 { lines.insert(lines[first], at: second) } else { lines.swapAt(first, second) }
                 bytes = Array(lines.joined(separator: [0x0A]))
@@ -94,8 +103,10 @@ enum Mutator {
 
     /// A few headers and key/values over the names a, b, c: most collide in some way.
     static func generate(_ random: inout SplitMix64) -> [UInt8] {
-        let values = ["1", "'s'", "[]", "[1, 2]", "{}", "{ x = 1 }", "{ a.b = 1, a.c = 2 }", "[{ x = 1 }]", "true",
-                      "1979-05-27T07:32:00Z", "-0x1", "1_000", "0.1e-1"]
+        let values = [
+            "1", "'s'", "[]", "[1, 2]", "{}", "{ x = 1 }", "{ a.b = 1, a.c = 2 }", "[{ x = 1 }]", "true",
+            "1979-05-27T07:32:00Z", "-0x1", "1_000", "0.1e-1",
+        ]
         var lines: [String] = []
         for _ in 0...random.below(8) {
             let path = (0...random.below(3)).map { _ in ["a", "b", "c"][random.below(3)] }.joined(separator: ".")

@@ -1,5 +1,5 @@
-import ISConfTOML
 import ISConfCore
+import ISConfTOML
 import ISConfTestSupport
 import Testing
 
@@ -54,8 +54,9 @@ func edited(_ original: [UInt8], _ changes: [TOMLChange], sourceLocation: Source
             }
         }
         // An empty table renders nothing, and a removal may take an emptied table's header with it.
-        #expect(try PythonTOML.load(bytes).prunedOfEmptyTables == expected.prunedOfEmptyTables, "tomllib reads something else",
-                sourceLocation: sourceLocation)
+        #expect(
+            try PythonTOML.load(bytes).prunedOfEmptyTables == expected.prunedOfEmptyTables, "tomllib reads something else",
+            sourceLocation: sourceLocation)
     }
     return String(decoding: bytes, as: UTF8.self)
 }
@@ -79,10 +80,11 @@ extension TOMLValue {
     /// The value without tables that hold nothing (at any depth, once their emptied children are gone).
     var prunedOfEmptyTables: TOMLValue {
         guard case .table(let members) = self else { return self }
-        return .table(members.compactMapValues { member in
-            let pruned = member.prunedOfEmptyTables
-            return pruned == .table([:]) ? nil : pruned
-        })
+        return .table(
+            members.compactMapValues { member in
+                let pruned = member.prunedOfEmptyTables
+                return pruned == .table([:]) ? nil : pruned
+            })
     }
 
     /// The tests' own setter: `value` at `path`, creating tables on the way; nil removes (and
@@ -114,9 +116,11 @@ let sslHostConfig: [String] = ["transport", "https", "sslHostConfig", "propertie
             priority = 5
 
             """
-        #expect(try diff(original, [.set(mutualSSL + ["enable"], .boolean(true)), .set(mutualSSL + ["priority"], .string("5"))])
-            == LineDiff(removed: ["enable = \"true\" # the template wants a boolean\n", "priority = 5\n"],
-                        added: ["enable = true # the template wants a boolean\n", "priority = \"5\"\n"]))
+        #expect(
+            try diff(original, [.set(mutualSSL + ["enable"], .boolean(true)), .set(mutualSSL + ["priority"], .string("5"))])
+                == LineDiff(
+                    removed: ["enable = \"true\" # the template wants a boolean\n", "priority = 5\n"],
+                    added: ["enable = true # the template wants a boolean\n", "priority = \"5\"\n"]))
     }
 
     @Test func missingKeyGoesAfterTheLastKeyOfItsTable() throws {
@@ -130,17 +134,18 @@ let sslHostConfig: [String] = ["transport", "https", "sslHostConfig", "propertie
             type = "read_write_ldap"
 
             """
-        #expect(try edited(original, [.set(mutualSSL + ["enable"], .boolean(true))]) == """
-            [admin_console.authenticator.mutual_ssl_authenticator]
-            priority = "5"
-            config.username_header = "UserName"
-            enable = true
+        #expect(
+            try edited(original, [.set(mutualSSL + ["enable"], .boolean(true))]) == """
+                [admin_console.authenticator.mutual_ssl_authenticator]
+                priority = "5"
+                config.username_header = "UserName"
+                enable = true
 
-            # Where the user store is
-            [user_store]
-            type = "read_write_ldap"
+                # Where the user store is
+                [user_store]
+                type = "read_write_ldap"
 
-            """)
+                """)
     }
 
     @Test func commentsNextToTheKeysAndAfterThemStay() throws {
@@ -156,13 +161,16 @@ let sslHostConfig: [String] = ["transport", "https", "sslHostConfig", "propertie
             type = "h2"
             """
         #expect(try diff(original, [.set(["server", "offset"], .integer(2))]) == LineDiff(added: ["offset = 2\n"]))
-        #expect(try edited(original, [.set(["server", "offset"], .integer(2))]).contains("base_path = \"https://$ref{server.hostname}\"\noffset = 2\n#offset = 1\n"))
+        #expect(
+            try edited(original, [.set(["server", "offset"], .integer(2))]).contains("base_path = \"https://$ref{server.hostname}\"\noffset = 2\n#offset = 1\n")
+        )
     }
 
     @Test func siblingsIndentationAndSpacingAreCopied() throws {
         let original = "[truststore]\n    file_name=\"client-truststore.p12\"\n    type=\"PKCS12\"\n"
-        #expect(try diff(original, [.set(["truststore", "password"], .string("wso2carbon"))])
-            == LineDiff(added: ["    password=\"wso2carbon\"\n"]))
+        #expect(
+            try diff(original, [.set(["truststore", "password"], .string("wso2carbon"))])
+                == LineDiff(added: ["    password=\"wso2carbon\"\n"]))
         let tabs = "[a]\n\tx\t=  1\n"
         #expect(try diff(tabs, [.set(["a", "y"], .integer(2))]) == LineDiff(added: ["\ty\t=  2\n"]))
     }
@@ -178,20 +186,23 @@ let sslHostConfig: [String] = ["transport", "https", "sslHostConfig", "propertie
             hostname = "localhost"
 
             """
-        #expect(try diff(original, [.set(["transport", "https", "properties", "certificate_verification"], .string("want"))])
-            == LineDiff(added: ["https.properties.certificate_verification = \"want\"\n"]))
-        #expect(try edited(original, [.set(["transport", "https", "properties", "clientAuth"], .string("want"))])
-            .contains("proxyPort = 443\nhttps.properties.clientAuth = \"want\"\nhttp.properties.port"))
+        #expect(
+            try diff(original, [.set(["transport", "https", "properties", "certificate_verification"], .string("want"))])
+                == LineDiff(added: ["https.properties.certificate_verification = \"want\"\n"]))
+        #expect(
+            try edited(original, [.set(["transport", "https", "properties", "clientAuth"], .string("want"))])
+                .contains("proxyPort = 443\nhttps.properties.clientAuth = \"want\"\nhttp.properties.port"))
 
         let inRoot = "admin_console.authenticator.mutual_ssl_authenticator.priority = \"5\"\n\n[server]\nhostname = \"h\"\n"
-        #expect(try edited(inRoot, [.set(mutualSSL + ["enable"], .boolean(true))]) == """
-            admin_console.authenticator.mutual_ssl_authenticator.priority = "5"
-            admin_console.authenticator.mutual_ssl_authenticator.enable = true
+        #expect(
+            try edited(inRoot, [.set(mutualSSL + ["enable"], .boolean(true))]) == """
+                admin_console.authenticator.mutual_ssl_authenticator.priority = "5"
+                admin_console.authenticator.mutual_ssl_authenticator.enable = true
 
-            [server]
-            hostname = "h"
+                [server]
+                hostname = "h"
 
-            """)
+                """)
     }
 
     @Test func inlineTablesKeepTheirForm() throws {
@@ -200,13 +211,17 @@ let sslHostConfig: [String] = ["transport", "https", "sslHostConfig", "propertie
             mutual_ssl_authenticator = { priority = "5", config = { username_header = "UserName" } }
 
             """
-        #expect(try diff(original, [.set(mutualSSL + ["enable"], .boolean(true))]) == LineDiff(
-            removed: ["mutual_ssl_authenticator = { priority = \"5\", config = { username_header = \"UserName\" } }\n"],
-            added: ["mutual_ssl_authenticator = { priority = \"5\", config = { username_header = \"UserName\" }, enable = true }\n"]))
-        #expect(try edited(original, [.set(mutualSSL + ["config", "white_list_enabled"], .boolean(false))])
-            .contains("config = { username_header = \"UserName\", white_list_enabled = false } }"))
-        #expect(try edited(original, [.set(mutualSSL + ["config", "white", "list"], .array([]))])
-            .contains("config = { username_header = \"UserName\", white.list = [] } }"))
+        #expect(
+            try diff(original, [.set(mutualSSL + ["enable"], .boolean(true))])
+                == LineDiff(
+                    removed: ["mutual_ssl_authenticator = { priority = \"5\", config = { username_header = \"UserName\" } }\n"],
+                    added: ["mutual_ssl_authenticator = { priority = \"5\", config = { username_header = \"UserName\" }, enable = true }\n"]))
+        #expect(
+            try edited(original, [.set(mutualSSL + ["config", "white_list_enabled"], .boolean(false))])
+                .contains("config = { username_header = \"UserName\", white_list_enabled = false } }"))
+        #expect(
+            try edited(original, [.set(mutualSSL + ["config", "white", "list"], .array([]))])
+                .contains("config = { username_header = \"UserName\", white.list = [] } }"))
         #expect(try edited("t = {a=1,b=2}\n", [.set(["t", "c"], .integer(3))]) == "t = {a=1,b=2,c=3}\n")
         #expect(try edited("t = {}\n", [.set(["t", "c"], .integer(3))]) == "t = { c = 3 }\n")
         #expect(try edited("t = {}\n", [.set(["t"], .integer(3))]) == "t = 3\n")
@@ -214,18 +229,23 @@ let sslHostConfig: [String] = ["transport", "https", "sslHostConfig", "propertie
 
     @Test func tableDefinedNowhereIsAppendedAsASection() throws {
         let original = "[server]\nhostname = \"localhost\"\n\n[keystore.primary]\nname = \"wso2carbon.jks\"\n"
-        #expect(try edited(original, [.set(sslHostConfig + ["certificateVerification"], .string("want")),
-                                      .set(mutualSSL + ["enable"], .boolean(true)),
-                                      .set(mutualSSL + ["priority"], .string("5"))]) == original + """
+        #expect(
+            try edited(
+                original,
+                [
+                    .set(sslHostConfig + ["certificateVerification"], .string("want")),
+                    .set(mutualSSL + ["enable"], .boolean(true)),
+                    .set(mutualSSL + ["priority"], .string("5")),
+                ]) == original + """
 
-            [transport.https.sslHostConfig.properties]
-            certificateVerification = "want"
+                    [transport.https.sslHostConfig.properties]
+                    certificateVerification = "want"
 
-            [admin_console.authenticator.mutual_ssl_authenticator]
-            enable = true
-            priority = "5"
+                    [admin_console.authenticator.mutual_ssl_authenticator]
+                    enable = true
+                    priority = "5"
 
-            """)
+                    """)
         #expect(try edited("a = 1\n\n", [.set(["t", "k"], .integer(1))]) == "a = 1\n\n[t]\nk = 1\n")
         #expect(try edited("", [.set(["t", "k"], .integer(1))]) == "[t]\nk = 1\n")
         #expect(try edited("x = 1", [.set(["t", "k"], .integer(1))]) == "x = 1\n\n[t]\nk = 1\n")
@@ -306,17 +326,19 @@ let sslHostConfig: [String] = ["transport", "https", "sslHostConfig", "propertie
 
             """
         let clientAuth = ["transport", "https", "properties", "clientAuth"]
-        #expect(try diff(original, [.remove(clientAuth)])
+        #expect(
+            try diff(original, [.remove(clientAuth)])
                 == LineDiff(removed: ["[transport.https.properties]\n", "clientAuth = \"want\"\n", "\n"]))
         // The last section: the blank line before it goes too, so the file does not end in one.
-        #expect(try edited(original, [.remove(mutualSSL + ["enable"])]) == """
-            [server]
-            hostname = "localhost"
+        #expect(
+            try edited(original, [.remove(mutualSSL + ["enable"])]) == """
+                [server]
+                hostname = "localhost"
 
-            [transport.https.properties]
-            clientAuth = "want"
+                [transport.https.properties]
+                clientAuth = "want"
 
-            """)
+                """)
         #expect(try edited("[a]\r\nk = 1\r\n", [.remove(["a", "k"])]) == "")
         // A comment in the section, or after its header, keeps the header; so does another key.
         #expect(try edited("[a]\n# why\nk = 1\n", [.remove(["a", "k"])]) == "[a]\n# why\n")
@@ -363,31 +385,5 @@ let sslHostConfig: [String] = ["transport", "https", "sslHostConfig", "propertie
             #expect(error.kind == .verificationFailed)
             #expect(error.position == SourcePosition(line: 2, column: 5))
         }
-    }
-}
-
-@Suite(.enabled(if: Corpus.available, Corpus.skipReason))
-struct CorpusEditTests {
-    @Test(arguments: Corpus.deploymentTomls)
-    func enablesMutualSSLByAddingOnlyTwoSections(_ name: String) throws {
-        let original = try Corpus.source(name).bytes
-        let changes: [TOMLChange] = [
-            .set(sslHostConfig + ["certificateVerification"], .string("want")),
-            .set(mutualSSL + ["enable"], .boolean(true)),
-        ]
-        let result = try edited(original, changes)
-        #expect(LineDiff(original, Array(result.utf8)) == LineDiff(added: [
-            "\n", "[transport.https.sslHostConfig.properties]\n", "certificateVerification = \"want\"\n",
-            "\n", "[admin_console.authenticator.mutual_ssl_authenticator]\n", "enable = true\n",
-        ]))
-        #expect(result.utf8.starts(with: original))
-    }
-
-    @Test func changesAKeyOf730InPlace() throws {
-        let original = try Corpus.source("deployment.toml@product-is-v7.3.0").bytes
-        #expect(LineDiff(original, Array(try edited(original, [.set(["truststore", "type"], .string("JKS"))]).utf8))
-            == LineDiff(removed: ["type=\"PKCS12\"\n"], added: ["type=\"JKS\"\n"]))
-        #expect(LineDiff(original, Array(try edited(original, [.set(["truststore", "alias"], .string("x"))]).utf8))
-            == LineDiff(added: ["alias=\"x\"\n"]))
     }
 }

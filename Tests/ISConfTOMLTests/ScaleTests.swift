@@ -1,9 +1,11 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-@testable import ISConfTOML
 import ISConfCore
 import Testing
+
+@testable import ISConfTOML
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Big and deep documents: reading stays linear in the input, and nesting beyond the cap is one
 /// clear error rather than a stack overflow.
@@ -29,7 +31,8 @@ import Testing
 
     /// Four times the input must take well under sixteen times as long (what quadratic work would).
     func expectLinear(_ make: (Int) -> String, sourceLocation: SourceLocation = #_sourceLocation) throws {
-        let small = try fastestParse(make(4_000)), large = try fastestParse(make(16_000))
+        let small = try fastestParse(make(4_000))
+        let large = try fastestParse(make(16_000))
         #expect(large < small * 9, "4,000: \(small) s, 16,000: \(large) s", sourceLocation: sourceLocation)
     }
 
@@ -37,7 +40,9 @@ import Testing
         let make = { (count: Int) in "t = { " + (0..<count).map { "k\($0) = \($0)" }.joined(separator: ", ") + " }\n" }
         let parsed = try document(make(5_000))
         #expect(parsed.entries.count == 5_000)
-        #expect(parsed.entry(["t", "k4999"])?.position == SourcePosition(line: 1, column: 7 + (0..<4_999).reduce(0) { sum, number in sum + "k\(number) = \(number), ".count }))
+        #expect(
+            parsed.entry(["t", "k4999"])?.position
+                == SourcePosition(line: 1, column: 7 + (0..<4_999).reduce(0) { sum, number in sum + "k\(number) = \(number), ".count }))
         try expectLinear(make)
     }
 

@@ -1,7 +1,8 @@
 import Foundation
-@testable import ISConfTOML
 import ISConfCore
 import Testing
+
+@testable import ISConfTOML
 
 /// Every lexical form of TOML 1.0: the entries found, their spans (checked by slicing the bytes),
 /// positions, and the values (checked against Python's tomllib too).
@@ -19,23 +20,30 @@ import Testing
     static let shapes: [Shape] = [
         Shape(toml: "bare_key-1 = 1", keyPath: ["bare_key-1"], key: "bare_key-1", value: "1", expected: .integer(1)),
         Shape(toml: "1234 = true", keyPath: ["1234"], key: "1234", value: "true", expected: .boolean(true)),
-        Shape(toml: #""quoted \"key\" é" = "v""#, keyPath: ["quoted \"key\" é"], key: #""quoted \"key\" é""#, value: #""v""#,
-              expected: .string("v")),
+        Shape(
+            toml: #""quoted \"key\" é" = "v""#, keyPath: ["quoted \"key\" é"], key: #""quoted \"key\" é""#, value: #""v""#,
+            expected: .string("v")),
         Shape(toml: "'literal key' = 'v'", keyPath: ["literal key"], key: "'literal key'", value: "'v'", expected: .string("v")),
-        Shape(toml: "a . b.\"c.d\"\t.'e' = false # note", keyPath: ["a", "b", "c.d", "e"], key: "a . b.\"c.d\"\t.'e'",
-              value: "false", expected: .boolean(false)),
+        Shape(
+            toml: "a . b.\"c.d\"\t.'e' = false # note", keyPath: ["a", "b", "c.d", "e"], key: "a . b.\"c.d\"\t.'e'",
+            value: "false", expected: .boolean(false)),
         Shape(toml: "3.14 = 'pi'", keyPath: ["3", "14"], key: "3.14", value: "'pi'", expected: .string("pi")),
-        Shape(toml: #"s = "tab\tq\"\\ \u00E9 \U0001F600 \b\f\r\n""#, keyPath: ["s"], key: "s",
-              value: #""tab\tq\"\\ \u00E9 \U0001F600 \b\f\r\n""#, expected: .string("tab\tq\"\\ é 😀 \u{08}\u{0C}\r\n")),
+        Shape(
+            toml: #"s = "tab\tq\"\\ \u00E9 \U0001F600 \b\f\r\n""#, keyPath: ["s"], key: "s",
+            value: #""tab\tq\"\\ \u00E9 \U0001F600 \b\f\r\n""#, expected: .string("tab\tq\"\\ é 😀 \u{08}\u{0C}\r\n")),
         Shape(toml: #"nul = "x\u0000y""#, keyPath: ["nul"], key: "nul", value: #""x\u0000y""#, expected: .string("x\u{0}y")),
-        Shape(toml: #"path = 'C:\Users\n'"#, keyPath: ["path"], key: "path", value: #"'C:\Users\n'"#,
-              expected: .string(#"C:\Users\n"#)),
-        Shape(toml: "ml = \"\"\"\nfirst \\\n    second\\t\n\"\"\"", keyPath: ["ml"], key: "ml",
-              value: "\"\"\"\nfirst \\\n    second\\t\n\"\"\"", expected: .string("first second\t\n")),
-        Shape(toml: "ml = \"\"\"two \"\"quotes\"\"\"\"\"", keyPath: ["ml"], key: "ml", value: "\"\"\"two \"\"quotes\"\"\"\"\"",
-              expected: .string("two \"\"quotes\"\"")),
-        Shape(toml: "raw = '''\nline \\n one\n  it's'''''", keyPath: ["raw"], key: "raw", value: "'''\nline \\n one\n  it's'''''",
-              expected: .string("line \\n one\n  it's''")),
+        Shape(
+            toml: #"path = 'C:\Users\n'"#, keyPath: ["path"], key: "path", value: #"'C:\Users\n'"#,
+            expected: .string(#"C:\Users\n"#)),
+        Shape(
+            toml: "ml = \"\"\"\nfirst \\\n    second\\t\n\"\"\"", keyPath: ["ml"], key: "ml",
+            value: "\"\"\"\nfirst \\\n    second\\t\n\"\"\"", expected: .string("first second\t\n")),
+        Shape(
+            toml: "ml = \"\"\"two \"\"quotes\"\"\"\"\"", keyPath: ["ml"], key: "ml", value: "\"\"\"two \"\"quotes\"\"\"\"\"",
+            expected: .string("two \"\"quotes\"\"")),
+        Shape(
+            toml: "raw = '''\nline \\n one\n  it's'''''", keyPath: ["raw"], key: "raw", value: "'''\nline \\n one\n  it's'''''",
+            expected: .string("line \\n one\n  it's''")),
         Shape(toml: "i = +99", keyPath: ["i"], key: "i", value: "+99", expected: .integer(99)),
         Shape(toml: "i = -17", keyPath: ["i"], key: "i", value: "-17", expected: .integer(-17)),
         Shape(toml: "i = 1_000_000", keyPath: ["i"], key: "i", value: "1_000_000", expected: .integer(1_000_000)),
@@ -50,26 +58,33 @@ import Testing
         Shape(toml: "f = 1e06", keyPath: ["f"], key: "f", value: "1e06", expected: .float(1e6)),
         Shape(toml: "f = -inf", keyPath: ["f"], key: "f", value: "-inf", expected: .float(-.infinity)),
         Shape(toml: "f = +nan", keyPath: ["f"], key: "f", value: "+nan", expected: .float(.nan)),
-        Shape(toml: "d = 1979-05-27T07:32:00Z", keyPath: ["d"], key: "d", value: "1979-05-27T07:32:00Z",
-              expected: .dateTime("1979-05-27T07:32:00Z")),
-        Shape(toml: "d = 1979-05-27 00:32:00.999999-07:00", keyPath: ["d"], key: "d", value: "1979-05-27 00:32:00.999999-07:00",
-              expected: .dateTime("1979-05-27T00:32:00.999999-07:00")),
-        Shape(toml: "d = 1979-05-27t07:32:00.500+00:00", keyPath: ["d"], key: "d", value: "1979-05-27t07:32:00.500+00:00",
-              expected: .dateTime("1979-05-27T07:32:00.5Z")),
-        Shape(toml: "d = 1979-05-27T07:32:00", keyPath: ["d"], key: "d", value: "1979-05-27T07:32:00",
-              expected: .dateTime("1979-05-27T07:32:00")),
+        Shape(
+            toml: "d = 1979-05-27T07:32:00Z", keyPath: ["d"], key: "d", value: "1979-05-27T07:32:00Z",
+            expected: .dateTime("1979-05-27T07:32:00Z")),
+        Shape(
+            toml: "d = 1979-05-27 00:32:00.999999-07:00", keyPath: ["d"], key: "d", value: "1979-05-27 00:32:00.999999-07:00",
+            expected: .dateTime("1979-05-27T00:32:00.999999-07:00")),
+        Shape(
+            toml: "d = 1979-05-27t07:32:00.500+00:00", keyPath: ["d"], key: "d", value: "1979-05-27t07:32:00.500+00:00",
+            expected: .dateTime("1979-05-27T07:32:00.5Z")),
+        Shape(
+            toml: "d = 1979-05-27T07:32:00", keyPath: ["d"], key: "d", value: "1979-05-27T07:32:00",
+            expected: .dateTime("1979-05-27T07:32:00")),
         Shape(toml: "d = 2024-02-29", keyPath: ["d"], key: "d", value: "2024-02-29", expected: .dateTime("2024-02-29")),
         Shape(toml: "t = 07:32:00.25", keyPath: ["t"], key: "t", value: "07:32:00.25", expected: .dateTime("07:32:00.25")),
-        Shape(toml: "a = [ # open\n  1, # one\n  [2, [\"x\"]],\n\n  3,\n] # after", keyPath: ["a"], key: "a",
-              value: "[ # open\n  1, # one\n  [2, [\"x\"]],\n\n  3,\n]",
-              expected: .array([.integer(1), .array([.integer(2), .array([.string("x")])]), .integer(3)])),
+        Shape(
+            toml: "a = [ # open\n  1, # one\n  [2, [\"x\"]],\n\n  3,\n] # after", keyPath: ["a"], key: "a",
+            value: "[ # open\n  1, # one\n  [2, [\"x\"]],\n\n  3,\n]",
+            expected: .array([.integer(1), .array([.integer(2), .array([.string("x")])]), .integer(3)])),
         Shape(toml: "a = []", keyPath: ["a"], key: "a", value: "[]", expected: .array([])),
-        Shape(toml: "a = [{ x = 1 }, { y.z = 'w' }]", keyPath: ["a"], key: "a", value: "[{ x = 1 }, { y.z = 'w' }]",
-              expected: .array([.table(["x": .integer(1)]), .table(["y": .table(["z": .string("w")])])])),
+        Shape(
+            toml: "a = [{ x = 1 }, { y.z = 'w' }]", keyPath: ["a"], key: "a", value: "[{ x = 1 }, { y.z = 'w' }]",
+            expected: .array([.table(["x": .integer(1)]), .table(["y": .table(["z": .string("w")])])])),
         Shape(toml: "e = {}", keyPath: ["e"], key: "e", value: "{}", expected: .table([:])),
         Shape(toml: "[t]\nk = 1", keyPath: ["t", "k"], key: "k", value: "1", expected: .integer(1)),
-        Shape(toml: "[ \"q.uoted\" . 'lit' .bare ]\nk = 1", keyPath: ["q.uoted", "lit", "bare", "k"], key: "k", value: "1",
-              expected: .integer(1)),
+        Shape(
+            toml: "[ \"q.uoted\" . 'lit' .bare ]\nk = 1", keyPath: ["q.uoted", "lit", "bare", "k"], key: "k", value: "1",
+            expected: .integer(1)),
     ]
 
     @Test(arguments: shapes)
@@ -122,16 +137,20 @@ import Testing
 
     @Test func readsEntriesInFileOrder() throws {
         let parsed = try document(Self.everything)
-        #expect(parsed.entries.map(\.keyPath) == [
-            ["title"], ["dotted", "in_root"], ["owner", "name"], ["owner", "dob"],
-            ["owner", "point", "x"], ["owner", "point", "y", "z"], ["owner", "point", "y", "w"], ["owner", "point", "k.q"],
-            ["database", "ports"], ["database", "temp_targets", "cpu"], ["database", "temp_targets", "case"], ["database", "data"],
-            ["servers", "alpha", "ip"],
-            ["products", "[0]", "name"], ["products", "[0]", "sku"], ["products", "[2]", "name"],
-            ["products", "[2]", "details", "color"],
-        ])
-        #expect(parsed.tables.map(\.path) == [["owner"], ["database"], ["servers", "alpha"], ["products"], ["products"],
-                                             ["products"], ["products", "details"]])
+        #expect(
+            parsed.entries.map(\.keyPath) == [
+                ["title"], ["dotted", "in_root"], ["owner", "name"], ["owner", "dob"],
+                ["owner", "point", "x"], ["owner", "point", "y", "z"], ["owner", "point", "y", "w"], ["owner", "point", "k.q"],
+                ["database", "ports"], ["database", "temp_targets", "cpu"], ["database", "temp_targets", "case"], ["database", "data"],
+                ["servers", "alpha", "ip"],
+                ["products", "[0]", "name"], ["products", "[0]", "sku"], ["products", "[2]", "name"],
+                ["products", "[2]", "details", "color"],
+            ])
+        #expect(
+            parsed.tables.map(\.path) == [
+                ["owner"], ["database"], ["servers", "alpha"], ["products"], ["products"],
+                ["products"], ["products", "details"],
+            ])
         #expect(parsed.tables.map(\.isArrayElement) == [false, false, false, true, true, true, false])
         #expect(parsed.tables.map { text($0.span, in: parsed) }.last == "[products.details]")
         #expect(parsed.tables[3].position == SourcePosition(line: 19, column: 1))
@@ -200,15 +219,18 @@ import Testing
 }
 
 @Suite struct ParseErrorTests {
-    func expectError(_ bytes: [UInt8], line: Int?, column: Int? = nil, _ fragments: String...,
-                     sourceLocation: SourceLocation = #_sourceLocation) {
+    func expectError(
+        _ bytes: [UInt8], line: Int?, column: Int? = nil, _ fragments: String...,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         guard let error = parseError(bytes) else {
             Issue.record("accepted; expected an error mentioning \(fragments)", sourceLocation: sourceLocation)
             return
         }
         #expect(!error.description.contains("\n"), "not one line: \(error.description)", sourceLocation: sourceLocation)
-        #expect(error.description.hasPrefix("bad.toml:" + (line.map { "\($0):" } ?? " ")), "\(error.description)",
-                sourceLocation: sourceLocation)
+        #expect(
+            error.description.hasPrefix("bad.toml:" + (line.map { "\($0):" } ?? " ")), "\(error.description)",
+            sourceLocation: sourceLocation)
         if let column { #expect(error.position?.column == column, "\(error.description)", sourceLocation: sourceLocation) }
         for fragment in fragments {
             #expect(error.message.contains(fragment), "\(error.message) lacks \(fragment)", sourceLocation: sourceLocation)
@@ -286,9 +308,11 @@ import Testing
     }
 
     @Test func otherInvalidDocuments() {
-        for bad in ["a = \n", "[a\n", "a = 1 b = 2\n", "a = { b = 1, }\n", "a = {\n b = 1 }\n", "a = 1979-05-32\n",
-                    "a = 1_\n", "a = 0x\n", "a = 01\n", "a = 1.\n", "a = \"\\x\"\n", "a = 9223372036854775808\n",
-                    "[[t]]\n[t]\n", "a = 1\na.b = 2\n", "a = { b = 1 }\n[a.c]\n", "x = 'a\rb'\n"] {
+        for bad in [
+            "a = \n", "[a\n", "a = 1 b = 2\n", "a = { b = 1, }\n", "a = {\n b = 1 }\n", "a = 1979-05-32\n",
+            "a = 1_\n", "a = 0x\n", "a = 01\n", "a = 1.\n", "a = \"\\x\"\n", "a = 9223372036854775808\n",
+            "[[t]]\n[t]\n", "a = 1\na.b = 2\n", "a = { b = 1 }\n[a.c]\n", "x = 'a\rb'\n",
+        ] {
             let error = parseError(Array(bad.utf8))
             #expect(error?.kind == .malformed, "\(bad.debugDescription): \(String(describing: error))")
             #expect(error?.position != nil, "\(bad.debugDescription)")

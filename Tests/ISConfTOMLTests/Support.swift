@@ -2,8 +2,8 @@
 // tomllib as a reader independent of isconf's own.
 
 import Foundation
-import ISConfTOML
 import ISConfCore
+import ISConfTOML
 import ISConfTestSupport
 import Testing
 
@@ -40,44 +40,46 @@ enum PythonTOML {
 
     /// Tags every value with its TOML type, and writes date-times in TOMLValue's normal form.
     /// tomllib refuses a BOM, so it is dropped first.
-    private static let script = functions + #"""
-print(json.dumps(tagged(tomllib.loads(sys.stdin.buffer.read().decode("utf-8-sig")))))
-"""#
+    private static let script =
+        functions + #"""
+            print(json.dumps(tagged(tomllib.loads(sys.stdin.buffer.read().decode("utf-8-sig")))))
+            """#
 
     /// Many documents in one run: a JSON list of base64 documents in, a list of results out.
-    private static let batchScript = functions + #"""
-def result(encoded):
-    try:
-        return {"tree": tagged(tomllib.loads(base64.b64decode(encoded).decode("utf-8-sig")))}
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError, ValueError) as error:
-        return {"error": str(error)}
-print(json.dumps([result(encoded) for encoded in json.load(sys.stdin)]))
-"""#
+    private static let batchScript =
+        functions + #"""
+            def result(encoded):
+                try:
+                    return {"tree": tagged(tomllib.loads(base64.b64decode(encoded).decode("utf-8-sig")))}
+                except (tomllib.TOMLDecodeError, UnicodeDecodeError, ValueError) as error:
+                    return {"error": str(error)}
+            print(json.dumps([result(encoded) for encoded in json.load(sys.stdin)]))
+            """#
 
     private static let functions = #"""
-import sys, json, tomllib, datetime, base64
-def tagged(v):
-    if isinstance(v, bool): return {"t": "boolean", "v": v}
-    if isinstance(v, int): return {"t": "integer", "v": str(v)}
-    if isinstance(v, float): return {"t": "float", "v": repr(v)}
-    if isinstance(v, str): return {"t": "string", "v": v}
-    if isinstance(v, list): return {"t": "array", "v": [tagged(x) for x in v]}
-    if isinstance(v, dict): return {"t": "table", "v": {k: tagged(x) for k, x in v.items()}}
-    def clock(t):
-        text = t.strftime("%H:%M:%S")
-        if t.microsecond: text += ("." + "%06d" % t.microsecond).rstrip("0")
-        return text
-    if isinstance(v, datetime.datetime):
-        text = "%04d-%02d-%02dT" % (v.year, v.month, v.day) + clock(v)
-        if v.tzinfo is not None:
-            minutes = int(v.utcoffset().total_seconds()) // 60
-            text += "Z" if minutes == 0 else "%s%02d:%02d" % ("-" if minutes < 0 else "+", abs(minutes) // 60, abs(minutes) % 60)
-        return {"t": "dateTime", "v": text}
-    if isinstance(v, datetime.date): return {"t": "dateTime", "v": "%04d-%02d-%02d" % (v.year, v.month, v.day)}
-    if isinstance(v, datetime.time): return {"t": "dateTime", "v": clock(v)}
-    raise TypeError(type(v))
+        import sys, json, tomllib, datetime, base64
+        def tagged(v):
+            if isinstance(v, bool): return {"t": "boolean", "v": v}
+            if isinstance(v, int): return {"t": "integer", "v": str(v)}
+            if isinstance(v, float): return {"t": "float", "v": repr(v)}
+            if isinstance(v, str): return {"t": "string", "v": v}
+            if isinstance(v, list): return {"t": "array", "v": [tagged(x) for x in v]}
+            if isinstance(v, dict): return {"t": "table", "v": {k: tagged(x) for k, x in v.items()}}
+            def clock(t):
+                text = t.strftime("%H:%M:%S")
+                if t.microsecond: text += ("." + "%06d" % t.microsecond).rstrip("0")
+                return text
+            if isinstance(v, datetime.datetime):
+                text = "%04d-%02d-%02dT" % (v.year, v.month, v.day) + clock(v)
+                if v.tzinfo is not None:
+                    minutes = int(v.utcoffset().total_seconds()) // 60
+                    text += "Z" if minutes == 0 else "%s%02d:%02d" % ("-" if minutes < 0 else "+", abs(minutes) // 60, abs(minutes) % 60)
+                return {"t": "dateTime", "v": text}
+            if isinstance(v, datetime.date): return {"t": "dateTime", "v": "%04d-%02d-%02d" % (v.year, v.month, v.day)}
+            if isinstance(v, datetime.time): return {"t": "dateTime", "v": clock(v)}
+            raise TypeError(type(v))
 
-"""#
+        """#
 
     struct Failure: Error, CustomStringConvertible { let description: String }
 
@@ -89,7 +91,8 @@ def tagged(v):
     static func loadMany(_ documents: [[UInt8]]) throws -> [Result<TOMLValue, Failure>] {
         let input = try JSONSerialization.data(withJSONObject: documents.map { Data($0).base64EncodedString() })
         guard let results = try JSONSerialization.jsonObject(with: run(Array(input), script: batchScript)) as? [[String: Any]],
-              results.count == documents.count else {
+            results.count == documents.count
+        else {
             throw Failure(description: "tomllib: not one result per document")
         }
         return results.map { result in

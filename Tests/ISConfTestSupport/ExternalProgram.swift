@@ -20,8 +20,10 @@ public enum ExternalProgram {
 
     /// Runs `executable` to its end. `input` goes to its standard input (else it reads nothing);
     /// `environment` entries are set over this process's own, nil values removed.
-    public static func run(_ executable: String, _ arguments: [String], input: [UInt8]? = nil,
-                           environment: [String: String?] = [:], currentDirectory: String? = nil) throws -> Result {
+    public static func run(
+        _ executable: String, _ arguments: [String], input: [UInt8]? = nil,
+        environment: [String: String?] = [:], currentDirectory: String? = nil
+    ) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -31,7 +33,8 @@ public enum ExternalProgram {
             for (key, value) in environment { merged[key] = value }
             process.environment = merged
         }
-        let output = Pipe(), errors = Pipe()
+        let output = Pipe()
+        let errors = Pipe()
         process.standardOutput = output
         process.standardError = errors
         let standardInput = input.map { _ in Pipe() }

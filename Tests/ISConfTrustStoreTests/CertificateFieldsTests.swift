@@ -1,28 +1,38 @@
 import Foundation
-import Testing
 import SwiftASN1
+import Testing
 import X509
+
 @testable import ISConfTrustStore
 
 /// isconf reads the certificate fields it shows with swift-asn1 (`CertificateFields`); swift-certificates'
 /// full model is the reference for every one of them.
 @Suite struct CertificateFieldsTests {
-    @Test(arguments: [(1970, 1, 1, 0), (1969, 12, 31, -1), (2000, 2, 29, 11_016), (2000, 3, 1, 11_017),
-                      (2038, 1, 19, 24_855), (1950, 1, 1, -7_305), (9999, 12, 31, 2_932_896)])
+    @Test(arguments: [
+        (1970, 1, 1, 0), (1969, 12, 31, -1), (2000, 2, 29, 11_016), (2000, 3, 1, 11_017),
+        (2038, 1, 19, 24_855), (1950, 1, 1, -7_305), (9999, 12, 31, 2_932_896),
+    ])
     func daysSince1970(_ year: Int, _ month: Int, _ day: Int, _ days: Int) {
         #expect(CertificateFields.daysSince1970(year: year, month: month, day: day) == days)
     }
 
     /// UTCTime validity (years before 2050) and GeneralizedTime (after), with several RDNs and a
     /// serial with a leading zero byte: the same fields as swift-certificates reads.
-    @Test(.enabled(if: StoreFactory.openssl != nil, "openssl is not installed"),
-          arguments: [("utc", ["-days", "30"]), ("generalized", ["-days", "36500"]),
-                      ("serial", ["-days", "1", "-set_serial", "0x00ff0102"])])
+    @Test(
+        .enabled(if: StoreFactory.openssl != nil, "openssl is not installed"),
+        arguments: [
+            ("utc", ["-days", "30"]), ("generalized", ["-days", "36500"]),
+            ("serial", ["-days", "1", "-set_serial", "0x00ff0102"]),
+        ])
     func agreesWithSwiftCertificates(_ name: String, _ options: [String]) throws {
         let factory = try StoreFactory()
-        let pem = factory.file(name + ".pem"), der = factory.file(name + ".der")
-        _ = try factory.openssl(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", factory.file(name + ".key"),
-                                 "-out", pem, "-subj", "/C=DE/O=Acme, Inc./OU=QA+CN=two/CN=client \(name)"] + options)
+        let pem = factory.file(name + ".pem")
+        let der = factory.file(name + ".der")
+        _ = try factory.openssl(
+            [
+                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", factory.file(name + ".key"),
+                "-out", pem, "-subj", "/C=DE/O=Acme, Inc./OU=QA+CN=two/CN=client \(name)",
+            ] + options)
         _ = try factory.openssl(["x509", "-in", pem, "-outform", "DER", "-out", der])
         let bytes = try factory.bytes(der)
         let fields = try CertificateFields(derEncoded: bytes)
@@ -42,19 +52,25 @@ import X509
     /// Names of every shape keytool shows differently: several attributes in one relative name, an
     /// unknown attribute type, an IA5String e-mail address, characters Java quotes, stray spaces, UTF-8,
     /// relative names whose SET OF is not in DER order.
-    @Test(.enabled(if: StoreFactory.openssl != nil, "openssl is not installed"),
-          arguments: ["/DC=com/DC=example/O=Acme/OU=QA+CN=two+UID=u1/CN=client",
-                      "/1.2.3.4=custom value/CN=unknown type",
-                      "/emailAddress=ops@example.com/CN=Ops",
-                      "/O=Acme, Inc./OU=R&D; <lab> #1/CN=a \\\"quoted\\\" name",
-                      "/CN= leading and trailing /O=two  spaces",
-                      "/C=DE/L=München/CN=Jürgen",
-                      "/CN=zeta+CN=alpha+O=mid"])
+    @Test(
+        .enabled(if: StoreFactory.openssl != nil, "openssl is not installed"),
+        arguments: [
+            "/DC=com/DC=example/O=Acme/OU=QA+CN=two+UID=u1/CN=client",
+            "/1.2.3.4=custom value/CN=unknown type",
+            "/emailAddress=ops@example.com/CN=Ops",
+            "/O=Acme, Inc./OU=R&D; <lab> #1/CN=a \\\"quoted\\\" name",
+            "/CN= leading and trailing /O=two  spaces",
+            "/C=DE/L=München/CN=Jürgen",
+            "/CN=zeta+CN=alpha+O=mid",
+        ])
     func namesRenderAsSwiftCertificatesReadsThem(_ subject: String) throws {
         let factory = try StoreFactory()
-        let pem = factory.file("name.pem"), der = factory.file("name.der")
-        _ = try factory.openssl(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", factory.file("name.key"),
-                                 "-out", pem, "-utf8", "-multivalue-rdn", "-subj", subject, "-days", "1"])
+        let pem = factory.file("name.pem")
+        let der = factory.file("name.der")
+        _ = try factory.openssl([
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", factory.file("name.key"),
+            "-out", pem, "-utf8", "-multivalue-rdn", "-subj", subject, "-days", "1",
+        ])
         _ = try factory.openssl(["x509", "-in", pem, "-outform", "DER", "-out", der])
         let bytes = try factory.bytes(der)
         let fields = try CertificateFields(derEncoded: bytes)
@@ -125,7 +141,8 @@ private enum Reference {
         }
         guard let text else { return "#" + Thumbprints.hex(encoded) }
         let special: Set<Character> = [",", "+", "=", "\n", "<", ">", "#", ";", "\\", "\""]
-        let needsQuotes = text.contains(where: special.contains) || text.hasPrefix(" ") || text.hasSuffix(" ")
+        let needsQuotes =
+            text.contains(where: special.contains) || text.hasPrefix(" ") || text.hasSuffix(" ")
             || text.contains("  ")
         guard needsQuotes else { return text }
         var quoted = "\""

@@ -1,6 +1,7 @@
 import Foundation
 import ISConfCore
 import Testing
+
 @testable import ISConfTrustStore
 
 @Suite(.enabled(if: StoreFactory.openssl != nil, "openssl is not installed: certificate file tests make their certificates with it"))

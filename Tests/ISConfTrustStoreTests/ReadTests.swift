@@ -1,6 +1,7 @@
 import Foundation
 import ISConfCore
 import Testing
+
 @testable import ISConfTrustStore
 
 @Suite(.enabled(if: StoreFactory.keytool != nil && StoreFactory.openssl != nil, StoreFactory.keytoolMissing))
@@ -52,8 +53,10 @@ struct ReadTests {
         let factory = try StoreFactory()
         let certificate = try factory.certificate("client", subject: "/CN=openssl client/O=Acme")
         let store = factory.file("openssl.p12")
-        try factory.openssl(["pkcs12", "-export", "-in", certificate, "-inkey", factory.file("client.key"), "-out", store,
-                             "-passout", "pass:" + StoreFactory.password])
+        try factory.openssl([
+            "pkcs12", "-export", "-in", certificate, "-inkey", factory.file("client.key"), "-out", store,
+            "-passout", "pass:" + StoreFactory.password,
+        ])
         let read = try factory.read(store)
         #expect(read.entries.map(\.alias) == ["1"])
         #expect(read.entries.first?.kind == .privateKey)
@@ -70,8 +73,12 @@ struct ReadTests {
         let factory = try StoreFactory()
         let certificate = try factory.certificate("client", subject: "/CN=legacy")
         let store = factory.file("legacy.p12")
-        let made = try StoreFactory.run(StoreFactory.openssl!, ["pkcs12", "-export", "-legacy", "-in", certificate, "-inkey",
-                                                                factory.file("client.key"), "-out", store, "-passout", "pass:" + StoreFactory.password])
+        let made = try StoreFactory.run(
+            StoreFactory.openssl!,
+            [
+                "pkcs12", "-export", "-legacy", "-in", certificate, "-inkey",
+                factory.file("client.key"), "-out", store, "-passout", "pass:" + StoreFactory.password,
+            ])
         try #require(made.status == 0, "this openssl cannot write legacy PKCS#12 (-legacy): \(made.stderr)")
         for password in [StoreFactory.password, nil] {
             let error = try #require(throws: InputError.self) { try factory.read(store, password: password) }
@@ -129,7 +136,10 @@ struct ReadTests {
         let factory = try StoreFactory()
         let store = try factory.populatedStore("store.jks", type: "jks")
         let read = try factory.read(store)
-        guard case .jks(let layout) = read.layout else { Issue.record("not JKS"); return }
+        guard case .jks(let layout) = read.layout else {
+            Issue.record("not JKS")
+            return
+        }
         let twice = layout.encodedEntries + [layout.encodedEntries[1]]
         var body = ByteWriter()
         body.u32(JKS.magic)

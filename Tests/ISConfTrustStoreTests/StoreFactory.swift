@@ -1,6 +1,7 @@
 import Foundation
 import ISConfTestSupport
 import Testing
+
 @testable import ISConfTrustStore
 
 /// Makes key stores at test time with the real keytool (Java 17) and openssl, in a folder removed
@@ -44,24 +45,34 @@ final class StoreFactory {
     }
 
     /// A private-key entry with a self-signed certificate.
-    func keyPair(_ store: String, alias: String, type: String, dname: String = "CN=localhost, OU=IS, O=WSO2, L=Mountain View, ST=CA, C=US",
-                 password: String = StoreFactory.password) throws {
-        try keytool(["-genkeypair", "-alias", alias, "-keyalg", "RSA", "-keysize", "2048", "-dname", dname, "-validity", "365",
-                     "-keystore", store, "-storepass", password, "-keypass", password, "-storetype", type])
+    func keyPair(
+        _ store: String, alias: String, type: String, dname: String = "CN=localhost, OU=IS, O=WSO2, L=Mountain View, ST=CA, C=US",
+        password: String = StoreFactory.password
+    ) throws {
+        try keytool([
+            "-genkeypair", "-alias", alias, "-keyalg", "RSA", "-keysize", "2048", "-dname", dname, "-validity", "365",
+            "-keystore", store, "-storepass", password, "-keypass", password, "-storetype", type,
+        ])
     }
 
     /// A new self-signed certificate in a PEM file (and its key beside it).
     func certificate(_ name: String, subject: String) throws -> String {
         let pem = file(name + ".pem")
-        try openssl(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", file(name + ".key"), "-out", pem,
-                     "-subj", subject, "-days", "30"])
+        try openssl([
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", file(name + ".key"), "-out", pem,
+            "-subj", subject, "-days", "30",
+        ])
         return pem
     }
 
-    func importCertificate(_ store: String, alias: String, file certificate: String, type: String,
-                           password: String = StoreFactory.password) throws {
-        try keytool(["-importcert", "-noprompt", "-alias", alias, "-file", certificate, "-keystore", store,
-                     "-storepass", password, "-storetype", type])
+    func importCertificate(
+        _ store: String, alias: String, file certificate: String, type: String,
+        password: String = StoreFactory.password
+    ) throws {
+        try keytool([
+            "-importcert", "-noprompt", "-alias", alias, "-file", certificate, "-keystore", store,
+            "-storepass", password, "-storetype", type,
+        ])
     }
 
     /// A store with a key pair and two trusted certificates, as an IS server's stores look.
@@ -125,9 +136,14 @@ enum KeytoolListing {
 
     /// The same view of a store as isconf reads it.
     static func entries(of store: KeyStore) -> [String: KeytoolEntry] {
-        Dictionary(uniqueKeysWithValues: store.entries.map { entry in
-            (entry.alias, KeytoolEntry(type: entry.kind.keytoolName, sha256: entry.certificates.map(\.thumbprints.sha256),
-                                       owner: entry.certificates.first?.subject ?? "", serial: entry.certificates.first?.serialNumber ?? ""))
-        })
+        Dictionary(
+            uniqueKeysWithValues: store.entries.map { entry in
+                (
+                    entry.alias,
+                    KeytoolEntry(
+                        type: entry.kind.keytoolName, sha256: entry.certificates.map(\.thumbprints.sha256),
+                        owner: entry.certificates.first?.subject ?? "", serial: entry.certificates.first?.serialNumber ?? "")
+                )
+            })
     }
 }

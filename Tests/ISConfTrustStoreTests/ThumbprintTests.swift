@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ISConfTrustStore
 
 @Suite struct ThumbprintTests {

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ISConfTrustStore
 
 /// The trust stores' own UTF-16 decoder is held to the standard library's, lone surrogates included.
@@ -16,7 +17,8 @@ import Testing
         for _ in 0..<2_000 {
             // Biased toward the surrogate range, where the cases are.
             let units = (0..<Int.random(in: 0...12, using: &generator)).map { _ in
-                Bool.random(using: &generator) ? UInt16.random(in: 0xD7F0...0xE010, using: &generator)
+                Bool.random(using: &generator)
+                    ? UInt16.random(in: 0xD7F0...0xE010, using: &generator)
                     : UInt16.random(in: 0...UInt16.max, using: &generator)
             }
             #expect(stringFromUTF16(units) == String(decoding: units, as: UTF16.self), "\(units)")

@@ -1,5 +1,6 @@
-@testable import ISConfWatch
 import Testing
+
+@testable import ISConfWatch
 
 /// When a watched file's pending check is due, with a clock the test advances.
 @Suite struct DebouncerTests {

@@ -1,8 +1,9 @@
 import Foundation
 import ISConfDomain
-@testable import ISConfWatch
 import Logging
 import Testing
+
+@testable import ISConfWatch
 
 /// The control pipe's messages and the reasons the loop logs.
 @Suite struct ControlMessageTests {

@@ -1,6 +1,7 @@
 import ISConfDomain
-@testable import ISConfWatch
 import Testing
+
+@testable import ISConfWatch
 
 /// The store series the daemon renders for what it observed: bounded, and gone when what they
 /// describe goes away.
@@ -21,29 +22,37 @@ import Testing
     }
 
     static func stores(trusted: [StoreObservation.TrustedCertificate], keysReadable: Bool = true) -> [StoreObservation] {
-        [StoreObservation(purpose: .keyStore, path: keyStore, readable: keysReadable,
-                          serverChainNotAfterSeconds: keysReadable ? 2_000_000_000 : nil, trustedCertificates: []),
-         StoreObservation(purpose: .trustStore, path: trustStore, readable: true, serverChainNotAfterSeconds: nil,
-                          trustedCertificates: trusted)]
+        [
+            StoreObservation(
+                purpose: .keyStore, path: keyStore, readable: keysReadable,
+                serverChainNotAfterSeconds: keysReadable ? 2_000_000_000 : nil, trustedCertificates: []),
+            StoreObservation(
+                purpose: .trustStore, path: trustStore, readable: true, serverChainNotAfterSeconds: nil,
+                trustedCertificates: trusted),
+        ]
     }
 
     @Test func eachStoreAndEachTrustedCertificateHasItsSeries() {
         let metrics = StoreMetrics()
         metrics.update(home: Self.home, stores: Self.stores(trusted: [.init(alias: "partner", notAfterSeconds: 1_900_000_000)]))
         metrics.update(home: Self.home, whitelistEntries: 2)
-        #expect(Set(Self.samples(metrics, "isconf_store_readable")) == [
-            #"isconf_store_readable{home="/opt/wso2is",store="keystore",file="/opt/wso2is/repository/resources/security/wso2carbon.jks"} 1"#,
-            #"isconf_store_readable{home="/opt/wso2is",store="truststore",file="/opt/wso2is/repository/resources/security/client-truststore.jks"} 1"#,
-        ])
-        #expect(Self.samples(metrics, "isconf_server_certificate_expiry_timestamp_seconds") == [
-            #"isconf_server_certificate_expiry_timestamp_seconds{home="/opt/wso2is",file="/opt/wso2is/repository/resources/security/wso2carbon.jks"} 2000000000"#,
-        ])
-        #expect(Self.samples(metrics, "isconf_trusted_certificate_expiry_timestamp_seconds") == [
-            #"isconf_trusted_certificate_expiry_timestamp_seconds{home="/opt/wso2is",file="/opt/wso2is/repository/resources/security/client-truststore.jks",alias="partner"} 1900000000"#,
-        ])
-        #expect(Self.samples(metrics, "isconf_truststore_entries") == [
-            #"isconf_truststore_entries{home="/opt/wso2is",file="/opt/wso2is/repository/resources/security/client-truststore.jks"} 1"#,
-        ])
+        #expect(
+            Set(Self.samples(metrics, "isconf_store_readable")) == [
+                #"isconf_store_readable{home="/opt/wso2is",store="keystore",file="/opt/wso2is/repository/resources/security/wso2carbon.jks"} 1"#,
+                #"isconf_store_readable{home="/opt/wso2is",store="truststore",file="/opt/wso2is/repository/resources/security/client-truststore.jks"} 1"#,
+            ])
+        #expect(
+            Self.samples(metrics, "isconf_server_certificate_expiry_timestamp_seconds") == [
+                #"isconf_server_certificate_expiry_timestamp_seconds{home="/opt/wso2is",file="/opt/wso2is/repository/resources/security/wso2carbon.jks"} 2000000000"#
+            ])
+        #expect(
+            Self.samples(metrics, "isconf_trusted_certificate_expiry_timestamp_seconds") == [
+                #"isconf_trusted_certificate_expiry_timestamp_seconds{home="/opt/wso2is",file="/opt/wso2is/repository/resources/security/client-truststore.jks",alias="partner"} 1900000000"#
+            ])
+        #expect(
+            Self.samples(metrics, "isconf_truststore_entries") == [
+                #"isconf_truststore_entries{home="/opt/wso2is",file="/opt/wso2is/repository/resources/security/client-truststore.jks"} 1"#
+            ])
         #expect(Self.samples(metrics, "isconf_whitelist_entries") == [#"isconf_whitelist_entries{home="/opt/wso2is"} 2"#])
     }
 
@@ -85,9 +94,10 @@ import Testing
 
         // A key store that no longer opens: readable 0, and its certificate is not known any more.
         metrics.update(home: Self.home, stores: Self.stores(trusted: [.init(alias: "b", notAfterSeconds: 2)], keysReadable: false))
-        #expect(Self.samples(metrics, "isconf_store_readable").contains {
-            $0.contains(#"home="/opt/wso2is",store="keystore""#) && $0.hasSuffix("} 0")
-        })
+        #expect(
+            Self.samples(metrics, "isconf_store_readable").contains {
+                $0.contains(#"home="/opt/wso2is",store="keystore""#) && $0.hasSuffix("} 0")
+            })
         #expect(!Self.samples(metrics, "isconf_server_certificate_expiry_timestamp_seconds").contains { $0.contains(#"home="/opt/wso2is""#) })
 
         // A connector that names no stores any more, then a home no longer watched.

@@ -1,6 +1,7 @@
 import ISConfDomain
-@testable import ISConfWatch
 import Testing
+
+@testable import ISConfWatch
 
 /// The watch layout as pure input → output: targets, store paths and a resolver in, folders, masks and
 /// interests out; no file is read.
@@ -10,12 +11,15 @@ import Testing
     static let keepPaths: WatchLayout.Resolve = { $0 }
 
     static func home(_ root: String, toml: Bool = false) -> LintTarget {
-        LintTarget(facts: HomeFacts(root: root, deploymentToml: toml ? root + "/repository/conf/deployment.toml" : nil),
-                   files: [(.catalinaServer, root + "/" + catalina), (.authenticators, root + "/" + authenticators)])
+        LintTarget(
+            facts: HomeFacts(root: root, deploymentToml: toml ? root + "/repository/conf/deployment.toml" : nil),
+            files: [(.catalinaServer, root + "/" + catalina), (.authenticators, root + "/" + authenticators)])
     }
 
-    static func layout(_ targets: [LintTarget], stores: [String: [String]] = [:],
-                       resolve: @escaping WatchLayout.Resolve = keepPaths) -> WatchLayout {
+    static func layout(
+        _ targets: [LintTarget], stores: [String: [String]] = [:],
+        resolve: @escaping WatchLayout.Resolve = keepPaths
+    ) -> WatchLayout {
         WatchLayout(targets: targets, storePaths: stores, resolve: resolve)
     }
 
@@ -23,13 +27,14 @@ import Testing
         let layout = Self.layout([Self.home("/srv/is")])
         #expect(layout.files.map(\.path) == ["/srv/is/" + Self.catalina, "/srv/is/" + Self.authenticators])
         #expect(layout.files.map(\.kind) == [.xml(.catalinaServer), .xml(.authenticators)])
-        #expect(layout.files[0].chain == [
-            .init(folder: "/srv/is/repository/conf/tomcat", name: "catalina-server.xml", direct: true),
-            .init(folder: "/srv/is/repository/conf", name: "tomcat", direct: false),
-            .init(folder: "/srv/is/repository", name: "conf", direct: false),
-            .init(folder: "/srv/is", name: "repository", direct: false),
-            .init(folder: "/srv", name: "is", direct: false),  // a home replaced by another is seen
-        ])
+        #expect(
+            layout.files[0].chain == [
+                .init(folder: "/srv/is/repository/conf/tomcat", name: "catalina-server.xml", direct: true),
+                .init(folder: "/srv/is/repository/conf", name: "tomcat", direct: false),
+                .init(folder: "/srv/is/repository", name: "conf", direct: false),
+                .init(folder: "/srv/is", name: "repository", direct: false),
+                .init(folder: "/srv", name: "is", direct: false),  // a home replaced by another is seen
+            ])
         #expect(layout.folders["/srv/is/repository/conf/tomcat"]?.mask == Inotify.fileEvents)
         #expect(layout.folders["/srv/is/repository"]?.mask == Inotify.pathEvents)
         #expect(layout.folders["/srv"]?.interests == ["is": [.file(0, direct: false), .file(1, direct: false)]])
@@ -62,8 +67,11 @@ import Testing
     @Test func homesSharingAFolderShareItsWatchWithAnInterestEach() {
         let layout = Self.layout([Self.home("/srv/a"), Self.home("/srv/b")])
         #expect(layout.files.count == 4)
-        #expect(layout.folders["/srv"]?.interests == ["a": [.file(0, direct: false), .file(1, direct: false)],
-                                                      "b": [.file(2, direct: false), .file(3, direct: false)]])
+        #expect(
+            layout.folders["/srv"]?.interests == [
+                "a": [.file(0, direct: false), .file(1, direct: false)],
+                "b": [.file(2, direct: false), .file(3, direct: false)],
+            ])
         #expect(layout.files[2].target == 1)
     }
 
@@ -75,10 +83,19 @@ import Testing
     }
 
     @Test func aFileGivenByItselfIsWatchedFromItsFolderAndTheOneAbove() {
-        let layout = Self.layout([LintTarget(facts: HomeFacts(), files: [(.catalinaServer, "/etc/is/catalina-server.xml"),
-                                                                        (.authenticators, "/etc/is/authenticators.xml")])])
-        #expect(layout.files[0].chain == [.init(folder: "/etc/is", name: "catalina-server.xml", direct: true),
-                                          .init(folder: "/etc", name: "is", direct: false)])
+        let layout = Self.layout([
+            LintTarget(
+                facts: HomeFacts(),
+                files: [
+                    (.catalinaServer, "/etc/is/catalina-server.xml"),
+                    (.authenticators, "/etc/is/authenticators.xml"),
+                ])
+        ])
+        #expect(
+            layout.files[0].chain == [
+                .init(folder: "/etc/is", name: "catalina-server.xml", direct: true),
+                .init(folder: "/etc", name: "is", direct: false),
+            ])
         #expect(Set(layout.folders.keys) == ["/etc/is", "/etc"], "no home: no deployment.toml, no stores")
         #expect(layout.folders["/etc/is"]?.interests.count == 2)
     }

@@ -71,8 +71,12 @@ import Testing
 
     @Test func jsonLinesAreJSONWithTypedFields() throws {
         let lines = try capture(.json) { logger in
-            logger.info("corrected", metadata: ["file": "/a b/\"c\".xml", "took_ms": .stringConvertible(3.25),
-                                                "pid": .stringConvertible(42), "rules": ["r1", "r2"]])
+            logger.info(
+                "corrected",
+                metadata: [
+                    "file": "/a b/\"c\".xml", "took_ms": .stringConvertible(3.25),
+                    "pid": .stringConvertible(42), "rules": ["r1", "r2"],
+                ])
             logger.debug("hidden")
         }
         #expect(lines.count == 1)

@@ -5,7 +5,7 @@ import ISConfXML
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Inputs XMLDocument.parse must refuse with an InputError: never crash, hang, expand entities or
@@ -22,8 +22,9 @@ struct BadInputTests {
     }
 
     /// Watches the entity's target with inotify: libxml2 must not even open it.
-    @Test("XXE: external entities, external subsets and parameter entities never open their file",
-          arguments: ["general entity", "external subset", "parameter entity"])
+    @Test(
+        "XXE: external entities, external subsets and parameter entities never open their file",
+        arguments: ["general entity", "external subset", "parameter entity"])
     func xxeReadsNothing(kind: String) throws {
         try withTemporaryDirectory { directory in
             let secret = directory + "/secret.txt"
@@ -114,23 +115,28 @@ struct BadInputTests {
 
     // MARK: Malformed XML: what is wrong and where, never libxml2's message (it quotes the document)
 
-    @Test("malformed documents: a description by error code, on the right line", arguments: [
-        ("unclosed element at end of file", "<Server>\n  <Service>\n    <Connector/>\n", "the file ends while elements are still open", 4),
-        ("unclosed element before a parent's end tag", "<Server>\n  <Service name=\"a\">\n</Server>\n", "an end tag that does not match the open element", 3),
-        ("unterminated start tag", "<Server>\n  <Connector port=\"1\"\n</Server>\n", "a name missing where an element or attribute name belongs", 3),
-        ("mismatched tags", "<a>\n  <b>\n  </c>\n</a>\n", "an end tag that does not match the open element", 3),
-        ("undefined element prefix", "<r>\n  <x:b/>\n</r>\n", "a namespace prefix that is not declared", 2),
-        ("undefined attribute prefix", "<r>\n\n  <c svns:secretAlias=\"k\"/>\n</r>\n", "a namespace prefix that is not declared", 3),
-        ("undefined entity", "<r>\n  &nbsp;\n</r>\n", "a reference to an entity that is not defined", 2),
-        ("duplicate attribute", "<r>\n<c a=\"1\"\n   a=\"2\"/></r>", "the same attribute twice on one element", 3),
-        ("two roots", "<a/>\n<b/>\n", "content after the end of the root element", 2),
-        ("< in an attribute value", "<r a=\"<\"/>", "a '<' inside an attribute value", 1),
-        ("unquoted attribute value", "<r\n a=1/>", "an attribute value without quotes", 2),
-        ("unterminated comment (found at end of file)", "<r>\n<!-- no end\n</r>\n", "a comment that is not closed", 4),
-        ("-- inside a comment", "<r><!-- a -- b --></r>", "'--' inside a comment", 1),
-        ("text before the root", "junk\n<r/>", "no start tag where the root element should begin", 1),
-        ("CRLF file, error on line 3", "<a>\r\n<b>\r\n</c>\r\n</a>\r\n", "an end tag that does not match the open element", 3),
-    ])
+    @Test(
+        "malformed documents: a description by error code, on the right line",
+        arguments: [
+            ("unclosed element at end of file", "<Server>\n  <Service>\n    <Connector/>\n", "the file ends while elements are still open", 4),
+            (
+                "unclosed element before a parent's end tag", "<Server>\n  <Service name=\"a\">\n</Server>\n",
+                "an end tag that does not match the open element", 3
+            ),
+            ("unterminated start tag", "<Server>\n  <Connector port=\"1\"\n</Server>\n", "a name missing where an element or attribute name belongs", 3),
+            ("mismatched tags", "<a>\n  <b>\n  </c>\n</a>\n", "an end tag that does not match the open element", 3),
+            ("undefined element prefix", "<r>\n  <x:b/>\n</r>\n", "a namespace prefix that is not declared", 2),
+            ("undefined attribute prefix", "<r>\n\n  <c svns:secretAlias=\"k\"/>\n</r>\n", "a namespace prefix that is not declared", 3),
+            ("undefined entity", "<r>\n  &nbsp;\n</r>\n", "a reference to an entity that is not defined", 2),
+            ("duplicate attribute", "<r>\n<c a=\"1\"\n   a=\"2\"/></r>", "the same attribute twice on one element", 3),
+            ("two roots", "<a/>\n<b/>\n", "content after the end of the root element", 2),
+            ("< in an attribute value", "<r a=\"<\"/>", "a '<' inside an attribute value", 1),
+            ("unquoted attribute value", "<r\n a=1/>", "an attribute value without quotes", 2),
+            ("unterminated comment (found at end of file)", "<r>\n<!-- no end\n</r>\n", "a comment that is not closed", 4),
+            ("-- inside a comment", "<r><!-- a -- b --></r>", "'--' inside a comment", 1),
+            ("text before the root", "junk\n<r/>", "no start tag where the root element should begin", 1),
+            ("CRLF file, error on line 3", "<a>\r\n<b>\r\n</c>\r\n</a>\r\n", "an end tag that does not match the open element", 3),
+        ])
     func malformed(label: String, text: String, description: String, line: Int) {
         let error = expectRejected(utf8(text), .malformed, "malformed XML: ", description)
         #expect(error?.position?.line == line, "\(label): \(String(describing: error))")
@@ -140,13 +146,15 @@ struct BadInputTests {
 
     /// libxml2's messages quote the document (`Entity 'X' not defined`, `Bytes: 0xFF 0x53`, tag
     /// names), and a password can be what they quote: an error carries a position and a description.
-    @Test("parse errors never carry a byte of the document", arguments: [
-        "<r>\n<c keystorePass=\"&Sekrit99;\"/>\n</r>\n",
-        "<r>\n<c keystorePass=\"#Sekrit99\"/>\n</r>\n",
-        "<r>\n<Sekrit99>\n</r>\n",
-        "<r a=\"1\" Sekrit99=\"1\" Sekrit99=\"2\"/>",
-        "<r>\n<x:Sekrit99/>\n</r>\n",
-    ])
+    @Test(
+        "parse errors never carry a byte of the document",
+        arguments: [
+            "<r>\n<c keystorePass=\"&Sekrit99;\"/>\n</r>\n",
+            "<r>\n<c keystorePass=\"#Sekrit99\"/>\n</r>\n",
+            "<r>\n<Sekrit99>\n</r>\n",
+            "<r a=\"1\" Sekrit99=\"1\" Sekrit99=\"2\"/>",
+            "<r>\n<x:Sekrit99/>\n</r>\n",
+        ])
     func errorsQuoteNothing(text: String) throws {
         // "#" stands for a byte that is not UTF-8, just before the secret.
         let bytes = utf8(text).map { $0 == UInt8(ascii: "#") ? 0xFF : $0 }

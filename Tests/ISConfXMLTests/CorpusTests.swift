@@ -6,8 +6,9 @@ import Testing
 /// Real WSO2 files: every byte span the XML core reports must agree with the bytes and with libxml2.
 @Suite("Corpus")
 struct CorpusTests {
-    @Test("every well-formed corpus file: spans match the bytes and libxml2's own reading",
-          .enabled(if: Corpus.available, Corpus.skipReason))
+    @Test(
+        "every well-formed corpus file: spans match the bytes and libxml2's own reading",
+        .enabled(if: Corpus.available, Corpus.skipReason))
     func corpusSpansMatchReference() throws {
         let inputs = try corpusXMLCandidates()
         var compared: [String] = []
@@ -35,8 +36,9 @@ struct CorpusTests {
         #expect(compared.contains("authenticators.xml.erb@puppet-is-v5.6.0.1"))
     }
 
-    @Test("corpus facts isconf relies on: Latin-1 declarations, the commented-out MutualSSLAuthenticator",
-          .enabled(if: Corpus.available, Corpus.skipReason))
+    @Test(
+        "corpus facts isconf relies on: Latin-1 declarations, the commented-out MutualSSLAuthenticator",
+        .enabled(if: Corpus.available, Corpus.skipReason))
     func corpusFacts() throws {
         let bytes = try readBytes(Corpus.path("authenticators.xml@carbon-kernel-v4.4.32"))
         let document = try parse(bytes, path: "authenticators.xml")

@@ -37,8 +37,9 @@ func verify(_ document: XMLDocument, _ label: String, sourceLocation: SourceLoca
     for (element, expected) in zip(elements, reference) {
         let name = "<\(element.qualifiedName)> at \(element.startTag)"
         check(element.qualifiedName == expected.qualifiedName, "\(name): libxml2 names it \(expected.qualifiedName)")
-        check(element.namespaceURI == expected.namespaceURI,
-              "\(name): namespace \(String(describing: element.namespaceURI)), libxml2 \(String(describing: expected.namespaceURI))")
+        check(
+            element.namespaceURI == expected.namespaceURI,
+            "\(name): namespace \(String(describing: element.namespaceURI)), libxml2 \(String(describing: expected.namespaceURI))")
         // ReferenceView lists namespace declarations first, each group in document order.
         let ours = (element.attributes.filter(\.isNamespaceDeclaration) + element.attributes.filter { !$0.isNamespaceDeclaration })
             .map { NameValue(name: $0.qualifiedName, value: $0.value) }
@@ -49,13 +50,15 @@ func verify(_ document: XMLDocument, _ label: String, sourceLocation: SourceLoca
         let last = element.startTag.end - 1
         check(oracle.libxml2Line(of: last) == expected.line, "\(name): libxml2 says line \(expected.line), counting LFs gives \(oracle.libxml2Line(of: last))")
         if !hasLoneCR {
-            check(document.position(of: last).line == expected.line,
-                  "\(name): start tag ends on line \(document.position(of: last).line), libxml2 says \(expected.line)")
+            check(
+                document.position(of: last).line == expected.line,
+                "\(name): start tag ends on line \(document.position(of: last).line), libxml2 says \(expected.line)")
         }
         check(document.position(of: last).line == oracle.position(of: last).line, "\(name): line of the start tag's end")
     }
-    check(elements.map(\.startTag.start) == scan.elementStarts,
-          "element starts \(elements.map(\.startTag.start)), a plain scan finds \(scan.elementStarts)")
+    check(
+        elements.map(\.startTag.start) == scan.elementStarts,
+        "element starts \(elements.map(\.startTag.start)), a plain scan finds \(scan.elementStarts)")
 
     for element in elements {
         let name = "<\(element.qualifiedName)> at \(element.startTag)"
@@ -67,14 +70,17 @@ func verify(_ document: XMLDocument, _ label: String, sourceLocation: SourceLoca
         }
         check(bytes[tag.start] == UInt8(ascii: "<"), "\(name): start tag does not begin with <")
         check(bytes[tag.end - 1] == UInt8(ascii: ">"), "\(name): start tag does not end with >")
-        check(bytes[(tag.start + 1)..<(tag.start + 1 + qualified.count)].elementsEqual(qualified),
-              "\(name): bytes after < are \(text(ByteSpan(tag.start + 1, min(tag.end, tag.start + 1 + qualified.count))))")
+        check(
+            bytes[(tag.start + 1)..<(tag.start + 1 + qualified.count)].elementsEqual(qualified),
+            "\(name): bytes after < are \(text(ByteSpan(tag.start + 1, min(tag.end, tag.start + 1 + qualified.count))))")
         let afterName = bytes[tag.start + 1 + qualified.count]
-        check(isWhitespace(afterName) || afterName == UInt8(ascii: "/") || afterName == UInt8(ascii: ">"),
-              "\(name): the name runs on past \(element.qualifiedName)")
+        check(
+            isWhitespace(afterName) || afterName == UInt8(ascii: "/") || afterName == UInt8(ascii: ">"),
+            "\(name): the name runs on past \(element.qualifiedName)")
         check(element.qualifiedName == (element.prefix.map { "\($0):" } ?? "") + element.localName, "\(name): prefix/local mismatch")
-        check(element.position == oracle.position(of: tag.start),
-              "\(name): position \(element.position), expected \(oracle.position(of: tag.start))")
+        check(
+            element.position == oracle.position(of: tag.start),
+            "\(name): position \(element.position), expected \(oracle.position(of: tag.start))")
         check(element.position == document.position(of: tag.start), "\(name): position disagrees with document.position(of:)")
 
         // Attributes: contiguous layout from the name to the closing > or />.
@@ -83,21 +89,28 @@ func verify(_ document: XMLDocument, _ label: String, sourceLocation: SourceLoca
             let what = "\(name) attribute \(attribute.qualifiedName)"
             let ws = attribute.leadingWhitespace
             guard ws.start == cursor, ws.end == attribute.nameSpan.start, attribute.nameSpan.end < attribute.valueSpan.start,
-                  attribute.valueSpan.start >= 1, attribute.valueSpan.end < tag.end else {
+                attribute.valueSpan.start >= 1, attribute.valueSpan.end < tag.end
+            else {
                 check(false, "\(what): spans out of order (whitespace \(ws), name \(attribute.nameSpan), value \(attribute.valueSpan), cursor \(cursor))")
                 break
             }
             check(ws.count > 0 && bytes[ws.range].allSatisfy(isWhitespace), "\(what): leading whitespace \(text(ws).debugDescription)")
-            check(bytes[attribute.nameSpan.range].elementsEqual(encode(attribute.qualifiedName, latin1: latin1)),
-                  "\(what): name bytes are \(text(attribute.nameSpan).debugDescription)")
+            check(
+                bytes[attribute.nameSpan.range].elementsEqual(encode(attribute.qualifiedName, latin1: latin1)),
+                "\(what): name bytes are \(text(attribute.nameSpan).debugDescription)")
             let equals = bytes[attribute.nameSpan.end..<(attribute.valueSpan.start - 1)].filter { !isWhitespace($0) }
-            check(equals == [UInt8(ascii: "=")], "\(what): between name and quote: \(text(ByteSpan(attribute.nameSpan.end, attribute.valueSpan.start - 1)).debugDescription)")
+            check(
+                equals == [UInt8(ascii: "=")],
+                "\(what): between name and quote: \(text(ByteSpan(attribute.nameSpan.end, attribute.valueSpan.start - 1)).debugDescription)")
             check(attribute.quote == UInt8(ascii: "\"") || attribute.quote == UInt8(ascii: "'"), "\(what): quote \(attribute.quote)")
-            check(bytes[attribute.valueSpan.start - 1] == attribute.quote && bytes[attribute.valueSpan.end] == attribute.quote,
-                  "\(what): value \(attribute.valueSpan) is not between \(Character(Unicode.Scalar(attribute.quote))) quotes")
+            check(
+                bytes[attribute.valueSpan.start - 1] == attribute.quote && bytes[attribute.valueSpan.end] == attribute.quote,
+                "\(what): value \(attribute.valueSpan) is not between \(Character(Unicode.Scalar(attribute.quote))) quotes")
             check(!bytes[attribute.valueSpan.range].contains(attribute.quote), "\(what): value span holds its own quote")
             let decoded = decodeAttributeValue(scalars(bytes[attribute.valueSpan.range], latin1: latin1))
-            check(decoded == attribute.value, "\(what): value \(attribute.value.debugDescription), decoding the raw bytes gives \(String(describing: decoded?.debugDescription))")
+            check(
+                decoded == attribute.value,
+                "\(what): value \(attribute.value.debugDescription), decoding the raw bytes gives \(String(describing: decoded?.debugDescription))")
             let declaration = attribute.qualifiedName == "xmlns" || attribute.qualifiedName.hasPrefix("xmlns:")
             check(attribute.isNamespaceDeclaration == declaration, "\(what): isNamespaceDeclaration \(attribute.isNamespaceDeclaration)")
             if declaration { check(attribute.namespaceURI == nil, "\(what): a declaration has a namespace URI") }
@@ -109,9 +122,10 @@ func verify(_ document: XMLDocument, _ label: String, sourceLocation: SourceLoca
         }
         let closing: [UInt8] = element.isSelfClosing ? [UInt8(ascii: "/"), UInt8(ascii: ">")] : [UInt8(ascii: ">")]
         if cursor <= tag.end - closing.count {
-            check(bytes[cursor..<(tag.end - closing.count)].allSatisfy(isWhitespace)
+            check(
+                bytes[cursor..<(tag.end - closing.count)].allSatisfy(isWhitespace)
                     && bytes[(tag.end - closing.count)..<tag.end].elementsEqual(closing),
-                  "\(name): after the last attribute: \(text(ByteSpan(cursor, tag.end)).debugDescription)")
+                "\(name): after the last attribute: \(text(ByteSpan(cursor, tag.end)).debugDescription)")
         } else {
             check(false, "\(name): attributes run past the end of the start tag")
         }
@@ -128,8 +142,9 @@ func verify(_ document: XMLDocument, _ label: String, sourceLocation: SourceLoca
             while index > tag.end, isWhitespace(bytes[index]) { index -= 1 }
             let endTag = [UInt8(ascii: "<"), UInt8(ascii: "/")] + qualified
             let endTagStart = index + 1 - endTag.count
-            check(endTagStart >= tag.end && bytes[endTagStart...index].elementsEqual(endTag),
-                  "\(name): span ends with \(text(ByteSpan(max(tag.end, element.span.end - endTag.count - 3), element.span.end)).debugDescription)")
+            check(
+                endTagStart >= tag.end && bytes[endTagStart...index].elementsEqual(endTag),
+                "\(name): span ends with \(text(ByteSpan(max(tag.end, element.span.end - endTag.count - 3), element.span.end)).debugDescription)")
             contentEnd = max(tag.end, endTagStart)
         } else {
             check(false, "\(name): span \(element.span) out of range")
@@ -163,12 +178,14 @@ func verify(_ document: XMLDocument, _ label: String, sourceLocation: SourceLoca
         check(comment.contentSpan == ByteSpan(span.start + 4, span.end - 3), "comment \(span): content span \(comment.contentSpan)")
         let expectedText = string(normalizingLineEnds(scalars(bytes[comment.contentSpan.range], latin1: latin1)))
         check(comment.text == expectedText, "comment \(span): text \(comment.text.debugDescription), bytes say \(expectedText.debugDescription)")
-        check(comment.position == oracle.position(of: span.start),
-              "comment \(span): position \(comment.position), expected \(oracle.position(of: span.start))")
+        check(
+            comment.position == oracle.position(of: span.start),
+            "comment \(span): position \(comment.position), expected \(oracle.position(of: span.start))")
     }
     for comment in document.outerComments {
-        check(comment.span.end <= document.root.span.start || comment.span.start >= document.root.span.end,
-              "outer comment \(comment.span) lies inside the root \(document.root.span)")
+        check(
+            comment.span.end <= document.root.span.start || comment.span.start >= document.root.span.end,
+            "outer comment \(comment.span) lies inside the root \(document.root.span)")
     }
 }
 
@@ -195,13 +212,15 @@ struct DocumentSnapshot: Equatable, Sendable {
         encoding = document.encoding
         hasBOM = document.hasBOM
         elements = document.root.descendantsAndSelf().map { element in
-            Element(name: element.qualifiedName, namespaceURI: element.namespaceURI, startTag: element.startTag,
-                    span: element.span, position: element.position, isSelfClosing: element.isSelfClosing, text: element.text,
-                    attributes: element.attributes.map {
-                        Attribute(name: $0.qualifiedName, prefix: $0.prefix, localName: $0.localName, namespaceURI: $0.namespaceURI,
-                                  value: $0.value, nameSpan: $0.nameSpan, valueSpan: $0.valueSpan,
-                                  leadingWhitespace: $0.leadingWhitespace, quote: $0.quote, isDeclaration: $0.isNamespaceDeclaration)
-                    })
+            Element(
+                name: element.qualifiedName, namespaceURI: element.namespaceURI, startTag: element.startTag,
+                span: element.span, position: element.position, isSelfClosing: element.isSelfClosing, text: element.text,
+                attributes: element.attributes.map {
+                    Attribute(
+                        name: $0.qualifiedName, prefix: $0.prefix, localName: $0.localName, namespaceURI: $0.namespaceURI,
+                        value: $0.value, nameSpan: $0.nameSpan, valueSpan: $0.valueSpan,
+                        leadingWhitespace: $0.leadingWhitespace, quote: $0.quote, isDeclaration: $0.isNamespaceDeclaration)
+                })
         }
         comments = document.allComments().map { Comment(span: $0.span, text: $0.text, position: $0.position) }
     }

@@ -20,16 +20,18 @@ private func utf32(_ text: String, bigEndian: Bool, bom: Bool) -> [UInt8] {
 /// isconf patches bytes in place, so it reads only encodings where that is safe: UTF-8 and ISO-8859-1.
 @Suite("Encodings")
 struct EncodingTests {
-    @Test("declarations isconf accepts, and what they are read as", arguments: [
-        ("<?xml version=\"1.0\"?><r/>", SourceEncoding.utf8),
-        ("<r/>", .utf8),
-        ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><r/>", .utf8),
-        ("<?xml version='1.0' encoding='utf-8' standalone='yes'?><r/>", .utf8),
-        ("<?xml version=\"1.0\" encoding=\"US-ASCII\"?><r/>", .utf8),
-        ("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><r/>", .iso88591),
-        ("<?xml version=\"1.0\"\n      encoding = 'iso-8859-1' ?><r/>", .iso88591),
-        ("<?xml version=\"1.0\" encoding=\"latin1\"?><r/>", .iso88591),
-    ])
+    @Test(
+        "declarations isconf accepts, and what they are read as",
+        arguments: [
+            ("<?xml version=\"1.0\"?><r/>", SourceEncoding.utf8),
+            ("<r/>", .utf8),
+            ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><r/>", .utf8),
+            ("<?xml version='1.0' encoding='utf-8' standalone='yes'?><r/>", .utf8),
+            ("<?xml version=\"1.0\" encoding=\"US-ASCII\"?><r/>", .utf8),
+            ("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><r/>", .iso88591),
+            ("<?xml version=\"1.0\"\n      encoding = 'iso-8859-1' ?><r/>", .iso88591),
+            ("<?xml version=\"1.0\" encoding=\"latin1\"?><r/>", .iso88591),
+        ])
     func acceptedDeclarations(text: String, expected: SourceEncoding) throws {
         let document = try parse(utf8(text))
         #expect(document.encoding == expected)
@@ -59,8 +61,9 @@ struct EncodingTests {
         expectRejected(bytes, .unsupportedFormat, "UTF-16")
     }
 
-    @Test("UTF-32 with and without a BOM, both byte orders",
-          arguments: [(false, false), (false, true), (true, false), (true, true)])
+    @Test(
+        "UTF-32 with and without a BOM, both byte orders",
+        arguments: [(false, false), (false, true), (true, false), (true, true)])
     func utf32Rejected(bigEndian: Bool, bom: Bool) {
         let error = expectRejected(utf32(sample, bigEndian: bigEndian, bom: bom), .unsupportedFormat, "UTF-32")
         #expect(error?.message.contains("UTF-16") == false, "UTF-32 must not be reported as UTF-16")
@@ -78,8 +81,9 @@ struct EncodingTests {
 
     @Test("a UTF-8 BOM contradicting an ISO-8859-1 declaration")
     func bomWithLatin1Declaration() {
-        expectRejected([0xEF, 0xBB, 0xBF] + utf8("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><r/>"),
-                       .malformed, "byte order mark", "ISO-8859-1")
+        expectRejected(
+            [0xEF, 0xBB, 0xBF] + utf8("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><r/>"),
+            .malformed, "byte order mark", "ISO-8859-1")
     }
 
     @Test("bytes that are not UTF-8 in a file without a declaration")

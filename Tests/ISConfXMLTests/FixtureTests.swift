@@ -48,7 +48,8 @@ struct FixtureTests {
         let reference = try #require(ReferenceView.elements(of: document.bytes))
         #expect(reference.first { $0.qualifiedName == "Connector" }?.line == 15)
 
-        #expect(connector.attributes.map(\.qualifiedName)
+        #expect(
+            connector.attributes.map(\.qualifiedName)
                 == ["protocol", "port", "keystorePass", "ciphers", "truststorePass", "clientAuth", "multi", "server"])
         for attribute in connector.attributes {
             #expect(document.text(of: attribute.leadingWhitespace) == "\r\n        ", "\(attribute.qualifiedName)")
@@ -148,8 +149,9 @@ struct FixtureTests {
         #expect(declarations.last?.prefix == "xmlns")
         #expect(declarations.last?.localName == "svns")
         #expect(declarations.last.map { document.text(of: $0.leadingWhitespace) } == "\n        ")
-        #expect(server.attribute("xmlns") == nil && server.attribute("xmlns:svns") == nil,
-                "attribute(_:) must not return namespace declarations")
+        #expect(
+            server.attribute("xmlns") == nil && server.attribute("xmlns:svns") == nil,
+            "attribute(_:) must not return namespace declarations")
 
         let elements = server.descendantsAndSelf()
         let password = try #require(elements.first { $0.qualifiedName == "Password" })
@@ -191,8 +193,11 @@ struct FixtureTests {
     func loneCarriageReturns() throws {
         let document = try parse(utf8("<a>\r<b/>\r\r<c x=\"1\r2\"/></a>"))
         let elements = document.root.descendantsAndSelf()
-        #expect(elements.map(\.position) == [SourcePosition(line: 1, column: 1), SourcePosition(line: 2, column: 1),
-                                              SourcePosition(line: 4, column: 1)])
+        #expect(
+            elements.map(\.position) == [
+                SourcePosition(line: 1, column: 1), SourcePosition(line: 2, column: 1),
+                SourcePosition(line: 4, column: 1),
+            ])
         #expect(elements.last?.attribute("x")?.value == "1 2")
         // libxml2 itself counts only LF: all three are on its line 1 (verify allows for that).
         #expect(ReferenceView.elements(of: document.bytes)?.map(\.line) == [1, 1, 1])
@@ -205,10 +210,13 @@ struct FixtureTests {
         let document = try parse(utf8(text))
         verify(document, "tricky values")
         let values = document.root.attributes.map { NameValue(name: $0.qualifiedName, value: $0.value) }
-        #expect(values == [NameValue(name: "x", value: "1>2"), NameValue(name: "y", value: "/>"),
-                           NameValue(name: "z", value: "it's \"q\""), NameValue(name: "e", value: ""),
-                           NameValue(name: "nl", value: "\n\t\r"), NameValue(name: "sp", value: "a b"),
-                           NameValue(name: "amp", value: "&amp;")])
+        #expect(
+            values == [
+                NameValue(name: "x", value: "1>2"), NameValue(name: "y", value: "/>"),
+                NameValue(name: "z", value: "it's \"q\""), NameValue(name: "e", value: ""),
+                NameValue(name: "nl", value: "\n\t\r"), NameValue(name: "sp", value: "a b"),
+                NameValue(name: "amp", value: "&amp;"),
+            ])
         let empty = try #require(document.root.attribute("e"))
         #expect(empty.valueSpan.count == 0)
         #expect(document.root.startTag == ByteSpan(0, text.utf8.count - "<b/></a>".utf8.count))
@@ -236,9 +244,9 @@ struct FixtureTests {
         #expect(document.root.prefix == "ré")
         #expect(document.root.localName == "é")
         #expect(document.root.namespaceURI == "urn:x")
-        let ü = try #require(document.root.attribute("ü"))
-        #expect(ü.nameSpan.count == 2)
-        #expect(ü.value == "1")
+        let umlaut = try #require(document.root.attribute("ü"))
+        #expect(umlaut.nameSpan.count == 2)
+        #expect(umlaut.value == "1")
         #expect(document.root.childElements.first?.position == SourcePosition(line: 1, column: 31))
         #expect(document.root.childElements.first?.startTag.start == 36)
     }
@@ -300,7 +308,8 @@ struct FixtureTests {
         text += "<root xmlns:svns=\"urn:vault\">\n"
         for index in 0..<3000 {
             let word = latin1 ? "caf\u{E9}\u{A9}\u{B0}" : "ca\u{1F600}f\u{E9}\u{20AC}"
-            text += "  <!-- \(word) \(index) -->\t<item n='\(index)' v=\"\(word)&amp;\(index)\"\n      svns:secretAlias=\"a\(index)\">\(word)</item>\(index % 7 == 0 ? "\r" : "\n")"
+            text +=
+                "  <!-- \(word) \(index) -->\t<item n='\(index)' v=\"\(word)&amp;\(index)\"\n      svns:secretAlias=\"a\(index)\">\(word)</item>\(index % 7 == 0 ? "\r" : "\n")"
         }
         text += "</root>\n"
         let bytes = latin1 ? text.unicodeScalars.map { UInt8($0.value) } : Array(text.utf8)

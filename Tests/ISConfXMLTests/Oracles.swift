@@ -56,9 +56,13 @@ func decodeAttributeValue(_ raw: [Unicode.Scalar]) -> String? {
             case "apos": output.append("'")
             default:
                 let code: UInt32?
-                if name.hasPrefix("#x") { code = UInt32(name.dropFirst(2), radix: 16) }
-                else if name.hasPrefix("#") { code = UInt32(name.dropFirst(), radix: 10) }
-                else { code = nil }
+                if name.hasPrefix("#x") {
+                    code = UInt32(name.dropFirst(2), radix: 16)
+                } else if name.hasPrefix("#") {
+                    code = UInt32(name.dropFirst(), radix: 10)
+                } else {
+                    code = nil
+                }
                 guard let code, let scalar = Unicode.Scalar(code) else { return nil }
                 output.append(scalar)
             }
@@ -133,8 +137,14 @@ struct MarkupScan {
     var comments: [ByteSpan] = []
 
     init(_ bytes: [UInt8]) {
-        let commentOpen = utf8("<!--"), commentClose = utf8("-->"), cdataOpen = utf8("<![CDATA["), cdataClose = utf8("]]>")
-        let piOpen = utf8("<?"), piClose = utf8("?>"), endTagOpen = utf8("</"), declarationOpen = utf8("<!")
+        let commentOpen = utf8("<!--")
+        let commentClose = utf8("-->")
+        let cdataOpen = utf8("<![CDATA[")
+        let cdataClose = utf8("]]>")
+        let piOpen = utf8("<?")
+        let piClose = utf8("?>")
+        let endTagOpen = utf8("</")
+        let declarationOpen = utf8("<!")
         func matches(_ pattern: [UInt8], at index: Int) -> Bool {
             index + pattern.count <= bytes.count && bytes[index..<index + pattern.count].elementsEqual(pattern)
         }
@@ -145,7 +155,10 @@ struct MarkupScan {
         }
         var index = 0
         while index < bytes.count {
-            guard bytes[index] == UInt8(ascii: "<") else { index += 1; continue }
+            guard bytes[index] == UInt8(ascii: "<") else {
+                index += 1
+                continue
+            }
             if matches(commentOpen, at: index) {
                 let stop = end(of: commentClose, from: index + 4)
                 comments.append(ByteSpan(index, stop))

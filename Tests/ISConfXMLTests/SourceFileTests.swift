@@ -5,7 +5,7 @@ import ISConfTestSupport
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The error `SourceFile.read` throws (typed), or nil if it read the file.
@@ -20,8 +20,10 @@ private func readError(_ path: String, limit: Int = SourceFile.sizeLimit) -> Inp
 }
 
 @discardableResult
-private func expectReadRefused(_ path: String, limit: Int = SourceFile.sizeLimit, _ kind: InputError.Kind,
-                               sourceLocation: SourceLocation = #_sourceLocation) -> InputError? {
+private func expectReadRefused(
+    _ path: String, limit: Int = SourceFile.sizeLimit, _ kind: InputError.Kind,
+    sourceLocation: SourceLocation = #_sourceLocation
+) -> InputError? {
     guard let error = readError(path, limit: limit) else {
         Issue.record("\(path) was read, expected an InputError of kind \(kind)", sourceLocation: sourceLocation)
         return nil
@@ -144,8 +146,9 @@ struct SourceFileTests {
 
     /// /proc files claim size 0 in stat but have content: the reader must read on to end of file,
     /// and still stop at the limit.
-    @Test("files whose stat size is wrong are read to EOF, still under the limit",
-          .enabled(if: FileManager.default.fileExists(atPath: "/proc/self/status"), "no /proc"))
+    @Test(
+        "files whose stat size is wrong are read to EOF, still under the limit",
+        .enabled(if: FileManager.default.fileExists(atPath: "/proc/self/status"), "no /proc"))
     func procFiles() throws {
         let status = try SourceFile.read(path: "/proc/self/status")
         #expect(status.bytes.count > 100)

@@ -3,7 +3,7 @@ import ISConfXML
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Inputs that make libxml2 want to complain: a parse error, a namespace error, a DOCTYPE.

@@ -9,7 +9,7 @@ import ISConfXML
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 // MARK: - Locations
@@ -60,8 +60,10 @@ func parseError(_ bytes: [UInt8], path: String = "test.xml") -> InputError? {
 /// Expects `bytes` to be refused as `kind`, in one line holding every fragment of the particulars
 /// that tell this refusal from others of its kind.
 @discardableResult
-func expectRejected(_ bytes: [UInt8], _ kind: InputError.Kind, _ fragments: String..., path: String = "bad.xml",
-                    sourceLocation: SourceLocation = #_sourceLocation) -> InputError? {
+func expectRejected(
+    _ bytes: [UInt8], _ kind: InputError.Kind, _ fragments: String..., path: String = "bad.xml",
+    sourceLocation: SourceLocation = #_sourceLocation
+) -> InputError? {
     guard let error = parseError(bytes, path: path) else {
         Issue.record("accepted, expected an InputError of kind \(kind)", sourceLocation: sourceLocation)
         return nil
@@ -71,16 +73,20 @@ func expectRejected(_ bytes: [UInt8], _ kind: InputError.Kind, _ fragments: Stri
     return error
 }
 
-func expectWellFormedMessage(_ error: InputError, path: String, _ fragments: [String],
-                             sourceLocation: SourceLocation = #_sourceLocation) {
+func expectWellFormedMessage(
+    _ error: InputError, path: String, _ fragments: [String],
+    sourceLocation: SourceLocation = #_sourceLocation
+) {
     #expect(error.path == path, sourceLocation: sourceLocation)
     #expect(!error.message.isEmpty, sourceLocation: sourceLocation)
-    #expect(!error.description.contains("\n"), "message must be one line: \(error.description)",
-            sourceLocation: sourceLocation)
+    #expect(
+        !error.description.contains("\n"), "message must be one line: \(error.description)",
+        sourceLocation: sourceLocation)
     #expect(error.description.hasPrefix(path + ":"), sourceLocation: sourceLocation)
     for fragment in fragments {
-        #expect(error.message.contains(fragment), "\(error.message.debugDescription) lacks \(fragment.debugDescription)",
-                sourceLocation: sourceLocation)
+        #expect(
+            error.message.contains(fragment), "\(error.message.debugDescription) lacks \(fragment.debugDescription)",
+            sourceLocation: sourceLocation)
     }
 }
 

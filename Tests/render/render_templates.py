@@ -164,7 +164,7 @@ def main():
                 "toml": toml,
                 "catalina": catalina.render(tree),
                 "authenticators": authenticators.render(tree),
-                "validator_stops": stops,
+                "validatorStops": stops,
             })
     json.dump(variants, sys.stdout)
 

@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import ISConfCore
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Where `isconf enable` keeps the bytes it replaces: one folder per run, named by UTC time, the
 /// newest `keep` runs kept. Folders are private (0700): the files hold passwords.
@@ -87,7 +88,8 @@ public struct Backups: Sendable {
 
     /// A real folder (not a link to one) holding isconf's marker file.
     static func isRunFolder(_ path: String) -> Bool {
-        var folder = stat(), marker = stat()
+        var folder = stat()
+        var marker = stat()
         return lstat(path, &folder) == 0 && folder.st_mode & S_IFMT == S_IFDIR
             && lstat(path + "/" + Backups.marker, &marker) == 0 && marker.st_mode & S_IFMT == S_IFREG
     }

@@ -1,5 +1,5 @@
-import ISConfTrustStore
 import ISConfCore
+import ISConfTrustStore
 import ISConfXML
 
 /// `isconf enable --trust-client-cert`: a client certificate to import into the trust store the
@@ -34,13 +34,16 @@ public struct ClientCertificateTrust: Sendable {
         }
         let context = Linter.makeContext(documents: [(.catalinaServer, try XMLDocument.parse(catalina))], facts: facts, options: LintOptions(tomcat: tomcat))
         guard let connector = context.catalina?.mainHTTPSConnector,
-              let reference = connector.storeReferences(generation: context.tomcat, home: home, kernelVersion: facts.kernelVersion)
-                .first(where: { $0.purpose == .trustStore }) else {
+            let reference = connector.storeReferences(generation: context.tomcat, home: home, kernelVersion: facts.kernelVersion)
+                .first(where: { $0.purpose == .trustStore })
+        else {
             throw InputError(path: catalina.path, .cannotEdit, "no HTTPS connector, so no trust store to import the client certificate into")
         }
         guard let store = reference.resolvedPath else {
-            throw InputError(path: catalina.path, .cannotEdit, "the trust store path \(reference.path) holds a placeholder isconf cannot resolve; "
-                + "import the certificate with isconf truststore import")
+            throw InputError(
+                path: catalina.path, .cannotEdit,
+                "the trust store path \(reference.path) holds a placeholder isconf cannot resolve; "
+                    + "import the certificate with isconf truststore import")
         }
         let storePassword: Secret
         switch reference.password {
@@ -50,17 +53,22 @@ public struct ClientCertificateTrust: Sendable {
             storePassword = password ?? assumed
         case .secureVault(let alias):
             guard let password else {
-                throw InputError(path: store, .passwordNeeded, "the trust store password is kept in secure vault (alias \(alias)): "
-                    + "give it with --truststore-pass-file or --truststore-pass-env")
+                throw InputError(
+                    path: store, .passwordNeeded,
+                    "the trust store password is kept in secure vault (alias \(alias)): "
+                        + "give it with --truststore-pass-file or --truststore-pass-env")
             }
             storePassword = password
         }
-        let plan = try TrustStoreImporter.plan(TrustStoreImportRequest(
-            store: store, certificate: certificate, alias: alias ?? derivedAlias, password: storePassword,
-            uniqueAlias: alias == nil, backup: backup))
+        let plan = try TrustStoreImporter.plan(
+            TrustStoreImportRequest(
+                store: store, certificate: certificate, alias: alias ?? derivedAlias, password: storePassword,
+                uniqueAlias: alias == nil, backup: backup))
         if plan.changesStore, !allowStoreOutsideHome, !Self.isInside(store, home: home) {
-            throw InputError(path: store, .cannotEdit, "the trust store the connector uses is outside the IS_HOME \(home); "
-                + "not changed (--allow-store-outside-home writes it)")
+            throw InputError(
+                path: store, .cannotEdit,
+                "the trust store the connector uses is outside the IS_HOME \(home); "
+                    + "not changed (--allow-store-outside-home writes it)")
         }
         return plan
     }
@@ -70,8 +78,10 @@ public struct ClientCertificateTrust: Sendable {
     static func isInside(_ path: String, home: String) -> Bool {
         guard let realHome = try? SafeWriter.resolve(home) else { return false }
         let name = path.split(separator: "/").last.map(String.init) ?? path
-        guard let real = (try? SafeWriter.resolve(path))
-            ?? (try? SafeWriter.resolve(SafeWriter.parent(of: path))).map({ $0 + "/" + name }) else { return false }
+        guard
+            let real = (try? SafeWriter.resolve(path))
+                ?? (try? SafeWriter.resolve(SafeWriter.parent(of: path))).map({ $0 + "/" + name })
+        else { return false }
         return real.hasPrefix(realHome == "/" ? "/" : realHome + "/")
     }
 }
@@ -92,7 +102,8 @@ extension TrustStoreImportPlan {
 
     /// The store's line in `enable`'s report: a binary file gets no diff.
     var fileOutcome: FileOutcome {
-        FileOutcome(path: request.store, changed: changesStore, changes: changesStore ? [change] : [], rulesFixed: [],
-                    trustedCertificate: outcome)
+        FileOutcome(
+            path: request.store, changed: changesStore, changes: changesStore ? [change] : [], rulesFixed: [],
+            trustedCertificate: outcome)
     }
 }

@@ -1,5 +1,5 @@
-import ISConfTOML
 import ISConfCore
+import ISConfTOML
 
 /// The verified new contents of an IS 5.9+ home's deployment.toml.
 public struct DeploymentPlan: Sendable, PlannedFile {
@@ -20,8 +20,9 @@ public struct DeploymentPlan: Sendable, PlannedFile {
 
     /// A unified diff with every secret masked, in values and in commented-out lines alike.
     public func diff(name: String) -> String {
-        UnifiedDiff.make(old: redactSecrets(in: document), new: redactSecrets(in: edited), oldName: "a/" + name,
-                         newName: "b/" + name, redact: redactTOMLSecrets(in:))
+        UnifiedDiff.make(
+            old: redactSecrets(in: document), new: redactSecrets(in: edited), oldName: "a/" + name,
+            newName: "b/" + name, redact: redactTOMLSecrets(in:))
     }
 }
 
@@ -36,8 +37,11 @@ public enum DeploymentRemediation {
             throw error.leaving(.notChanged)
         }
         let mapper = MapperData.load(facts.mapperFiles, facts: facts)
-        let targetRules: [Rule] = [.tomlCertificateVerification, .tomlHTTPSEnabled, .tomlClientAuth, .tomlMutualSSLAuthenticator, .tomlEnableBoolean,
-                                   .tomlDuplicateSetting]
+        let targetRules: [Rule] =
+            [
+                .tomlCertificateVerification, .tomlHTTPSEnabled, .tomlClientAuth, .tomlMutualSSLAuthenticator, .tomlEnableBoolean,
+                .tomlDuplicateSetting,
+            ]
             + (options.setsWhitelist ? [Rule.tomlWhitelist] : [])
         // The redundant halves of settings written twice go first; what is left to set is planned on the result.
         let config = DeploymentConfig(document: document, mapper: mapper)
@@ -64,13 +68,17 @@ public enum DeploymentRemediation {
         let settled = DeploymentConfig(document: result, mapper: mapper)
         let again = try duplicateRemovals(settled, options: options) + changes(settled, options: options, facts: facts)
         if !again.isEmpty {
-            throw InputError(path: source.path, .internalError, "the edits did not settle (a second run would "
-                             + again.map(\.description).joined(separator: "; ") + "); not changed")
+            throw InputError(
+                path: source.path, .internalError,
+                "the edits did not settle (a second run would "
+                    + again.map(\.description).joined(separator: "; ") + "); not changed")
         }
-        let reportedBefore = Set(before.map(\.rule)), reportedAfter = Set(after.map(\.rule))
+        let reportedBefore = Set(before.map(\.rule))
+        let reportedAfter = Set(after.map(\.rule))
         let rulesFixed = targetRules.map(\.id).filter { reportedBefore.contains($0) && !reportedAfter.contains($0) }
-        return DeploymentPlan(document: document, edited: result, edits: edits, changes: planned.map(\.description),
-                              rulesFixed: rulesFixed)
+        return DeploymentPlan(
+            document: document, edited: result, edits: edits, changes: planned.map(\.description),
+            rulesFixed: rulesFixed)
     }
 
     struct PlannedChange {
@@ -88,22 +96,29 @@ public enum DeploymentRemediation {
             let entries = config[key].entries
             guard let kept = config.preferredEntry(key) else { continue }
             let disagree = Set(entries.map { key.mutualSSLMeaning(of: $0.value) }).count > 1
-            let setAnyway = switch key {
-            case .certificateVerification, .connectorClientAuth, .httpsEnabled, .authenticatorEnabled: true
-            case .usernameHeader: options.usernameHeader != nil
-            case .whiteListEnabled: options.setsWhitelist
-            case .whiteList: options.whitelist != nil && options.whitelistCertificate == nil
-            case .authenticatorPriority, .enableSHA256: false
-            }
+            let setAnyway =
+                switch key {
+                case .certificateVerification, .connectorClientAuth, .httpsEnabled, .authenticatorEnabled: true
+                case .usernameHeader: options.usernameHeader != nil
+                case .whiteListEnabled: options.setsWhitelist
+                case .whiteList: options.whitelist != nil && options.whitelistCertificate == nil
+                case .authenticatorPriority, .enableSHA256: false
+                }
             if disagree && !setAnyway {
                 let pair = entries.map { "\(DeploymentConfig.displayName($0.keyPath)) = \($0.value)" }.joined(separator: " and ")
-                throw InputError(path: config.path,
-                                 .cannotEdit, "\(pair) both set \(DeploymentConfig.displayName(key.path)), and which one the server uses depends on the config mapper's HashMap: remove the one you do not mean; not changed",
-                                 position: kept.position)
+                throw InputError(
+                    path: config.path,
+                    .cannotEdit,
+                    "\(pair) both set \(DeploymentConfig.displayName(key.path)), and which one the server uses depends on the config mapper's HashMap: remove the one you do not mean; not changed",
+                    position: kept.position)
             }
             for entry in entries where entry.keySpan != kept.keySpan {
-                planned.append(PlannedChange(change: .remove(entry.keyPath),
-                                             description: "remove \(DeploymentConfig.displayName(entry.keyPath)) = \(entry.value), which \(DeploymentConfig.displayName(kept.keyPath)) also sets"))
+                planned.append(
+                    PlannedChange(
+                        change: .remove(entry.keyPath),
+                        description:
+                            "remove \(DeploymentConfig.displayName(entry.keyPath)) = \(entry.value), which \(DeploymentConfig.displayName(kept.keyPath)) also sets"
+                    ))
             }
         }
         return planned
@@ -131,8 +146,12 @@ public enum DeploymentRemediation {
         }
         // The rule's fix: clientAuth goes, certificateVerification (now "want") decides.
         for entry in config[.connectorClientAuth].entries {
-            planned.append(PlannedChange(change: .remove(entry.keyPath),
-                                         description: "remove \(DeploymentConfig.displayName(entry.keyPath)) = \(entry.value), which conflicts with the SSLHostConfig's certificateVerification"))
+            planned.append(
+                PlannedChange(
+                    change: .remove(entry.keyPath),
+                    description:
+                        "remove \(DeploymentConfig.displayName(entry.keyPath)) = \(entry.value), which conflicts with the SSLHostConfig's certificateVerification"
+                ))
         }
         if config[.authenticatorEnabled].value != .boolean(true) { set(.authenticatorEnabled, .boolean(true)) }
         if let header = options.usernameHeader, config[.usernameHeader].value != .string(header) {
@@ -140,10 +159,12 @@ public enum DeploymentRemediation {
         }
         if options.setsWhitelist {
             if config[.whiteListEnabled].value != .boolean(true) { set(.whiteListEnabled, .boolean(true)) }
-            let digest = EffectiveThumbprintDigest(componentVersion: facts.mutualSSLComponentVersion,
-                                                   enableSHA256: config[.enableSHA256].rendered)
+            let digest = EffectiveThumbprintDigest(
+                componentVersion: facts.mutualSSLComponentVersion,
+                enableSHA256: config[.enableSHA256].rendered)
             if let list = options.whitelist(existing: config[.whiteList].rendered, digest: digest)?.joined(separator: ","),
-               config[.whiteList].value != .string(list) {
+                config[.whiteList].value != .string(list)
+            {
                 set(.whiteList, .string(list))
             }
         }

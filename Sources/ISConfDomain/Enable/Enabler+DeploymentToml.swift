@@ -4,8 +4,10 @@ extension Enabler {
     /// `isconf enable` on an IS 5.9+ home: deployment.toml is edited, written as the XML files are
     /// (locked, compare-and-swap, backed up), and the XML the server renders from it at its next start
     /// is left alone. `alreadyRead` as for `run`.
-    public static func enableDeploymentToml(_ target: LintTarget, _ request: EnableRequest, stamp: String = Backups.utcStamp(),
-                                            alreadyRead: [SourceFile] = []) -> TargetOutcome {
+    public static func enableDeploymentToml(
+        _ target: LintTarget, _ request: EnableRequest, stamp: String = Backups.utcStamp(),
+        alreadyRead: [SourceFile] = []
+    ) -> TargetOutcome {
         var outcome = TargetOutcome()
         guard let path = target.facts.deploymentToml else { return outcome }
         func plan(_ source: SourceFile?) throws(InputError) -> DeploymentPlan {

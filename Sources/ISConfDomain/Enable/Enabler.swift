@@ -1,10 +1,11 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import ISConfCore
 import ISConfXML
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Where backups go.
 public enum BackupPolicy: Sendable {
@@ -26,9 +27,11 @@ public struct EnableRequest: Sendable {
     /// `--trust-client-cert`: a certificate for the connector's trust store.
     public var trustClientCertificate: ClientCertificateTrust?
 
-    public init(options: EnableOptions = EnableOptions(), tomcat: TomcatGeneration? = nil, forceXML: Bool = false,
-                backup: BackupPolicy = .isHome, write: Bool = true, diff: Bool = false,
-                trustClientCertificate: ClientCertificateTrust? = nil) {
+    public init(
+        options: EnableOptions = EnableOptions(), tomcat: TomcatGeneration? = nil, forceXML: Bool = false,
+        backup: BackupPolicy = .isHome, write: Bool = true, diff: Bool = false,
+        trustClientCertificate: ClientCertificateTrust? = nil
+    ) {
         self.options = options
         self.tomcat = tomcat
         self.forceXML = forceXML
@@ -94,8 +97,10 @@ public enum Enabler {
     /// `alreadyRead` holds files the caller has just read (the daemon, which reads to see whether a
     /// file changed at all); they are planned from as they are. A retry after a concurrent change
     /// always reads again.
-    public static func run(_ target: LintTarget, _ request: EnableRequest, stamp: String = Backups.utcStamp(),
-                           alreadyRead: [SourceFile] = []) -> TargetOutcome {
+    public static func run(
+        _ target: LintTarget, _ request: EnableRequest, stamp: String = Backups.utcStamp(),
+        alreadyRead: [SourceFile] = []
+    ) -> TargetOutcome {
         var outcome = TargetOutcome()
         if target.facts.deploymentToml != nil, !request.forceXML {
             return enableDeploymentToml(target, request, stamp: stamp, alreadyRead: alreadyRead)
@@ -103,8 +108,10 @@ public enum Enabler {
         var plans: [FilePlan] = []
         for (role, path) in target.files {
             do {
-                plans.append(try plan(path: path, role: role, target: target, request: request,
-                                      source: alreadyRead.first { $0.path == path }))
+                plans.append(
+                    try plan(
+                        path: path, role: role, target: target, request: request,
+                        source: alreadyRead.first { $0.path == path }))
             } catch {
                 outcome.error = TargetFailure(error)
                 return outcome
@@ -124,7 +131,8 @@ public enum Enabler {
             for path in plans.filter(\.changed).map(\.path) + [storePlan?.replacedStore].compactMap({ $0 }) {
                 do { try SafeWriter.checkReplaceable(try SafeWriter.resolve(path)) } catch {
                     outcome.error = TargetFailure(error)
-                    outcome.files = plans.map { FileOutcome(path: $0.path, changed: $0.changed, changes: $0.changes, rulesFixed: $0.rulesFixed) }
+                    outcome.files =
+                        plans.map { FileOutcome(path: $0.path, changed: $0.changed, changes: $0.changes, rulesFixed: $0.rulesFixed) }
                         + storeOutcome
                     return outcome
                 }
@@ -138,16 +146,19 @@ public enum Enabler {
             }
             if request.write, plan.changed {
                 do {
-                    let written = try write(plan, name: relativeName(plan.path, target: target), target: target, request: request,
-                                            stamp: stamp) { () throws(InputError) in
+                    let written = try write(
+                        plan, name: relativeName(plan.path, target: target), target: target, request: request,
+                        stamp: stamp
+                    ) { () throws(InputError) in
                         try self.plan(path: plan.path, role: plan.role, target: target, request: request)
                     }
                     file.record(written)
                 } catch {
                     outcome.files.append(file)
-                    outcome.files += plans[(index + 1)...].map {
-                        FileOutcome(path: $0.path, changed: $0.changed, changes: $0.changes, rulesFixed: $0.rulesFixed)
-                    } + storeOutcome
+                    outcome.files +=
+                        plans[(index + 1)...].map {
+                            FileOutcome(path: $0.path, changed: $0.changed, changes: $0.changes, rulesFixed: $0.rulesFixed)
+                        } + storeOutcome
                     outcome.error = TargetFailure(error)
                     rollBack(&outcome, originals: plans.map(\.original), stamp: stamp)
                     return outcome
@@ -193,8 +204,10 @@ public enum Enabler {
     }
 
     /// Writes the trust store `--trust-client-cert` planned, after the configuration files.
-    static func writeStore(_ storePlan: TrustStoreImportPlan, request: EnableRequest, stamp: String,
-                           error: inout TargetFailure?) -> FileOutcome {
+    static func writeStore(
+        _ storePlan: TrustStoreImportPlan, request: EnableRequest, stamp: String,
+        error: inout TargetFailure?
+    ) -> FileOutcome {
         var file = storePlan.fileOutcome
         guard request.write, storePlan.changesStore else { return file }
         do {
@@ -212,26 +225,33 @@ public enum Enabler {
 
     /// The import `--trust-client-cert` asks for, into the trust store of the catalina-server.xml
     /// just planned (or read, when it needs no change).
-    static func planStore(_ trust: ClientCertificateTrust, target: LintTarget, request: EnableRequest,
-                          plans: [FilePlan]) throws(InputError) -> TrustStoreImportPlan {
+    static func planStore(
+        _ trust: ClientCertificateTrust, target: LintTarget, request: EnableRequest,
+        plans: [FilePlan]
+    ) throws(InputError) -> TrustStoreImportPlan {
         guard let path = target.files.first(where: { $0.role == .catalinaServer })?.path else {
-            throw InputError(path: target.files.first?.path ?? "?", .invalidArgument, "--trust-client-cert needs an IS_HOME, to find the trust store its connector uses")
+            throw InputError(
+                path: target.files.first?.path ?? "?", .invalidArgument, "--trust-client-cert needs an IS_HOME, to find the trust store its connector uses")
         }
         let planned = plans.first { $0.role == .catalinaServer }?.original
         let catalina = if let planned { planned } else { try SourceFile.read(path: path) }
         return try trust.plan(catalina: catalina, facts: target.facts, tomcat: request.tomcat, backup: request.backup)
     }
 
-    private static func plan(path: String, role: ConfigRole, target: LintTarget, request: EnableRequest,
-                             source: SourceFile? = nil) throws(InputError) -> FilePlan {
+    private static func plan(
+        path: String, role: ConfigRole, target: LintTarget, request: EnableRequest,
+        source: SourceFile? = nil
+    ) throws(InputError) -> FilePlan {
         let source = if let source { source } else { try SourceFile.read(path: path) }
         return try Remediation.plan(source, role: role, facts: target.facts, tomcat: request.tomcat, options: request.options)
     }
 
     /// Writes one file, saved as `name` in the backups; if it changed since it was read, reads and
     /// plans again with `planAgain` (a few times at most). Nil when a concurrent edit made the change unnecessary.
-    static func write<Plan: PlannedFile>(_ first: Plan, name: String, target: LintTarget, request: EnableRequest, stamp: String,
-                                         planAgain: () throws(InputError) -> Plan) throws(InputError) -> (backup: String?, content: [UInt8])? {
+    static func write<Plan: PlannedFile>(
+        _ first: Plan, name: String, target: LintTarget, request: EnableRequest, stamp: String,
+        planAgain: () throws(InputError) -> Plan
+    ) throws(InputError) -> (backup: String?, content: [UInt8])? {
         var plan = first
         let resolved = try SafeWriter.resolve(plan.path)
         for _ in 0..<attempts {
@@ -257,8 +277,10 @@ public enum Enabler {
         throw InputError(path: plan.path, .changedMeanwhile, "kept changing while isconf was writing it (\(attempts) tries); not changed")
     }
 
-    private static func saveBackup(_ original: SourceFile, name: String, mode: mode_t, target: LintTarget, policy: BackupPolicy,
-                                   stamp: String) throws(InputError) -> String? {
+    private static func saveBackup(
+        _ original: SourceFile, name: String, mode: mode_t, target: LintTarget, policy: BackupPolicy,
+        stamp: String
+    ) throws(InputError) -> String? {
         switch policy {
         case .none:
             return nil

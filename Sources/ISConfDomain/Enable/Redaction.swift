@@ -85,7 +85,10 @@ private func secretValueRanges(in bytes: [UInt8], _ within: Range<Int>, named is
     var ranges: [Range<Int>] = []
     var index = within.lowerBound
     while index < within.upperBound {
-        guard bytes[index] == UInt8(ascii: "=") else { index += 1; continue }
+        guard bytes[index] == UInt8(ascii: "=") else {
+            index += 1
+            continue
+        }
         var nameEnd = index
         while nameEnd > within.lowerBound, isSpace(bytes[nameEnd - 1]) { nameEnd -= 1 }
         var nameStart = nameEnd

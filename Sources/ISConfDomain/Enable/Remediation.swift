@@ -1,5 +1,5 @@
-import ISConfTrustStore
 import ISConfCore
+import ISConfTrustStore
 import ISConfXML
 
 /// What `isconf enable` is asked to do beyond the two required settings.
@@ -50,10 +50,11 @@ public struct EnableOptions: Sendable {
 
     /// An HTTP header name: a token (RFC 9110), which is also safe as XML text.
     public static func validHeaderName(_ name: String) -> Bool {
-        !name.isEmpty && name.utf8.allSatisfy { byte in
-            (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
-                || "!#$%&'*+-.^_`|~".utf8.contains(byte)
-        }
+        !name.isEmpty
+            && name.utf8.allSatisfy { byte in
+                (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
+                    || "!#$%&'*+-.^_`|~".utf8.contains(byte)
+            }
     }
 }
 
@@ -76,9 +77,12 @@ public struct FilePlan: Sendable {
 public enum Remediation {
     static let maximumRounds = 4
 
-    public static func plan(_ source: SourceFile, role: ConfigRole, facts: HomeFacts, tomcat: TomcatGeneration?,
-                            options: EnableOptions) throws(InputError) -> FilePlan {
-        let targetRules: [Rule] = role == .catalinaServer
+    public static func plan(
+        _ source: SourceFile, role: ConfigRole, facts: HomeFacts, tomcat: TomcatGeneration?,
+        options: EnableOptions
+    ) throws(InputError) -> FilePlan {
+        let targetRules: [Rule] =
+            role == .catalinaServer
             ? [.clientAuthWant]
             : [.mutualSSLAuthenticator] + (options.setsWhitelist ? [Rule.whitelist] : [])
         let before = Linter.lint(sources: [(role, source)], facts: facts, options: LintOptions(tomcat: tomcat), only: targetRules + [.xmlMalformed])
@@ -94,14 +98,17 @@ public enum Remediation {
                 throw InputError(path: source.path, .internalError, "an edit left the file unreadable (\(error.message))", consequence: .notChanged)
             }
             let context = Linter.makeContext(documents: [(role, document)], facts: facts, options: LintOptions(tomcat: tomcat))
-            let planned = try role == .catalinaServer
+            let planned =
+                try role == .catalinaServer
                 ? catalinaEdits(context, document: document)
                 : authenticatorsEdits(context, document: document, options: options)
             if planned.isEmpty { break }
             // One round more than edits may take, to see that they settled: else the last edits would be lost.
             if round == maximumRounds {
-                throw InputError(path: source.path, .cannotEdit, "the edits did not settle in \(maximumRounds) rounds (still to do: "
-                                 + planned.map(\.description).joined(separator: "; ") + "); not changed")
+                throw InputError(
+                    path: source.path, .cannotEdit,
+                    "the edits did not settle in \(maximumRounds) rounds (still to do: "
+                        + planned.map(\.description).joined(separator: "; ") + "); not changed")
             }
             let replacements = try Patcher.replacements(for: planned.map(\.edit), in: document)
             let patched = try Patcher.apply(replacements, to: current, path: source.path)
@@ -113,14 +120,17 @@ public enum Remediation {
         let result = SourceFile(path: source.path, bytes: current)
         // Never a success over a whitelist that still stops every certificate login: only --whitelist can fix it.
         if role == .authenticators, !options.setsWhitelist,
-           let blocking = Linter.lint(sources: [(role, result)], facts: facts, options: LintOptions(tomcat: tomcat), only: [.whitelist]).findings.first(where: Rule.stopsMutualSSL) {
+            let blocking = Linter.lint(sources: [(role, result)], facts: facts, options: LintOptions(tomcat: tomcat), only: [.whitelist]).findings.first(
+                where: Rule.stopsMutualSSL)
+        {
             throw InputError(path: source.path, .cannotEdit, Rule.whitelistNeeded(blocking))
         }
         let after = Linter.lint(sources: [(role, result)], facts: facts, options: LintOptions(tomcat: tomcat), only: targetRules)
         if let left = after.findings.first(where: { $0.fixable || $0.severity == .error }) {
             throw InputError(path: source.path, .cannotEdit, "could not make \(left.rule) hold (\(left.message)); not changed")
         }
-        let reportedBefore = Set(before.findings.map(\.rule)), reportedAfter = Set(after.findings.map(\.rule))
+        let reportedBefore = Set(before.findings.map(\.rule))
+        let reportedAfter = Set(after.findings.map(\.rule))
         let rulesFixed = targetRules.map(\.id).filter { reportedBefore.contains($0) && !reportedAfter.contains($0) }
         return FilePlan(role: role, original: source, result: current, changes: changes, rulesFixed: rulesFixed)
     }
@@ -140,19 +150,26 @@ public enum Remediation {
         var edits: [PlannedEdit] = []
         let auth = connector.effectiveClientAuth(generation: context.tomcat)
         if context.tomcat == .tomcat9, let hostConfig = connector.defaultSSLHostConfig,
-           let hostIndex = document.index(of: hostConfig.element) {
+            let hostIndex = document.index(of: hostConfig.element)
+        {
             // The SSLHostConfig shape: the setting lives there; never add clientAuth to this Connector.
             if auth.mode != .optional {
-                edits.append(PlannedEdit(edit: .setAttribute(element: hostIndex, name: "certificateVerification", value: "want"),
-                                         description: "set certificateVerification=\"want\" on the SSLHostConfig of \(connector.subject)"))
+                edits.append(
+                    PlannedEdit(
+                        edit: .setAttribute(element: hostIndex, name: "certificateVerification", value: "want"),
+                        description: "set certificateVerification=\"want\" on the SSLHostConfig of \(connector.subject)"))
             }
             if connector.clientAuth != nil {
-                edits.append(PlannedEdit(edit: .removeAttribute(element: connectorIndex, name: "clientAuth"),
-                                         description: "remove clientAuth from \(connector.subject), which conflicts with its SSLHostConfig"))
+                edits.append(
+                    PlannedEdit(
+                        edit: .removeAttribute(element: connectorIndex, name: "clientAuth"),
+                        description: "remove clientAuth from \(connector.subject), which conflicts with its SSLHostConfig"))
             }
         } else if auth.mode != .optional {
-            edits.append(PlannedEdit(edit: .setAttribute(element: connectorIndex, name: "clientAuth", value: "want"),
-                                     description: "set clientAuth=\"want\" on \(connector.subject)"))
+            edits.append(
+                PlannedEdit(
+                    edit: .setAttribute(element: connectorIndex, name: "clientAuth", value: "want"),
+                    description: "set clientAuth=\"want\" on \(connector.subject)"))
         }
         return edits
     }
@@ -165,21 +182,31 @@ public enum Remediation {
             if let comment = config.commentedOutMutualSSL, let index = document.index(of: comment) {
                 return [PlannedEdit(edit: .uncomment(comment: index), description: "uncomment MutualSSLAuthenticator")]
             }
-            let whitelist = options.whitelist(existing: nil, digest: EffectiveThumbprintDigest(
-                componentVersion: context.facts.mutualSSLComponentVersion, enableSHA256: nil))
-            return [PlannedEdit(edit: .appendChild(parent: 0, markup: newAuthenticator(prefix: document.root.prefix,
-                                                                                       usernameHeader: options.usernameHeader,
-                                                                                       whitelist: whitelist)),
-                                description: "add MutualSSLAuthenticator (Priority 5, UsernameHeader, WhiteListEnabled, WhiteList)")]
+            let whitelist = options.whitelist(
+                existing: nil,
+                digest: EffectiveThumbprintDigest(
+                    componentVersion: context.facts.mutualSSLComponentVersion, enableSHA256: nil))
+            return [
+                PlannedEdit(
+                    edit: .appendChild(
+                        parent: 0,
+                        markup: newAuthenticator(
+                            prefix: document.root.prefix,
+                            usernameHeader: options.usernameHeader,
+                            whitelist: whitelist)),
+                    description: "add MutualSSLAuthenticator (Priority 5, UsernameHeader, WhiteListEnabled, WhiteList)")
+            ]
         }
         guard let index = document.index(of: authenticator.element) else { return [] }
         var edits: [PlannedEdit] = []
         let disabled = authenticator.element.attribute("disabled")
         if disabled?.value.lowercased() != "false" {
-            edits.append(PlannedEdit(edit: .setAttribute(element: index, name: "disabled", value: "false"),
-                                     description: disabled == nil
-                                        ? "add disabled=\"false\" to MutualSSLAuthenticator (it was enabled only implicitly)"
-                                        : "set disabled=\"false\" on MutualSSLAuthenticator"))
+            edits.append(
+                PlannedEdit(
+                    edit: .setAttribute(element: index, name: "disabled", value: "false"),
+                    description: disabled == nil
+                        ? "add disabled=\"false\" to MutualSSLAuthenticator (it was enabled only implicitly)"
+                        : "set disabled=\"false\" on MutualSSLAuthenticator"))
         }
         var wanted: [(String, String)] = []
         if let header = options.usernameHeader { wanted.append(("UsernameHeader", header)) }
@@ -193,12 +220,15 @@ public enum Remediation {
         guard !wanted.isEmpty else { return edits }
         let prefix = authenticator.element.prefix.map { $0 + ":" } ?? ""
         guard let configElement = authenticator.element.childElements.last(where: { $0.localName == "Config" }),
-              let configIndex = document.index(of: configElement) else {
+            let configIndex = document.index(of: configElement)
+        else {
             var lines: [(depth: Int, text: String)] = [(0, "<\(prefix)Config>")]
             lines += wanted.map { (1, parameterMarkup(prefix: prefix, name: $0.0, value: $0.1)) }
             lines.append((0, "</\(prefix)Config>"))
-            edits.append(PlannedEdit(edit: .appendChild(parent: index, markup: Markup(lines)),
-                                     description: "add <Config> with \(wanted.map(\.0).joined(separator: ", "))"))
+            edits.append(
+                PlannedEdit(
+                    edit: .appendChild(parent: index, markup: Markup(lines)),
+                    description: "add <Config> with \(wanted.map(\.0).joined(separator: ", "))"))
             return edits
         }
         for (name, value) in wanted {
@@ -208,8 +238,10 @@ public enum Remediation {
                     edits.append(PlannedEdit(edit: .setText(element: parameterIndex, text: value), description: "set \(name)"))
                 }
             } else {
-                edits.append(PlannedEdit(edit: .appendChild(parent: configIndex, markup: Markup([(0, parameterMarkup(prefix: prefix, name: name, value: value))])),
-                                         description: "add \(name)"))
+                edits.append(
+                    PlannedEdit(
+                        edit: .appendChild(parent: configIndex, markup: Markup([(0, parameterMarkup(prefix: prefix, name: name, value: value))])),
+                        description: "add \(name)"))
             }
         }
         return edits
@@ -223,8 +255,11 @@ public enum Remediation {
             (1, "<\(p)Config>"),
             (2, parameterMarkup(prefix: p, name: "UsernameHeader", value: usernameHeader ?? "UserName")),
             (2, parameterMarkup(prefix: p, name: "WhiteListEnabled", value: whitelist == nil ? "false" : "true")),
-            (2, whitelist.map { parameterMarkup(prefix: p, name: "WhiteList", value: $0.joined(separator: ",")) }
-                ?? "<\(p)Parameter name=\"WhiteList\"/>"),
+            (
+                2,
+                whitelist.map { parameterMarkup(prefix: p, name: "WhiteList", value: $0.joined(separator: ",")) }
+                    ?? "<\(p)Parameter name=\"WhiteList\"/>"
+            ),
             (1, "</\(p)Config>"),
             (0, "</\(p)Authenticator>"),
         ])

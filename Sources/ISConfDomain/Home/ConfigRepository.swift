@@ -79,7 +79,8 @@ extension Discovery {
     /// is still a target: the linter says why.
     static func deploymentTomlTarget(_ path: String) -> LintTarget? {
         if let source = try? SourceFile.read(path: path), (try? TOMLDocument.parse(source)) == nil,
-           isText(source.bytes), containsTemplateMarkup(source.bytes) {
+            isText(source.bytes), containsTemplateMarkup(source.bytes)
+        {
             return nil
         }
         return LintTarget(facts: HomeFacts(deploymentToml: path), files: [])
@@ -107,11 +108,13 @@ extension Discovery {
         func folder(of path: String) -> String {
             path.lastIndex(of: "/").map { String(path[..<$0]) } ?? "."
         }
-        let tomlFolders = Set(targets.compactMap { target -> String? in
-            guard target.facts.root == nil, target.files.isEmpty, let toml = target.facts.deploymentToml,
-                  fileName(toml) == "deployment.toml" else { return nil }
-            return folder(of: toml)
-        })
+        let tomlFolders = Set(
+            targets.compactMap { target -> String? in
+                guard target.facts.root == nil, target.files.isEmpty, let toml = target.facts.deploymentToml,
+                    fileName(toml) == "deployment.toml"
+                else { return nil }
+                return folder(of: toml)
+            })
         var grouped: [LintTarget] = []
         var groupIndex: [String: Int] = [:]
         for target in targets {

@@ -42,9 +42,11 @@ public struct HomeFacts: Sendable {
     /// The config mapper's own data files, those the home has (IS 5.9+ packs have them all).
     public var mapperFiles: MapperFiles
 
-    public init(root: String? = nil, deploymentToml: String? = nil, kernelVersion: String? = nil,
-                pluginsDirectory: String? = nil, hasMutualSSLComponent: Bool? = nil,
-                mapperFiles: MapperFiles = MapperFiles()) {
+    public init(
+        root: String? = nil, deploymentToml: String? = nil, kernelVersion: String? = nil,
+        pluginsDirectory: String? = nil, hasMutualSSLComponent: Bool? = nil,
+        mapperFiles: MapperFiles = MapperFiles()
+    ) {
         self.root = root
         self.deploymentToml = deploymentToml
         self.kernelVersion = kernelVersion
@@ -109,8 +111,9 @@ public struct MapperFiles: Sendable, Equatable {
             let path = FileSystem.join(root, folder + "/" + name)
             return FileSystem.exists(path) ? path : nil
         }
-        return MapperFiles(defaults: existing("default.json"), keyMappings: existing("key-mappings.json"),
-                           validator: existing("validator.json"))
+        return MapperFiles(
+            defaults: existing("default.json"), keyMappings: existing("key-mappings.json"),
+            validator: existing("validator.json"))
     }
 }
 
@@ -155,9 +158,10 @@ public enum Discovery {
                 } else if configRepositories {
                     let found = walk(path)
                     if found.targets.isEmpty && found.errors.isEmpty && found.skipped.isEmpty {
-                        result.errors.append(InputError(
-                            path: path,
-                            .noConfiguration, "no IS_HOME, deployment.toml, catalina-server.xml or authenticators.xml here or in its subfolders"))
+                        result.errors.append(
+                            InputError(
+                                path: path,
+                                .noConfiguration, "no IS_HOME, deployment.toml, catalina-server.xml or authenticators.xml here or in its subfolders"))
                     }
                     result.targets += found.targets
                     result.errors += found.errors
@@ -165,9 +169,10 @@ public enum Discovery {
                 } else {
                     let found = homes(below: path, depth: 2)
                     if found.isEmpty {
-                        result.errors.append(InputError(
-                            path: path,
-                            .noConfiguration, "no IS_HOME here or in its subfolders (expected \(ConfigRole.catalinaServer.relativePath))"))
+                        result.errors.append(
+                            InputError(
+                                path: path,
+                                .noConfiguration, "no IS_HOME here or in its subfolders (expected \(ConfigRole.catalinaServer.relativePath))"))
                     }
                     result.targets.append(contentsOf: found.map(home))
                 }
@@ -263,14 +268,18 @@ public enum Discovery {
         if isText(source.bytes), containsTemplateMarkup(source.bytes) { return .success(nil) }
         let name = path.split(separator: "/").last.map(String.init) ?? path
         if let role = ConfigRole.allCases.first(where: { $0.rawValue == name }) { return .success(role) }
-        return .failure(InputError(path: path, .wrongFileType, "not a catalina-server.xml or authenticators.xml: "
-            + (parseError.position.map { "line \($0.line), column \($0.column): " } ?? "") + parseError.message))
+        return .failure(
+            InputError(
+                path: path, .wrongFileType,
+                "not a catalina-server.xml or authenticators.xml: "
+                    + (parseError.position.map { "line \($0.line), column \($0.column): " } ?? "") + parseError.message))
     }
 
     private static func role(ofRoot root: String, path: String) -> Result<ConfigRole?, InputError> {
         let local = root.split(separator: ":").last.map(String.init) ?? root
         if let role = ConfigRole.allCases.first(where: { $0.rootElement == local }) { return .success(role) }
-        return .failure(InputError(path: path, .wrongFileType, "not a catalina-server.xml or authenticators.xml (root element <\(DisplayText.cut(root, at: 100))>)"))
+        return .failure(
+            InputError(path: path, .wrongFileType, "not a catalina-server.xml or authenticators.xml (root element <\(DisplayText.cut(root, at: 100))>)"))
     }
 
     /// No control bytes but tab and line ends: what a template, unlike binary junk, is made of.
@@ -289,7 +298,10 @@ public enum Discovery {
                 continue
             }
             if (a == UInt8(ascii: "{") && (b == UInt8(ascii: "%") || b == UInt8(ascii: "{")))
-                || (a == UInt8(ascii: "<") && b == UInt8(ascii: "%")) { return true }
+                || (a == UInt8(ascii: "<") && b == UInt8(ascii: "%"))
+            {
+                return true
+            }
             index += 1
         }
         return false
@@ -311,12 +323,15 @@ public enum Discovery {
                 index = end + 2
             } else if next == UInt8(ascii: "!") {
                 guard bytes[index...].starts(with: Array("<!--".utf8)),
-                      let end = firstIndex(of: [0x2D, 0x2D, 0x3E], in: bytes, from: index + 4) else { return nil }
+                    let end = firstIndex(of: [0x2D, 0x2D, 0x3E], in: bytes, from: index + 4)
+                else { return nil }
                 index = end + 3
             } else {
                 var end = index + 1
-                while end < count, !(bytes[end] == 0x20 || bytes[end] == 0x09 || bytes[end] == 0x0A || bytes[end] == 0x0D
-                                      || bytes[end] == UInt8(ascii: ">") || bytes[end] == UInt8(ascii: "/")) { end += 1 }
+                while end < count,
+                    !(bytes[end] == 0x20 || bytes[end] == 0x09 || bytes[end] == 0x0A || bytes[end] == 0x0D
+                        || bytes[end] == UInt8(ascii: ">") || bytes[end] == UInt8(ascii: "/"))
+                { end += 1 }
                 return end > index + 1 ? String(decoding: bytes[(index + 1)..<end], as: UTF8.self) : nil
             }
         }

@@ -33,8 +33,10 @@ public struct Finding: Sendable {
     /// then leaves the text output and the exit status, and JSON and SARIF mark it.
     public var suppression: Suppression?
 
-    public init(rule: String, severity: Severity, message: String, file: String, position: SourcePosition?,
-                hint: String? = nil, fixable: Bool = false, subject: String) {
+    public init(
+        rule: String, severity: Severity, message: String, file: String, position: SourcePosition?,
+        hint: String? = nil, fixable: Bool = false, subject: String
+    ) {
         self.rule = rule
         self.severity = severity
         self.message = message

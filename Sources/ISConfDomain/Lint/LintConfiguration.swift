@@ -1,10 +1,11 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import ISConfCore
 import ISConfTOML
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// A repository's `.isconf.toml`: how isconf lints the configuration kept there. Read with isconf's
 /// own TOML parser, strictly: an unknown key or rule, a wrong type or a bad value stops the run
@@ -66,8 +67,10 @@ public enum LintConfiguration {
         }
         for header in document.tables where header.isArrayElement || !tables.contains(header.path) {
             let name = header.path.joined(separator: ".")
-            throw failure(tables.contains(header.path) ? "[[\(name)]] must be a single table, [\(name)]"
-                            : "unknown table [\(name)] (known: \(knownKeys))", at: header.span.start)
+            throw failure(
+                tables.contains(header.path)
+                    ? "[[\(name)]] must be a single table, [\(name)]"
+                    : "unknown table [\(name)] (known: \(knownKeys))", at: header.span.start)
         }
         var options = LintOptions()
         let folder = SafeWriter.parent(of: path)
@@ -121,7 +124,8 @@ public enum LintConfiguration {
                     throw badValue("certificate-expiry.warn-days must be from 0 to \(warnDaysLimit) days, not \(days)")
                 }
                 options.expiryWarningDays = Int(days)
-            case ("severity", 1), ("stores", 1), ("certificate-expiry", 1), ("stores", 2) where entry.keyPath[1] == "paths":
+            case ("severity", 1), ("stores", 1), ("certificate-expiry", 1),
+                ("stores", 2) where entry.keyPath[1] == "paths":
                 throw wrongType("a table")
             default:
                 throw failure("unknown key \(key) (known: \(knownKeys))", at: entry.keySpan.start)

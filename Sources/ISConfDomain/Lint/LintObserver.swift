@@ -9,8 +9,10 @@ public struct LintObserver: Sendable {
     /// `done` of `total` targets are linted, counted in whatever order they finished.
     public var progressed: @Sendable (_ done: Int, _ total: Int) -> Void
 
-    public init(reportsReady: @escaping @Sendable (_ first: Int, _ reports: [LintReport]) -> Void,
-                progressed: @escaping @Sendable (_ done: Int, _ total: Int) -> Void) {
+    public init(
+        reportsReady: @escaping @Sendable (_ first: Int, _ reports: [LintReport]) -> Void,
+        progressed: @escaping @Sendable (_ done: Int, _ total: Int) -> Void
+    ) {
         self.reportsReady = reportsReady
         self.progressed = progressed
     }

@@ -23,9 +23,11 @@ public struct LintOptions: Sendable {
     /// Severities that replace a rule's own, for every finding of the rule.
     public var severities: [String: Severity]
 
-    public init(tomcat: TomcatGeneration? = nil, isVersion: String? = nil, checksStores: Bool = true,
-                storePaths: [String: String] = [:], expiryWarningDays: Int = LintOptions.defaultExpiryWarningDays,
-                ignoredRules: [String: String] = [:], severities: [String: Severity] = [:]) {
+    public init(
+        tomcat: TomcatGeneration? = nil, isVersion: String? = nil, checksStores: Bool = true,
+        storePaths: [String: String] = [:], expiryWarningDays: Int = LintOptions.defaultExpiryWarningDays,
+        ignoredRules: [String: String] = [:], severities: [String: Severity] = [:]
+    ) {
         self.tomcat = tomcat
         self.isVersion = isVersion
         self.checksStores = checksStores

@@ -1,6 +1,6 @@
 import Dispatch
-import ISConfTOML
 import ISConfCore
+import ISConfTOML
 import ISConfXML
 
 public struct LintReport: Sendable {
@@ -58,14 +58,18 @@ public enum Linter {
     /// several targets share (same bytes, same password) is opened once, through `storeCache`.
     /// `observer` hears of each target's report as soon as it and all before it are done, so a long run
     /// can print as it goes.
-    public static func lint(_ targets: [LintTarget], options: LintOptions = LintOptions(),
-                            storeCache: StoreCache = StoreCache(), observer: LintObserver? = nil) -> LintReport {
+    public static func lint(
+        _ targets: [LintTarget], options: LintOptions = LintOptions(),
+        storeCache: StoreCache = StoreCache(), observer: LintObserver? = nil
+    ) -> LintReport {
         lint(targets.map { ($0, options) }, storeCache: storeCache, observer: observer)
     }
 
     /// Lints many targets, each with its own options (each found its own `.isconf.toml`).
-    public static func lint(_ targets: [(target: LintTarget, options: LintOptions)],
-                            storeCache: StoreCache = StoreCache(), observer: LintObserver? = nil) -> LintReport {
+    public static func lint(
+        _ targets: [(target: LintTarget, options: LintOptions)],
+        storeCache: StoreCache = StoreCache(), observer: LintObserver? = nil
+    ) -> LintReport {
         if targets.count == 1 {
             let report = lint(targets[0].target, options: targets[0].options, storeCache: storeCache)
             observer?.progressed(1, 1)
@@ -91,8 +95,10 @@ public enum Linter {
 
     /// A target as `isconf lint` reads it: `options.isVersion` (e.g. "7.3.0") for what its files do not
     /// tell, and the product inferred from what they hold when nothing tells it (AssumedProduct).
-    public static func lint(_ target: LintTarget, options: LintOptions = LintOptions(),
-                            storeCache: StoreCache = StoreCache()) -> LintReport {
+    public static func lint(
+        _ target: LintTarget, options: LintOptions = LintOptions(),
+        storeCache: StoreCache = StoreCache()
+    ) -> LintReport {
         var sources: [(ConfigRole, SourceFile)] = []
         var errors: [InputError] = []
         for (role, path) in target.files {
@@ -103,8 +109,9 @@ public enum Linter {
             do { deploymentToml = try SourceFile.read(path: path) } catch { errors.append(error) }
         }
         let facts = target.facts.assuming(options.isVersion.flatMap(IdentityServerRelease.named))
-        var report = lint(sources: sources, facts: facts, options: options, deploymentToml: deploymentToml,
-                          storeCache: storeCache, inferringProduct: true)
+        var report = lint(
+            sources: sources, facts: facts, options: options, deploymentToml: deploymentToml,
+            storeCache: storeCache, inferringProduct: true)
         report.errors.insert(contentsOf: errors, at: 0)
         return report
     }
@@ -114,11 +121,14 @@ public enum Linter {
     /// report to those rules; a rule that reviews the others' findings (unused-suppression) runs them all.
     /// `inferringProduct`: when the kernel version is unknown, assume the product from what the files hold
     /// (lint) rather than take the kernel's stricter defaults (what `enable` plans against).
-    public static func lint(sources: [(ConfigRole, SourceFile)], facts: HomeFacts, options: LintOptions = LintOptions(),
-                            only: [Rule]? = nil, deploymentToml: SourceFile? = nil,
-                            storeCache: StoreCache = StoreCache(), inferringProduct: Bool = false) -> LintReport {
-        let context = makeContext(sources: sources, facts: facts, options: options, deploymentToml: deploymentToml,
-                                  storeCache: storeCache, inferringProduct: inferringProduct)
+    public static func lint(
+        sources: [(ConfigRole, SourceFile)], facts: HomeFacts, options: LintOptions = LintOptions(),
+        only: [Rule]? = nil, deploymentToml: SourceFile? = nil,
+        storeCache: StoreCache = StoreCache(), inferringProduct: Bool = false
+    ) -> LintReport {
+        let context = makeContext(
+            sources: sources, facts: facts, options: options, deploymentToml: deploymentToml,
+            storeCache: storeCache, inferringProduct: inferringProduct)
         let selected = only.flatMap { only in only.contains(where: \.reviewsFindings) ? nil : only } ?? rules
         var findings: [Finding] = []
         for rule in selected where runs(rule, in: context) {
@@ -145,8 +155,10 @@ public enum Linter {
             let (fileA, fileB) = (order[a.file] ?? Int.max, order[b.file] ?? Int.max)
             if fileA != fileB { return fileA < fileB }
             if a.file != b.file { return a.file < b.file }
-            let (positionA, positionB) = (a.position ?? SourcePosition(line: 0, column: 0),
-                                          b.position ?? SourcePosition(line: 0, column: 0))
+            let (positionA, positionB) = (
+                a.position ?? SourcePosition(line: 0, column: 0),
+                b.position ?? SourcePosition(line: 0, column: 0)
+            )
             if positionA != positionB { return positionA < positionB }
             return a.rule < b.rule
         }
@@ -163,9 +175,11 @@ public enum Linter {
         return context.options.ignoredRules[finding.rule].map { Suppression(kind: .external, justification: $0) }
     }
 
-    public static func makeContext(sources: [(ConfigRole, SourceFile)], facts: HomeFacts, options: LintOptions = LintOptions(),
-                                   deploymentToml: SourceFile? = nil, storeCache: StoreCache = StoreCache(),
-                                   inferringProduct: Bool = false) -> LintContext {
+    public static func makeContext(
+        sources: [(ConfigRole, SourceFile)], facts: HomeFacts, options: LintOptions = LintOptions(),
+        deploymentToml: SourceFile? = nil, storeCache: StoreCache = StoreCache(),
+        inferringProduct: Bool = false
+    ) -> LintContext {
         var documents: [(ConfigRole, XMLDocument)] = []
         var malformed: [InputError] = []
         for (role, source) in sources {
@@ -175,11 +189,13 @@ public enum Linter {
         if let deploymentToml {
             do {
                 let document = try TOMLDocument.parse(deploymentToml)
-                let assumed = inferringProduct && facts.kernelVersion == nil
+                let assumed =
+                    inferringProduct && facts.kernelVersion == nil
                     ? AssumedProduct.infer(from: document, renderedCatalina: context.catalina ?? renderedCatalina(facts.renderedCatalinaBeside))
                     : nil
-                context.deployment = DeploymentConfig(document: document,
-                                                      mapper: MapperData.load(facts.mapperFiles, facts: facts, assumedProduct: assumed))
+                context.deployment = DeploymentConfig(
+                    document: document,
+                    mapper: MapperData.load(facts.mapperFiles, facts: facts, assumedProduct: assumed))
                 context.suppressions += InlineSuppression.find(in: document)
             } catch {
                 context.deploymentMalformed = error
@@ -192,23 +208,27 @@ public enum Linter {
     /// tells nothing (it is not being linted).
     private static func renderedCatalina(_ path: String?) -> CatalinaServer? {
         guard let path, let source = try? SourceFile.read(path: path), let document = try? XMLDocument.parse(source),
-              document.root.localName == ConfigRole.catalinaServer.rootElement else { return nil }
+            document.root.localName == ConfigRole.catalinaServer.rootElement
+        else { return nil }
         return CatalinaServer(document: document)
     }
 
     /// A context over documents already parsed, so that their elements can be edited by identity.
-    public static func makeContext(documents: [(ConfigRole, XMLDocument)], facts: HomeFacts,
-                                   options: LintOptions = LintOptions(), malformed: [InputError] = [],
-                                   storeCache: StoreCache = StoreCache()) -> LintContext {
+    public static func makeContext(
+        documents: [(ConfigRole, XMLDocument)], facts: HomeFacts,
+        options: LintOptions = LintOptions(), malformed: [InputError] = [],
+        storeCache: StoreCache = StoreCache()
+    ) -> LintContext {
         var catalina: CatalinaServer?
         var authenticators: AuthenticatorsConfig?
         var malformed = malformed
         for (role, document) in documents {
             guard document.root.localName == role.rootElement else {
-                malformed.append(InputError(
-                    path: document.path,
-                    .wrongFileType, "root element is <\(document.root.qualifiedName)>, expected <\(role.rootElement)> in \(role.rawValue)",
-                    position: document.root.position))
+                malformed.append(
+                    InputError(
+                        path: document.path,
+                        .wrongFileType, "root element is <\(document.root.qualifiedName)>, expected <\(role.rootElement)> in \(role.rawValue)",
+                        position: document.root.position))
                 continue
             }
             switch role {
@@ -216,10 +236,12 @@ public enum Linter {
             case .authenticators: authenticators = AuthenticatorsConfig(document: document)
             }
         }
-        let generation = options.tomcat ?? facts.tomcatGeneration
+        let generation =
+            options.tomcat ?? facts.tomcatGeneration
             ?? ((catalina?.connectors.contains { !$0.sslHostConfigs.isEmpty } ?? false) ? .tomcat9 : .tomcat7)
-        return LintContext(facts: facts, tomcat: generation, catalina: catalina, authenticators: authenticators,
-                           malformed: malformed, stores: LintStores(cache: storeCache), options: options,
-                           suppressions: [catalina?.document, authenticators?.document].compactMap { $0 }.flatMap { InlineSuppression.find(in: $0) })
+        return LintContext(
+            facts: facts, tomcat: generation, catalina: catalina, authenticators: authenticators,
+            malformed: malformed, stores: LintStores(cache: storeCache), options: options,
+            suppressions: [catalina?.document, authenticators?.document].compactMap { $0 }.flatMap { InlineSuppression.find(in: $0) })
     }
 }

@@ -1,5 +1,5 @@
-import ISConfTOML
 import ISConfCore
+import ISConfTOML
 import ISConfXML
 
 /// A lint rule: its identity, its documentation, its examples (which are also its tests) and its check.
@@ -49,23 +49,31 @@ public struct Rule: Sendable {
         case findings(@Sendable (LintContext, [Finding]) -> [Finding])
     }
 
-    public init(id: String, severity: Severity, summary: String, catches: String, rationale: String, fix: String?,
-                traits: Traits = [], examples: @autoclosure @escaping @Sendable () -> [RuleExample],
-                check: @escaping @Sendable (LintContext) -> [Finding]) {
-        self.init(id: id, severity: severity, summary: summary, catches: catches, rationale: rationale, fix: fix,
-                  traits: traits, makeExamples: examples, check: .files(check))
+    public init(
+        id: String, severity: Severity, summary: String, catches: String, rationale: String, fix: String?,
+        traits: Traits = [], examples: @autoclosure @escaping @Sendable () -> [RuleExample],
+        check: @escaping @Sendable (LintContext) -> [Finding]
+    ) {
+        self.init(
+            id: id, severity: severity, summary: summary, catches: catches, rationale: rationale, fix: fix,
+            traits: traits, makeExamples: examples, check: .files(check))
     }
 
     /// A rule that judges the other rules' findings on a target.
-    init(id: String, severity: Severity, summary: String, catches: String, rationale: String, fix: String?,
-         traits: Traits = [], examples: @autoclosure @escaping @Sendable () -> [RuleExample],
-         review: @escaping @Sendable (LintContext, [Finding]) -> [Finding]) {
-        self.init(id: id, severity: severity, summary: summary, catches: catches, rationale: rationale, fix: fix,
-                  traits: traits, makeExamples: examples, check: .findings(review))
+    init(
+        id: String, severity: Severity, summary: String, catches: String, rationale: String, fix: String?,
+        traits: Traits = [], examples: @autoclosure @escaping @Sendable () -> [RuleExample],
+        review: @escaping @Sendable (LintContext, [Finding]) -> [Finding]
+    ) {
+        self.init(
+            id: id, severity: severity, summary: summary, catches: catches, rationale: rationale, fix: fix,
+            traits: traits, makeExamples: examples, check: .findings(review))
     }
 
-    private init(id: String, severity: Severity, summary: String, catches: String, rationale: String, fix: String?,
-                 traits: Traits, makeExamples: @escaping @Sendable () -> [RuleExample], check: Check) {
+    private init(
+        id: String, severity: Severity, summary: String, catches: String, rationale: String, fix: String?,
+        traits: Traits, makeExamples: @escaping @Sendable () -> [RuleExample], check: Check
+    ) {
         self.id = id
         self.severity = severity
         self.summary = summary
@@ -96,18 +104,24 @@ public struct RuleExample: Sendable {
     /// What the example shows.
     public var title: String
 
-    public static func triggering(_ title: String, catalina: String? = nil, authenticators: String? = nil,
-                                  deploymentToml: String? = nil, facts: HomeFacts = HomeFacts(),
-                                  tomcat: TomcatGeneration? = nil) -> RuleExample {
-        RuleExample(catalina: catalina, authenticators: authenticators, deploymentToml: deploymentToml, facts: facts,
-                    tomcat: tomcat, triggers: true, title: title)
+    public static func triggering(
+        _ title: String, catalina: String? = nil, authenticators: String? = nil,
+        deploymentToml: String? = nil, facts: HomeFacts = HomeFacts(),
+        tomcat: TomcatGeneration? = nil
+    ) -> RuleExample {
+        RuleExample(
+            catalina: catalina, authenticators: authenticators, deploymentToml: deploymentToml, facts: facts,
+            tomcat: tomcat, triggers: true, title: title)
     }
 
-    public static func passing(_ title: String, catalina: String? = nil, authenticators: String? = nil,
-                               deploymentToml: String? = nil, facts: HomeFacts = HomeFacts(),
-                               tomcat: TomcatGeneration? = nil) -> RuleExample {
-        RuleExample(catalina: catalina, authenticators: authenticators, deploymentToml: deploymentToml, facts: facts,
-                    tomcat: tomcat, triggers: false, title: title)
+    public static func passing(
+        _ title: String, catalina: String? = nil, authenticators: String? = nil,
+        deploymentToml: String? = nil, facts: HomeFacts = HomeFacts(),
+        tomcat: TomcatGeneration? = nil
+    ) -> RuleExample {
+        RuleExample(
+            catalina: catalina, authenticators: authenticators, deploymentToml: deploymentToml, facts: facts,
+            tomcat: tomcat, triggers: false, title: title)
     }
 
     /// The example's files, with the paths they would have in an IS_HOME.
@@ -148,23 +162,32 @@ public struct LintContext: Sendable {
     public internal(set) var suppressions: [InlineSuppression] = []
 
     /// A finding located at an element's start tag.
-    func finding(_ rule: Rule, _ message: String, at element: XMLElement, in document: XMLDocument,
-                 severity: Severity? = nil, hint: String? = nil, fixable: Bool = false, subject: String) -> Finding {
-        Finding(rule: rule.id, severity: severity ?? rule.severity, message: message, file: document.path,
-                position: element.position, hint: hint, fixable: fixable, subject: subject)
+    func finding(
+        _ rule: Rule, _ message: String, at element: XMLElement, in document: XMLDocument,
+        severity: Severity? = nil, hint: String? = nil, fixable: Bool = false, subject: String
+    ) -> Finding {
+        Finding(
+            rule: rule.id, severity: severity ?? rule.severity, message: message, file: document.path,
+            position: element.position, hint: hint, fixable: fixable, subject: subject)
     }
 
     /// A finding located at a deployment.toml key, or about the file as a whole.
-    func finding(_ rule: Rule, _ message: String, at entry: TOMLEntry?, in deployment: DeploymentConfig,
-                 severity: Severity? = nil, hint: String? = nil, fixable: Bool = false, subject: String) -> Finding {
-        Finding(rule: rule.id, severity: severity ?? rule.severity, message: message, file: deployment.path,
-                position: entry?.position, hint: hint, fixable: fixable, subject: subject)
+    func finding(
+        _ rule: Rule, _ message: String, at entry: TOMLEntry?, in deployment: DeploymentConfig,
+        severity: Severity? = nil, hint: String? = nil, fixable: Bool = false, subject: String
+    ) -> Finding {
+        Finding(
+            rule: rule.id, severity: severity ?? rule.severity, message: message, file: deployment.path,
+            position: entry?.position, hint: hint, fixable: fixable, subject: subject)
     }
 
     /// A finding located at an attribute's name.
-    func finding(_ rule: Rule, _ message: String, at attribute: XMLAttribute, in document: XMLDocument,
-                 severity: Severity? = nil, hint: String? = nil, fixable: Bool = false, subject: String) -> Finding {
-        Finding(rule: rule.id, severity: severity ?? rule.severity, message: message, file: document.path,
-                position: document.position(of: attribute.nameSpan.start), hint: hint, fixable: fixable, subject: subject)
+    func finding(
+        _ rule: Rule, _ message: String, at attribute: XMLAttribute, in document: XMLDocument,
+        severity: Severity? = nil, hint: String? = nil, fixable: Bool = false, subject: String
+    ) -> Finding {
+        Finding(
+            rule: rule.id, severity: severity ?? rule.severity, message: message, file: document.path,
+            position: document.position(of: attribute.nameSpan.start), hint: hint, fixable: fixable, subject: subject)
     }
 }

@@ -48,13 +48,18 @@ public struct AssumedProduct: Sendable, Equatable {
             return AssumedProduct(kind: .identityServer, evidence: "the file has \(shown(identityServer))")
         }
         if let rendered = renderedCatalina, !setsCertificateVerification(document),
-           let value = rendered.mainHTTPSConnector?.defaultSSLHostConfig?.value("certificateVerification") {
+            let value = rendered.mainHTTPSConnector?.defaultSSLHostConfig?.value("certificateVerification")
+        {
             let name = rendered.path.split(separator: "/").last.map(String.init) ?? rendered.path
             switch EffectiveClientAuth.mode(of: value, generation: .tomcat9).mode {
             case .optional:
-                return AssumedProduct(kind: .identityServer, evidence: "the \(name) rendered beside it has certificateVerification=\"\(DisplayText.cut(value, at: 40))\", Identity Server's default")
+                return AssumedProduct(
+                    kind: .identityServer,
+                    evidence: "the \(name) rendered beside it has certificateVerification=\"\(DisplayText.cut(value, at: 40))\", Identity Server's default")
             case .none:
-                return AssumedProduct(kind: .kernelOnly(product: "a kernel-only product"), evidence: "the \(name) rendered beside it has certificateVerification=\"\(DisplayText.cut(value, at: 40))\", the Carbon kernel's default")
+                return AssumedProduct(
+                    kind: .kernelOnly(product: "a kernel-only product"),
+                    evidence: "the \(name) rendered beside it has certificateVerification=\"\(DisplayText.cut(value, at: 40))\", the Carbon kernel's default")
             case .required, .optionalNoCA, .invalid:
                 break
             }

@@ -32,7 +32,8 @@ public struct AuthenticatorsConfig: Sendable {
             guard case .comment(let comment) = child, comment.text.includes(Self.mutualSSLName) else { return nil }
             let markup = SourceFile(path: document.path, bytes: Array(comment.uncommentedMarkup.utf8))
             guard let element = try? XMLDocument.parse(markup).root, element.localName == "Authenticator",
-                  element.attribute("name")?.value == Self.mutualSSLName else { return nil }
+                element.attribute("name")?.value == Self.mutualSSLName
+            else { return nil }
             return comment
         }.first
     }

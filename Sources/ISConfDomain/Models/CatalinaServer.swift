@@ -56,8 +56,10 @@ extension TomcatElement {
     /// Every attribute, each either a plain value or a secret.
     public var settings: [(name: String, value: SettingValue)] {
         element.attributes.filter { !$0.isNamespaceDeclaration }.map { attribute in
-            (attribute.qualifiedName,
-             Secret.isSecretAttribute(attribute.localName) ? .secret(Secret(attribute.value)) : .plain(attribute.value))
+            (
+                attribute.qualifiedName,
+                Secret.isSecretAttribute(attribute.localName) ? .secret(Secret(attribute.value)) : .plain(attribute.value)
+            )
         }
     }
 }
@@ -120,20 +122,24 @@ public struct Connector: TomcatElement {
         if let hostConfig {
             let conflict = clientAuth != nil
             guard let raw = hostConfig.certificateVerification else {
-                return EffectiveClientAuth(mode: .none, origin: .unset, rawValue: nil, recognised: true,
-                                           conflictsWithSSLHostConfig: conflict)
+                return EffectiveClientAuth(
+                    mode: .none, origin: .unset, rawValue: nil, recognised: true,
+                    conflictsWithSSLHostConfig: conflict)
             }
             let (mode, recognised) = EffectiveClientAuth.mode(of: raw, generation: generation)
-            return EffectiveClientAuth(mode: mode, origin: .sslHostConfigAttribute, rawValue: raw,
-                                       recognised: recognised, conflictsWithSSLHostConfig: conflict)
+            return EffectiveClientAuth(
+                mode: mode, origin: .sslHostConfigAttribute, rawValue: raw,
+                recognised: recognised, conflictsWithSSLHostConfig: conflict)
         }
         guard let raw = clientAuth else {
-            return EffectiveClientAuth(mode: .none, origin: .unset, rawValue: nil, recognised: true,
-                                       conflictsWithSSLHostConfig: false)
+            return EffectiveClientAuth(
+                mode: .none, origin: .unset, rawValue: nil, recognised: true,
+                conflictsWithSSLHostConfig: false)
         }
         let (mode, recognised) = EffectiveClientAuth.mode(of: raw, generation: generation)
-        return EffectiveClientAuth(mode: mode, origin: .connectorAttribute, rawValue: raw, recognised: recognised,
-                                   conflictsWithSSLHostConfig: false)
+        return EffectiveClientAuth(
+            mode: mode, origin: .connectorAttribute, rawValue: raw, recognised: recognised,
+            conflictsWithSSLHostConfig: false)
     }
 }
 

@@ -1,5 +1,5 @@
-import ISConfTOML
 import ISConfCore
+import ISConfTOML
 
 /// Where the defaults that deployment.toml leaves to the config mapper come from.
 public enum DefaultsSource: Sendable, Equatable, CustomStringConvertible {
@@ -92,7 +92,8 @@ public struct MapperData: Sendable {
         if defaultsSource == builtInSource {
             switch builtInSource {
             case .assumed(let product):
-                let unknown = facts.root == nil ? "no IS version given" : "no IS version given and no org.wso2.carbon.core_*.jar in repository/components/plugins"
+                let unknown =
+                    facts.root == nil ? "no IS version given" : "no IS version given and no org.wso2.carbon.core_*.jar in repository/components/plugins"
                 notes.append("isconf assumed \(builtInSource.tableDescription) (\(unknown); \(product.evidence))")
             case .identityServer where facts.identityServerRelease != nil:
                 notes.append("isconf used its own table: \(builtInSource.tableDescription), as --is-version says")
@@ -119,8 +120,9 @@ public struct MapperData: Sendable {
         }
         var defaultsUnknown: Set<String> = []
         if case .assumed = defaultsSource { defaultsUnknown = [DeploymentKey.enableSHA256.rawValue, DeploymentKey.httpsEnabled.rawValue] }
-        return MapperData(defaults: defaults, defaultsSource: defaultsSource, keyMappings: keyMappings,
-                          validatesWhiteList: validatesWhiteList, notes: notes, defaultsUnknown: defaultsUnknown)
+        return MapperData(
+            defaults: defaults, defaultsSource: defaultsSource, keyMappings: keyMappings,
+            validatesWhiteList: validatesWhiteList, notes: notes, defaultsUnknown: defaultsUnknown)
     }
 
     private static func read(_ path: String, noting notes: inout [String]) -> TOMLValue? {

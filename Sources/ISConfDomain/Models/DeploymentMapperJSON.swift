@@ -1,5 +1,5 @@
-import ISConfTOML
 import ISConfCore
+import ISConfTOML
 
 /// Reads the config mapper's JSON data files (default.json, key-mappings.json, validator.json) the way
 /// Gson's untyped reading gives them to the mapper: every number a double (so a default of `5` renders
@@ -19,8 +19,9 @@ enum MapperJSON {
             return value ?? .table([:])
         } catch {
             let map = LineMap(bytes: source.bytes, singleByteCharacters: false)
-            throw InputError(path: source.path, .malformed, "malformed JSON: \(error.message)",
-                             position: map.position(of: min(error.offset, source.bytes.count), in: source.bytes))
+            throw InputError(
+                path: source.path, .malformed, "malformed JSON: \(error.message)",
+                position: map.position(of: min(error.offset, source.bytes.count), in: source.bytes))
         }
     }
 
@@ -55,9 +56,15 @@ enum MapperJSON {
             case UInt8(ascii: "{"): return try object(depth: depth)
             case UInt8(ascii: "["): return try array(depth: depth)
             case UInt8(ascii: "\""): return .string(try string())
-            case UInt8(ascii: "t"): try literal("true"); return .boolean(true)
-            case UInt8(ascii: "f"): try literal("false"); return .boolean(false)
-            case UInt8(ascii: "n"): try literal("null"); return nil
+            case UInt8(ascii: "t"):
+                try literal("true")
+                return .boolean(true)
+            case UInt8(ascii: "f"):
+                try literal("false")
+                return .boolean(false)
+            case UInt8(ascii: "n"):
+                try literal("null")
+                return nil
             default: return .float(try number())
             }
         }
@@ -66,7 +73,10 @@ enum MapperJSON {
             index += 1
             var members: [String: TOMLValue] = [:]
             skipSpace()
-            if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return .table(members) }
+            if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
+                index += 1
+                return .table(members)
+            }
             while true {
                 skipSpace()
                 guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw Failure(offset: index, message: "expected a member name") }
@@ -77,7 +87,10 @@ enum MapperJSON {
                 if let value = try value(depth: depth + 1) { members[name] = value }
                 skipSpace()
                 guard index < bytes.count else { throw Failure(offset: index, message: "unexpected end of file") }
-                if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+                if bytes[index] == UInt8(ascii: ",") {
+                    index += 1
+                    continue
+                }
                 try expect("}")
                 return .table(members)
             }
@@ -87,13 +100,19 @@ enum MapperJSON {
             index += 1
             var items: [TOMLValue] = []
             skipSpace()
-            if index < bytes.count, bytes[index] == UInt8(ascii: "]") { index += 1; return .array(items) }
+            if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
+                index += 1
+                return .array(items)
+            }
             while true {
                 skipSpace()
                 if let item = try value(depth: depth + 1) { items.append(item) }
                 skipSpace()
                 guard index < bytes.count else { throw Failure(offset: index, message: "unexpected end of file") }
-                if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+                if bytes[index] == UInt8(ascii: ",") {
+                    index += 1
+                    continue
+                }
                 try expect("]")
                 return .array(items)
             }
@@ -104,7 +123,8 @@ enum MapperJSON {
             index += 1
             // Most strings have no escapes: one decode of the run.
             if let end = bytes[index...].firstIndex(where: { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 < 0x20 }),
-               bytes[end] == UInt8(ascii: "\"") {
+                bytes[end] == UInt8(ascii: "\"")
+            {
                 defer { index = end + 1 }
                 return String(decoding: bytes[index..<end], as: UTF8.self)
             }
@@ -149,7 +169,8 @@ enum MapperJSON {
         private mutating func unicodeEscape() throws(Failure) -> Unicode.Scalar {
             let high = try hex4()
             if (0xD800..<0xDC00).contains(high), index + 1 < bytes.count,
-               bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") {
+                bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u")
+            {
                 let save = index
                 index += 2
                 let low = try hex4()

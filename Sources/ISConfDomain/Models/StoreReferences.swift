@@ -90,29 +90,35 @@ extension Connector {
         let hostConfig = generation == .tomcat9 ? defaultSSLHostConfig : nil
         let certificate = hostConfig?.certificates.first
         var references: [StoreReference] = []
-        let keyStore = certificate.flatMap {
-            StoreSetting($0.element, file: "certificateKeystoreFile", password: "certificateKeystorePassword",
-                         type: "certificateKeystoreType", alias: "certificateKeyAlias")
-        } ?? StoreSetting(element, file: "keystoreFile", password: "keystorePass", type: "keystoreType", alias: "keyAlias")
+        let keyStore =
+            certificate.flatMap {
+                StoreSetting(
+                    $0.element, file: "certificateKeystoreFile", password: "certificateKeystorePassword",
+                    type: "certificateKeystoreType", alias: "certificateKeyAlias")
+            } ?? StoreSetting(element, file: "keystoreFile", password: "keystorePass", type: "keystoreType", alias: "keyAlias")
         if let keyStore {
             // Tomcat's own default key store password.
-            references.append(keyStore.reference(.keyStore, home: home,
-                                                 defaultPassword: ("changeit", "Tomcat's default password (no keystore password is set)")))
+            references.append(
+                keyStore.reference(
+                    .keyStore, home: home,
+                    defaultPassword: ("changeit", "Tomcat's default password (no keystore password is set)")))
         }
-        let trustStore = hostConfig.flatMap {
-            StoreSetting($0.element, file: "truststoreFile", password: "truststorePassword", type: "truststoreType", alias: nil)
-        } ?? StoreSetting(element, file: "truststoreFile", password: "truststorePass", type: "truststoreType", alias: nil)
+        let trustStore =
+            hostConfig.flatMap {
+                StoreSetting($0.element, file: "truststoreFile", password: "truststorePassword", type: "truststoreType", alias: nil)
+            } ?? StoreSetting(element, file: "truststoreFile", password: "truststorePass", type: "truststoreType", alias: nil)
         let jvmPassword = (StoreReference.wso2DefaultPassword, "the password wso2server.sh gives the JVM (-Djavax.net.ssl.trustStorePassword)")
         if let trustStore {
             references.append(trustStore.reference(.trustStore, home: home, defaultPassword: jvmPassword))
         } else {
             let path = JVMDefaultTrustStore.path(kernelVersion: kernelVersion)
-            references.append(StoreReference(
-                purpose: .trustStore, path: path, resolvedPath: FileSystem.join(home, path), type: nil,
-                password: .known(Secret(jvmPassword.0)), fileAttribute: nil, passwordAttribute: nil,
-                passwordOrigin: jvmPassword.1,
-                defaultOrigin: "the connector names no trust store, so Tomcat uses the JVM's: -Djavax.net.ssl.trustStore, which wso2server.sh sets",
-                element: element, keyAlias: nil))
+            references.append(
+                StoreReference(
+                    purpose: .trustStore, path: path, resolvedPath: FileSystem.join(home, path), type: nil,
+                    password: .known(Secret(jvmPassword.0)), fileAttribute: nil, passwordAttribute: nil,
+                    passwordOrigin: jvmPassword.1,
+                    defaultOrigin: "the connector names no trust store, so Tomcat uses the JVM's: -Djavax.net.ssl.trustStore, which wso2server.sh sets",
+                    element: element, keyAlias: nil))
         }
         return references
     }
@@ -153,10 +159,11 @@ private struct StoreSetting {
         } else {
             storePassword = .known(Secret(defaultPassword.value))
         }
-        return StoreReference(purpose: purpose, path: file.value, resolvedPath: StoreReference.resolve(file.value, home: home),
-                              type: type, password: storePassword, fileAttribute: file, passwordAttribute: password,
-                              passwordOrigin: password.map { "the password in \($0.qualifiedName)" } ?? defaultPassword.origin, defaultOrigin: nil,
-                              element: element, keyAlias: keyAlias)
+        return StoreReference(
+            purpose: purpose, path: file.value, resolvedPath: StoreReference.resolve(file.value, home: home),
+            type: type, password: storePassword, fileAttribute: file, passwordAttribute: password,
+            passwordOrigin: password.map { "the password in \($0.qualifiedName)" } ?? defaultPassword.origin, defaultOrigin: nil,
+            element: element, keyAlias: keyAlias)
     }
 
     /// The alias in a `$secret{alias}` value, the form IS 5.9+ renders from deployment.toml.

@@ -7,13 +7,16 @@ extension Rule {
             An unknown `Connector`/`SSLHostConfig`/`Certificate` attribute close to a known one (`clientauth`, \
             `certificateVerfication`): Tomcat ignores it.
             """,
-        rationale: "Tomcat's attribute names are case-sensitive and an unknown attribute is only logged at start-up, so `clientauth=\"want\"` or `certificateVerfication` looks right in the file and does nothing.",
+        rationale:
+            "Tomcat's attribute names are case-sensitive and an unknown attribute is only logged at start-up, so `clientauth=\"want\"` or `certificateVerfication` looks right in the file and does nothing.",
         fix: "Rename the attribute to the name suggested.",
         examples: [
             .triggering("clientauth in lower case", catalina: Sample.catalina(Sample.legacy("clientauth=\"want\""))),
-            .triggering("a misspelt certificateVerification", catalina: Sample.catalina(
-                "SSLEnabled=\"true\" scheme=\"https\"",
-                content: "<SSLHostConfig certificateVerfication=\"want\"><Certificate certificateKeystoreFile=\"k.jks\"/></SSLHostConfig>")),
+            .triggering(
+                "a misspelt certificateVerification",
+                catalina: Sample.catalina(
+                    "SSLEnabled=\"true\" scheme=\"https\"",
+                    content: "<SSLHostConfig certificateVerfication=\"want\"><Certificate certificateKeystoreFile=\"k.jks\"/></SSLHostConfig>")),
             .passing("correct names", catalina: Sample.catalina(Sample.legacy("clientAuth=\"want\""))),
             .passing("an unknown name that resembles nothing known", catalina: Sample.catalina(Sample.legacy("clientAuth=\"want\" myCustomFlag=\"1\""))),
         ],
@@ -24,11 +27,13 @@ extension Rule {
                 for attribute in element.element.attributes where !attribute.isNamespaceDeclaration && attribute.prefix == nil {
                     let name = attribute.qualifiedName
                     guard !known.names.contains(name), !name.hasPrefix("socket."), !name.hasPrefix("selectorPool."),
-                          let suggestion = known.closest(to: name) else { continue }
-                    findings.append(context.finding(
-                        .attributeTypo, "\(owner) attribute \"\(name)\" is not one Tomcat knows; did you mean \"\(suggestion)\"? Tomcat ignores it",
-                        at: attribute, in: server.document, hint: "rename it to \(suggestion)",
-                        subject: "\(owner)[\(name)]"))
+                        let suggestion = known.closest(to: name)
+                    else { continue }
+                    findings.append(
+                        context.finding(
+                            .attributeTypo, "\(owner) attribute \"\(name)\" is not one Tomcat knows; did you mean \"\(suggestion)\"? Tomcat ignores it",
+                            at: attribute, in: server.document, hint: "rename it to \(suggestion)",
+                            subject: "\(owner)[\(name)]"))
                 }
             }
             for connector in server.connectors {
@@ -79,7 +84,8 @@ struct KnownNames: Sendable {
 
 /// Damerau-Levenshtein (optimal string alignment) distance, giving up above `limit`.
 func editDistance(_ a: String, _ b: String, limit: Int) -> Int {
-    let a = Array(a.utf8), b = Array(b.utf8)
+    let a = Array(a.utf8)
+    let b = Array(b.utf8)
     if abs(a.count - b.count) > limit { return limit + 1 }
     var previousPrevious = [Int](repeating: 0, count: b.count + 1)
     var previous = Array(0...b.count)

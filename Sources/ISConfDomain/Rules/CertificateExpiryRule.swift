@@ -16,15 +16,19 @@ extension Rule {
             .isconf.toml), a warning. The key store entry checked \
             is the one Tomcat serves: the one keyAlias names, else the first private key.
             """,
-        fix: "Renew the certificate and import the new one (keytool -importcert, or isconf enable --trust-client-cert for a client certificate); remove a trusted certificate no client uses any more (keytool -delete).",
+        fix:
+            "Renew the certificate and import the new one (keytool -importcert, or isconf enable --trust-client-cert for a client certificate); remove a trusted certificate no client uses any more (keytool -delete).",
         traits: .opensKeyStores,
         examples: [
-            .triggering("an expired trusted certificate", catalina: Sample.storeCatalina(),
-                        facts: Sample.home([.keys(), .trust([("partner", Sample.partnerCertificate), ("old-partner", Sample.expiredCertificate)])])),
-            .triggering("a trusted certificate that ends in two weeks (a warning)", catalina: Sample.storeCatalina(),
-                        facts: Sample.home([.keys(), .trust([("soon-partner", Sample.expiringCertificate)])])),
-            .passing("every certificate valid for long", catalina: Sample.storeCatalina(),
-                     facts: Sample.home([.keys(), .trust([("partner", Sample.partnerCertificate)])])),
+            .triggering(
+                "an expired trusted certificate", catalina: Sample.storeCatalina(),
+                facts: Sample.home([.keys(), .trust([("partner", Sample.partnerCertificate), ("old-partner", Sample.expiredCertificate)])])),
+            .triggering(
+                "a trusted certificate that ends in two weeks (a warning)", catalina: Sample.storeCatalina(),
+                facts: Sample.home([.keys(), .trust([("soon-partner", Sample.expiringCertificate)])])),
+            .passing(
+                "every certificate valid for long", catalina: Sample.storeCatalina(),
+                facts: Sample.home([.keys(), .trust([("partner", Sample.partnerCertificate)])])),
         ],
         check: { context in
             let now = context.facts.storeFiles.now
@@ -47,22 +51,27 @@ extension Rule {
                     if check.reference.purpose == .keyStore {
                         which = index == 0 ? "the server certificate '\(entry.alias)'" : "certificate \(index + 1) of the server's chain '\(entry.alias)'"
                     } else {
-                        which = entry.kind == .trustedCertificate ? "the trusted certificate '\(entry.alias)'"
+                        which =
+                            entry.kind == .trustedCertificate
+                            ? "the trusted certificate '\(entry.alias)'"
                             : "certificate \(index + 1) of the entry '\(entry.alias)'"
                     }
-                    let consequence = check.reference.purpose == .keyStore
+                    let consequence =
+                        check.reference.purpose == .keyStore
                         ? "clients refuse the HTTPS connection" : "client certificates issued under it are refused"
                     let named = "\(which) (\(certificate.subject)) in \(check.reference.fileName)"
                     let expired = left <= 0
-                    findings.append(context.finding(
-                        .certificateExpiry,
-                        expired ? "\(named) expired on \(certificate.notAfter): \(consequence)"
-                            : "\(named) expires \(days == 0 ? "within a day" : "in \(days) day\(days == 1 ? "" : "s")"), on \(certificate.notAfter): then \(consequence)",
-                        about: check, severity: expired ? .error : .warning,
-                        hint: check.reference.purpose == .keyStore
-                            ? "renew the server certificate and replace it in \(check.reference.fileName)"
-                            : "import the renewed certificate, or remove it if no client needs it (keytool -delete -alias \(entry.alias) -keystore \(check.shownPath))",
-                        subject: check.subject + "[\(entry.alias)][\(index)]"))
+                    findings.append(
+                        context.finding(
+                            .certificateExpiry,
+                            expired
+                                ? "\(named) expired on \(certificate.notAfter): \(consequence)"
+                                : "\(named) expires \(days == 0 ? "within a day" : "in \(days) day\(days == 1 ? "" : "s")"), on \(certificate.notAfter): then \(consequence)",
+                            about: check, severity: expired ? .error : .warning,
+                            hint: check.reference.purpose == .keyStore
+                                ? "renew the server certificate and replace it in \(check.reference.fileName)"
+                                : "import the renewed certificate, or remove it if no client needs it (keytool -delete -alias \(entry.alias) -keystore \(check.shownPath))",
+                            subject: check.subject + "[\(entry.alias)][\(index)]"))
                 }
             }
             return findings

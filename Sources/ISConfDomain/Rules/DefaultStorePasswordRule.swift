@@ -10,19 +10,24 @@ extension Rule {
             key, or add a certificate to the trust store that the MutualSSLAuthenticator will accept. A default the \
             connector does not write (the JVM's trust store) is reported only when the store does open with it.
             """,
-        fix: "Change it (keytool -storepasswd, and -keypasswd for the key), then set the new password in the connector, in wso2server.sh's -Djavax.net.ssl.trustStorePassword for the JVM's trust store, or in secure vault.",
+        fix:
+            "Change it (keytool -storepasswd, and -keypasswd for the key), then set the new password in the connector, in wso2server.sh's -Djavax.net.ssl.trustStorePassword for the JVM's trust store, or in secure vault.",
         traits: .opensKeyStores,
         examples: [
-            .triggering("keystorePass is the default", catalina: Sample.storeCatalina(keystorePass: "wso2carbon"),
-                        facts: Sample.home([.keys(), .trust([("partner", Sample.partnerCertificate)])])),
-            .triggering("no truststoreFile: the JVM's trust store opens with the default",
-                        catalina: Sample.catalina(Sample.legacy("clientAuth=\"want\"") + " keystorePass=\"\(Sample.keyStorePassword)\""),
-                        facts: Sample.home([.keys(), .trust([("partner", Sample.partnerCertificate)], password: "wso2carbon")])),
-            .passing("passwords of the operator's own", catalina: Sample.storeCatalina(),
-                     facts: Sample.home([.keys(), .trust([("partner", Sample.partnerCertificate)])])),
-            .passing("no truststoreFile, and the JVM's trust store does not open with the default (store-access reports it)",
-                     catalina: Sample.catalina(Sample.legacy("clientAuth=\"want\"") + " keystorePass=\"\(Sample.keyStorePassword)\""),
-                     facts: Sample.home([.keys(), .trust([("partner", Sample.partnerCertificate)])])),
+            .triggering(
+                "keystorePass is the default", catalina: Sample.storeCatalina(keystorePass: "wso2carbon"),
+                facts: Sample.home([.keys(), .trust([("partner", Sample.partnerCertificate)])])),
+            .triggering(
+                "no truststoreFile: the JVM's trust store opens with the default",
+                catalina: Sample.catalina(Sample.legacy("clientAuth=\"want\"") + " keystorePass=\"\(Sample.keyStorePassword)\""),
+                facts: Sample.home([.keys(), .trust([("partner", Sample.partnerCertificate)], password: "wso2carbon")])),
+            .passing(
+                "passwords of the operator's own", catalina: Sample.storeCatalina(),
+                facts: Sample.home([.keys(), .trust([("partner", Sample.partnerCertificate)])])),
+            .passing(
+                "no truststoreFile, and the JVM's trust store does not open with the default (store-access reports it)",
+                catalina: Sample.catalina(Sample.legacy("clientAuth=\"want\"") + " keystorePass=\"\(Sample.keyStorePassword)\""),
+                facts: Sample.home([.keys(), .trust([("partner", Sample.partnerCertificate)])])),
         ],
         check: { context in
             context.storeChecks.compactMap { check in

@@ -19,18 +19,26 @@ extension Rule {
         fix: "isconf enable uncomments or adds the authenticator and sets disabled=\"false\".",
         traits: .supersededByDeploymentToml,
         examples: [
-            .triggering("commented out, as kernels ship it", authenticators: Sample.authenticators("""
-                    <!--Authenticator name="MutualSSLAuthenticator" disabled="false">
-                        <Priority>5</Priority>
-                    </Authenticator-->
-                """)),
-            .triggering("absent", authenticators: Sample.authenticators("""
-                    <Authenticator name="SAML2SSOAuthenticator" disabled="true"><Priority>10</Priority></Authenticator>
-                """)),
+            .triggering(
+                "commented out, as kernels ship it",
+                authenticators: Sample.authenticators(
+                    """
+                        <!--Authenticator name="MutualSSLAuthenticator" disabled="false">
+                            <Priority>5</Priority>
+                        </Authenticator-->
+                    """)),
+            .triggering(
+                "absent",
+                authenticators: Sample.authenticators(
+                    """
+                        <Authenticator name="SAML2SSOAuthenticator" disabled="true"><Priority>10</Priority></Authenticator>
+                    """)),
             .triggering("disabled", authenticators: Sample.authenticators(Sample.mutualSSL("disabled=\"TRUE\""))),
             .triggering("enabled only implicitly (a note)", authenticators: Sample.authenticators(Sample.mutualSSL(""))),
-            .triggering("the last of two declarations wins", authenticators: Sample.authenticators(
-                Sample.mutualSSL() + "\n" + Sample.mutualSSL("disabled=\"true\""))),
+            .triggering(
+                "the last of two declarations wins",
+                authenticators: Sample.authenticators(
+                    Sample.mutualSSL() + "\n" + Sample.mutualSSL("disabled=\"true\""))),
             .passing("enabled explicitly", authenticators: Sample.authenticators(Sample.mutualSSL())),
             .passing("`False` is not \"true\", so enabled", authenticators: Sample.authenticators(Sample.mutualSSL("disabled=\"False\""))),
         ],
@@ -41,32 +49,47 @@ extension Rule {
             let subject = "Authenticator[name=\(AuthenticatorsConfig.mutualSSLName)]"
             guard let authenticator = config.mutualSSL else {
                 if let comment = config.commentedOutMutualSSL {
-                    return [Finding(rule: rule.id, severity: .error,
-                                    message: "MutualSSLAuthenticator is commented out, so Carbon never loads it and certificate logins are refused",
-                                    file: document.path, position: comment.position,
-                                    hint: "uncomment it and set disabled=\"false\" (run: isconf enable)", fixable: true,
-                                    subject: subject)]
+                    return [
+                        Finding(
+                            rule: rule.id, severity: .error,
+                            message: "MutualSSLAuthenticator is commented out, so Carbon never loads it and certificate logins are refused",
+                            file: document.path, position: comment.position,
+                            hint: "uncomment it and set disabled=\"false\" (run: isconf enable)", fixable: true,
+                            subject: subject)
+                    ]
                 }
-                return [context.finding(rule, "MutualSSLAuthenticator is not declared, so certificate logins are refused",
-                                        at: document.root, in: document,
-                                        hint: "add it with disabled=\"false\" (run: isconf enable)", fixable: true, subject: subject)]
+                return [
+                    context.finding(
+                        rule, "MutualSSLAuthenticator is not declared, so certificate logins are refused",
+                        at: document.root, in: document,
+                        hint: "add it with disabled=\"false\" (run: isconf enable)", fixable: true, subject: subject)
+                ]
             }
             guard let disabled = authenticator.element.attribute("disabled") else {
-                return [context.finding(rule,
-                                        "MutualSSLAuthenticator is enabled only implicitly (no disabled attribute); the procedure sets disabled=\"false\"",
-                                        at: authenticator.element, in: document, severity: .note,
-                                        hint: "add disabled=\"false\" (run: isconf enable)", fixable: true, subject: subject)]
+                return [
+                    context.finding(
+                        rule,
+                        "MutualSSLAuthenticator is enabled only implicitly (no disabled attribute); the procedure sets disabled=\"false\"",
+                        at: authenticator.element, in: document, severity: .note,
+                        hint: "add disabled=\"false\" (run: isconf enable)", fixable: true, subject: subject)
+                ]
             }
             if authenticator.isDisabled {
-                return [context.finding(rule, "MutualSSLAuthenticator is disabled (disabled=\"\(disabled.value)\")",
-                                        at: disabled, in: document,
-                                        hint: "set disabled=\"false\" (run: isconf enable)", fixable: true, subject: subject)]
+                return [
+                    context.finding(
+                        rule, "MutualSSLAuthenticator is disabled (disabled=\"\(disabled.value)\")",
+                        at: disabled, in: document,
+                        hint: "set disabled=\"false\" (run: isconf enable)", fixable: true, subject: subject)
+                ]
             }
             if disabled.value.lowercased() != "false" {
-                return [context.finding(rule,
-                                        "disabled=\"\(disabled.value)\" reads as enabled (Carbon disables only on \"true\"), but says something else to a reader",
-                                        at: disabled, in: document, severity: .warning,
-                                        hint: "write disabled=\"false\" (run: isconf enable)", fixable: true, subject: subject)]
+                return [
+                    context.finding(
+                        rule,
+                        "disabled=\"\(disabled.value)\" reads as enabled (Carbon disables only on \"true\"), but says something else to a reader",
+                        at: disabled, in: document, severity: .warning,
+                        hint: "write disabled=\"false\" (run: isconf enable)", fixable: true, subject: subject)
+                ]
             }
             return []
         })

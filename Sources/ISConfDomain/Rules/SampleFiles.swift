@@ -2,17 +2,18 @@
 enum Sample {
     /// A catalina-server.xml whose HTTPS connector (port 9443) has the given attributes and content.
     static func catalina(_ httpsAttributes: String, content: String? = nil) -> String {
-        let connector = content.map { "<Connector port=\"9443\" \(httpsAttributes)>\n\($0)\n    </Connector>" }
+        let connector =
+            content.map { "<Connector port=\"9443\" \(httpsAttributes)>\n\($0)\n    </Connector>" }
             ?? "<Connector port=\"9443\" \(httpsAttributes)/>"
         return """
-        <?xml version='1.0' encoding='utf-8'?>
-        <Server port="8005" shutdown="SHUTDOWN">
-          <Service name="Catalina">
-            <Connector port="9763" protocol="org.apache.coyote.http11.Http11NioProtocol"/>
-            \(connector)
-          </Service>
-        </Server>
-        """
+            <?xml version='1.0' encoding='utf-8'?>
+            <Server port="8005" shutdown="SHUTDOWN">
+              <Service name="Catalina">
+                <Connector port="9763" protocol="org.apache.coyote.http11.Http11NioProtocol"/>
+                \(connector)
+              </Service>
+            </Server>
+            """
     }
 
     /// `catalina` (from `catalina(_:content:)`) with an XML comment holding `comment` just before its HTTPS connector.
@@ -36,17 +37,19 @@ enum Sample {
     }
 
     /// A MutualSSLAuthenticator with the given start-tag extras and Config parameters.
-    static func mutualSSL(_ attributes: String = "disabled=\"false\"", parameters: String = compliantParameters,
-                          priority: String = "5") -> String {
+    static func mutualSSL(
+        _ attributes: String = "disabled=\"false\"", parameters: String = compliantParameters,
+        priority: String = "5"
+    ) -> String {
         let parameters = parameters.split(separator: "\n").map { "            " + $0.trimmingXMLSpace() }.joined(separator: "\n")
         return """
-            <Authenticator name="MutualSSLAuthenticator" \(attributes)>
-                <Priority>\(priority)</Priority>
-                <Config>
-        \(parameters)
-                </Config>
-            </Authenticator>
-        """
+                <Authenticator name="MutualSSLAuthenticator" \(attributes)>
+                    <Priority>\(priority)</Priority>
+                    <Config>
+            \(parameters)
+                    </Config>
+                </Authenticator>
+            """
     }
 
     static let thumbprint = "3b8d7f0a9c1e2d4f5a6b7c8d9e0f1a2b3c4d5e6f"
@@ -88,29 +91,36 @@ enum Sample {
 
     /// An IS 7.3.0 home (kernel 4.12.34, the authenticator bundle present) without the mapper's data files,
     /// so isconf's own table of IS defaults applies.
-    static let identityServer73 = HomeFacts(root: ".", deploymentToml: HomeFacts.deploymentTomlPath, kernelVersion: "4.12.34",
-                                            pluginsDirectory: "repository/components/plugins", hasMutualSSLComponent: true)
+    static let identityServer73 = HomeFacts(
+        root: ".", deploymentToml: HomeFacts.deploymentTomlPath, kernelVersion: "4.12.34",
+        pluginsDirectory: "repository/components/plugins", hasMutualSSLComponent: true)
 
     /// An IS 5.9.0 home: kernel 4.5.1, before the config mapper validated the whitelist.
-    static let identityServer59 = HomeFacts(root: ".", deploymentToml: HomeFacts.deploymentTomlPath, kernelVersion: "4.5.1",
-                                            pluginsDirectory: "repository/components/plugins", hasMutualSSLComponent: true)
+    static let identityServer59 = HomeFacts(
+        root: ".", deploymentToml: HomeFacts.deploymentTomlPath, kernelVersion: "4.5.1",
+        pluginsDirectory: "repository/components/plugins", hasMutualSSLComponent: true)
 
     /// A kernel-only product (no authenticator bundle): the kernel's defaults apply.
-    static let kernelProduct = HomeFacts(root: ".", deploymentToml: HomeFacts.deploymentTomlPath, kernelVersion: "4.12.34",
-                                         pluginsDirectory: "repository/components/plugins", hasMutualSSLComponent: false)
+    static let kernelProduct = HomeFacts(
+        root: ".", deploymentToml: HomeFacts.deploymentTomlPath, kernelVersion: "4.12.34",
+        pluginsDirectory: "repository/components/plugins", hasMutualSSLComponent: false)
 
     /// catalina-server.xml as IS 5.9+ renders it, with the given SSLHostConfig certificateVerification.
     static func renderedCatalina(certificateVerification: String) -> String {
-        catalina("protocol=\"org.apache.coyote.http11.Http11NioProtocol\" SSLEnabled=\"true\" scheme=\"https\" secure=\"true\"",
-                 content: "<SSLHostConfig certificateVerification=\"\(certificateVerification)\"><Certificate certificateKeystoreFile=\"k.p12\"/></SSLHostConfig>")
+        catalina(
+            "protocol=\"org.apache.coyote.http11.Http11NioProtocol\" SSLEnabled=\"true\" scheme=\"https\" secure=\"true\"",
+            content: "<SSLHostConfig certificateVerification=\"\(certificateVerification)\"><Certificate certificateKeystoreFile=\"k.p12\"/></SSLHostConfig>")
     }
 
     /// authenticators.xml as IS 5.9+ renders it from its defaults plus the given parameters.
     static func renderedAuthenticators(disabled: String, parameters: String = "") -> String {
-        authenticators(mutualSSL("id=\"mutual_ssl_authenticator\" disabled=\"\(disabled)\"", parameters: """
-            <Parameter name="UsernameHeader">UserName</Parameter>
-            <Parameter name="WhiteListEnabled">false</Parameter>
-            <Parameter name="EnableSHA256">true</Parameter>
-            """ + (parameters.isEmpty ? "" : "\n" + parameters)))
+        authenticators(
+            mutualSSL(
+                "id=\"mutual_ssl_authenticator\" disabled=\"\(disabled)\"",
+                parameters: """
+                    <Parameter name="UsernameHeader">UserName</Parameter>
+                    <Parameter name="WhiteListEnabled">false</Parameter>
+                    <Parameter name="EnableSHA256">true</Parameter>
+                    """ + (parameters.isEmpty ? "" : "\n" + parameters)))
     }
 }

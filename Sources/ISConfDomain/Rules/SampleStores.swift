@@ -1,5 +1,5 @@
-import ISConfTrustStore
 import ISConfCore
+import ISConfTrustStore
 
 /// The key stores of the rules' examples: real store bytes, built in memory when the examples are,
 /// by the code `isconf enable --trust-client-cert` imports with, from the certificates below. The
@@ -13,18 +13,23 @@ extension Sample {
     static let exampleDate = Timestamp(millisecondsSince1970: 1_780_272_000_000)
 
     /// A catalina-server.xml whose HTTPS connector (clientAuth="want") names both stores with these passwords.
-    static func storeCatalina(keystorePass: String = keyStorePassword, truststorePass: String = trustStorePassword,
-                              extra: String = "") -> String {
-        catalina(legacy("clientAuth=\"want\"") + " keystorePass=\"\(keystorePass)\""
-                 + " truststoreFile=\"${carbon.home}/\(trustStorePath)\" truststorePass=\"\(truststorePass)\" \(extra)")
+    static func storeCatalina(
+        keystorePass: String = keyStorePassword, truststorePass: String = trustStorePassword,
+        extra: String = ""
+    ) -> String {
+        catalina(
+            legacy("clientAuth=\"want\"") + " keystorePass=\"\(keystorePass)\""
+                + " truststoreFile=\"${carbon.home}/\(trustStorePath)\" truststorePass=\"\(truststorePass)\" \(extra)")
     }
 
     /// An authenticators.xml whose MutualSSLAuthenticator whitelists this thumbprint.
     static func whitelisting(_ thumbprint: String, enableSHA256: String? = nil) -> String {
-        authenticators(mutualSSL(parameters: """
-            <Parameter name="WhiteListEnabled">true</Parameter>
-            <Parameter name="WhiteList">\(thumbprint)</Parameter>
-            """ + (enableSHA256.map { "\n<Parameter name=\"EnableSHA256\">\($0)</Parameter>" } ?? "")))
+        authenticators(
+            mutualSSL(
+                parameters: """
+                    <Parameter name="WhiteListEnabled">true</Parameter>
+                    <Parameter name="WhiteList">\(thumbprint)</Parameter>
+                    """ + (enableSHA256.map { "\n<Parameter name=\"EnableSHA256\">\($0)</Parameter>" } ?? "")))
     }
 
     /// One store of an example: a sample server key and trusted certificates, or bytes as they are.

@@ -22,31 +22,44 @@ extension Rule {
         fix: "Point the attribute at the store, or give it the store's real password; keytool -list -keystore FILE tells whether a password opens it.",
         traits: .opensKeyStores,
         examples: [
-            .triggering("the key store is missing", catalina: Sample.storeCatalina(),
-                        facts: Sample.home([.trust([("partner", Sample.partnerCertificate)])])),
-            .triggering("the trust store does not open with truststorePass", catalina: Sample.storeCatalina(),
-                        facts: Sample.home([.keys(), .trust([("partner", Sample.partnerCertificate)], password: "another-secret")])),
-            .triggering("the key store file is not a key store", catalina: Sample.storeCatalina(),
-                        facts: Sample.home([Sample.Store(path: Sample.keyStorePath, password: "", raw: Array("<html>404</html>".utf8)),
-                                            .trust([("partner", Sample.partnerCertificate)])])),
-            .triggering("the key store holds no private key", catalina: Sample.storeCatalina(),
-                        facts: Sample.home([Sample.Store(path: Sample.keyStorePath, password: Sample.keyStorePassword,
-                                                         trusted: [("partner", Sample.partnerCertificate)]),
-                                            .trust([("partner", Sample.partnerCertificate)])])),
-            .triggering("no truststoreFile: the JVM's client-truststore.jks, missing here",
-                        catalina: Sample.catalina(Sample.legacy("clientAuth=\"want\"") + " keystorePass=\"\(Sample.keyStorePassword)\""),
-                        facts: Sample.home([.keys()])),
-            .triggering("a key store password in secure vault (a note)", catalina: """
-                <Server port="8005" shutdown="SHUTDOWN" xmlns:svns="http://org.wso2.securevault/configuration">
-                  <Service name="Catalina">
-                    <Connector port="9443" SSLEnabled="true" scheme="https" clientAuth="want"
-                               keystoreFile="${carbon.home}/\(Sample.keyStorePath)" keystorePass="password"
-                               svns:secretAlias="Server.Service.Connector.keystorePass"/>
-                  </Service>
-                </Server>
-                """, facts: Sample.home([.keys(), .trust([("partner", Sample.partnerCertificate)], password: "wso2carbon")])),
-            .passing("both stores exist and open", catalina: Sample.storeCatalina(),
-                     facts: Sample.home([.keys(), .trust([("partner", Sample.partnerCertificate)])])),
+            .triggering(
+                "the key store is missing", catalina: Sample.storeCatalina(),
+                facts: Sample.home([.trust([("partner", Sample.partnerCertificate)])])),
+            .triggering(
+                "the trust store does not open with truststorePass", catalina: Sample.storeCatalina(),
+                facts: Sample.home([.keys(), .trust([("partner", Sample.partnerCertificate)], password: "another-secret")])),
+            .triggering(
+                "the key store file is not a key store", catalina: Sample.storeCatalina(),
+                facts: Sample.home([
+                    Sample.Store(path: Sample.keyStorePath, password: "", raw: Array("<html>404</html>".utf8)),
+                    .trust([("partner", Sample.partnerCertificate)]),
+                ])),
+            .triggering(
+                "the key store holds no private key", catalina: Sample.storeCatalina(),
+                facts: Sample.home([
+                    Sample.Store(
+                        path: Sample.keyStorePath, password: Sample.keyStorePassword,
+                        trusted: [("partner", Sample.partnerCertificate)]),
+                    .trust([("partner", Sample.partnerCertificate)]),
+                ])),
+            .triggering(
+                "no truststoreFile: the JVM's client-truststore.jks, missing here",
+                catalina: Sample.catalina(Sample.legacy("clientAuth=\"want\"") + " keystorePass=\"\(Sample.keyStorePassword)\""),
+                facts: Sample.home([.keys()])),
+            .triggering(
+                "a key store password in secure vault (a note)",
+                catalina: """
+                    <Server port="8005" shutdown="SHUTDOWN" xmlns:svns="http://org.wso2.securevault/configuration">
+                      <Service name="Catalina">
+                        <Connector port="9443" SSLEnabled="true" scheme="https" clientAuth="want"
+                                   keystoreFile="${carbon.home}/\(Sample.keyStorePath)" keystorePass="password"
+                                   svns:secretAlias="Server.Service.Connector.keystorePass"/>
+                      </Service>
+                    </Server>
+                    """, facts: Sample.home([.keys(), .trust([("partner", Sample.partnerCertificate)], password: "wso2carbon")])),
+            .passing(
+                "both stores exist and open", catalina: Sample.storeCatalina(),
+                facts: Sample.home([.keys(), .trust([("partner", Sample.partnerCertificate)])])),
             .passing("no IS_HOME to resolve ${carbon.home} in (a file given by itself)", catalina: Sample.storeCatalina()),
         ],
         check: { context in
@@ -62,26 +75,33 @@ extension Rule {
                 }
                 switch check.state {
                 case .unresolvedPath:
-                    report("the \(purpose) path \(reference.path) holds a placeholder only the running server resolves: not checked",
-                           .note, hint: nil)
+                    report(
+                        "the \(purpose) path \(reference.path) holds a placeholder only the running server resolves: not checked",
+                        .note, hint: nil)
                 case .missing(let path):
-                    report("the \(purpose) \(path) does not exist\(origin): Tomcat cannot start the HTTPS connector",
-                           reference.fileAttribute == nil ? .warning : .error,
-                           hint: "point \(reference.fileAttribute?.qualifiedName ?? "truststoreFile") at the \(purpose), or restore the file")
+                    report(
+                        "the \(purpose) \(path) does not exist\(origin): Tomcat cannot start the HTTPS connector",
+                        reference.fileAttribute == nil ? .warning : .error,
+                        hint: "point \(reference.fileAttribute?.qualifiedName ?? "truststoreFile") at the \(purpose), or restore the file")
                 case .secureVault(let alias, _):
-                    report("the \(purpose) password comes from secure vault (alias \(alias)): isconf cannot check that it opens \(check.shownPath)",
-                           .note, hint: nil)
+                    report(
+                        "the \(purpose) password comes from secure vault (alias \(alias)): isconf cannot check that it opens \(check.shownPath)",
+                        .note, hint: nil)
                 case .unreadable(let error):
-                    report("the \(purpose) \(check.shownPath)\(origin) does not open with \(reference.passwordOrigin): \(error.message)",
-                           assumed, hint: "give \(reference.passwordAttribute?.qualifiedName ?? "the connector") the store's password, or restore the store from a backup")
+                    report(
+                        "the \(purpose) \(check.shownPath)\(origin) does not open with \(reference.passwordOrigin): \(error.message)",
+                        assumed,
+                        hint: "give \(reference.passwordAttribute?.qualifiedName ?? "the connector") the store's password, or restore the store from a backup")
                 case .opened(let store):
                     guard reference.purpose == .keyStore, check.servedKeyEntry == nil else { break }
                     if let alias = reference.keyAlias {
-                        report("the key store \(check.shownPath) has no private key entry \"\(alias)\", which the connector's key alias names: Tomcat cannot start the HTTPS connector",
-                               .error, hint: "name one of its private key entries (keytool -list -keystore FILE)")
+                        report(
+                            "the key store \(check.shownPath) has no private key entry \"\(alias)\", which the connector's key alias names: Tomcat cannot start the HTTPS connector",
+                            .error, hint: "name one of its private key entries (keytool -list -keystore FILE)")
                     } else {
-                        report("the key store \(check.shownPath) holds no private key entry (\(store.entries.count) trusted certificate\(store.entries.count == 1 ? "" : "s") only): Tomcat has no certificate to serve on the HTTPS connector",
-                               .error, hint: "point the connector at the server's key store (wso2carbon.jks)")
+                        report(
+                            "the key store \(check.shownPath) holds no private key entry (\(store.entries.count) trusted certificate\(store.entries.count == 1 ? "" : "s") only): Tomcat has no certificate to serve on the HTTPS connector",
+                            .error, hint: "point the connector at the server's key store (wso2carbon.jks)")
                     }
                 }
             }

@@ -14,31 +14,45 @@ extension Rule {
             after it to cover (in XML an element, or the commented-out element, just after it; in deployment.toml \
             a key or [table] on its line or the next) suppresses nothing, and the finding it meant to hide stays.
             """,
-        fix: "Write <!-- isconf-ignore RULE[, RULE…]: reason --> just before the element, or # isconf-ignore RULE[, RULE…]: reason at the end of the key's or [table]'s line or on the line before it.",
+        fix:
+            "Write <!-- isconf-ignore RULE[, RULE…]: reason --> just before the element, or # isconf-ignore RULE[, RULE…]: reason at the end of the key's or [table]'s line or on the line before it.",
         examples: [
-            .triggering("no reason after the rule", catalina: Sample.commentBeforeHTTPSConnector(
-                "isconf-ignore client-auth-want", in: Sample.catalina(Sample.legacy("clientAuth=\"false\"")))),
-            .triggering("a rule isconf does not have", catalina: Sample.commentBeforeHTTPSConnector(
-                "isconf-ignore client-auth: the load balancer verifies client certificates",
-                in: Sample.catalina(Sample.legacy("clientAuth=\"false\"")))),
-            .triggering("in deployment.toml, followed by a blank line", deploymentToml: Sample.deploymentToml("""
-                # isconf-ignore toml-client-auth: kept until the 7.3 upgrade
+            .triggering(
+                "no reason after the rule",
+                catalina: Sample.commentBeforeHTTPSConnector(
+                    "isconf-ignore client-auth-want", in: Sample.catalina(Sample.legacy("clientAuth=\"false\"")))),
+            .triggering(
+                "a rule isconf does not have",
+                catalina: Sample.commentBeforeHTTPSConnector(
+                    "isconf-ignore client-auth: the load balancer verifies client certificates",
+                    in: Sample.catalina(Sample.legacy("clientAuth=\"false\"")))),
+            .triggering(
+                "in deployment.toml, followed by a blank line",
+                deploymentToml: Sample.deploymentToml(
+                    """
+                    # isconf-ignore toml-client-auth: kept until the 7.3 upgrade
 
-                [transport.https.properties]
-                clientAuth = "want"
-                """), facts: Sample.identityServer73),
-            .passing("a rule and a reason, just before the element", catalina: Sample.commentBeforeHTTPSConnector(
-                "isconf-ignore client-auth-want: the load balancer verifies client certificates",
-                in: Sample.catalina(Sample.legacy("clientAuth=\"false\"")))),
-            .passing("in deployment.toml, at the end of the key's line", deploymentToml: Sample.deploymentToml("""
-                [transport.https.properties]
-                clientAuth = "want"  # isconf-ignore toml-client-auth: kept until the 7.3 upgrade
-                """), facts: Sample.identityServer73),
+                    [transport.https.properties]
+                    clientAuth = "want"
+                    """), facts: Sample.identityServer73),
+            .passing(
+                "a rule and a reason, just before the element",
+                catalina: Sample.commentBeforeHTTPSConnector(
+                    "isconf-ignore client-auth-want: the load balancer verifies client certificates",
+                    in: Sample.catalina(Sample.legacy("clientAuth=\"false\"")))),
+            .passing(
+                "in deployment.toml, at the end of the key's line",
+                deploymentToml: Sample.deploymentToml(
+                    """
+                    [transport.https.properties]
+                    clientAuth = "want"  # isconf-ignore toml-client-auth: kept until the 7.3 upgrade
+                    """), facts: Sample.identityServer73),
         ],
         check: { context in
             context.suppressions.compactMap { suppression in
                 guard let problem = suppression.problem else { return nil }
-                let form = suppression.file.hasSuffix(".toml")
+                let form =
+                    suppression.file.hasSuffix(".toml")
                     ? "# isconf-ignore RULE: reason, at the end of the key's or [table]'s line or on the line before it"
                     : "<!-- isconf-ignore RULE: reason --> just before the element"
                 return Finding(

@@ -19,30 +19,48 @@ extension Rule {
             """,
         fix: "Write it the TOML 0.5 way: one type per array (quote the numbers: [\"1\", \"a\"]), \\t for a tab, 1e6, or an escaped quote.",
         examples: [
-            .triggering("an array mixing integers and strings", deploymentToml: Sample.deploymentToml("""
-                [cors]
-                allowed_origins = ["https://a.example", 8443]
-                """), facts: Sample.identityServer73),
-            .triggering("an array mixing integers and floats", deploymentToml: Sample.deploymentToml("""
-                [custom_settings]
-                weights = [1, 2.5]
-                """), facts: Sample.identityServer73),
-            .triggering("a raw tab in a basic string", deploymentToml: Sample.deploymentToml(
-                "[admin_console.authenticator.mutual_ssl_authenticator.config]\nUsernameHeader = \"User\tName\""),
+            .triggering(
+                "an array mixing integers and strings",
+                deploymentToml: Sample.deploymentToml(
+                    """
+                    [cors]
+                    allowed_origins = ["https://a.example", 8443]
+                    """), facts: Sample.identityServer73),
+            .triggering(
+                "an array mixing integers and floats",
+                deploymentToml: Sample.deploymentToml(
+                    """
+                    [custom_settings]
+                    weights = [1, 2.5]
+                    """), facts: Sample.identityServer73),
+            .triggering(
+                "a raw tab in a basic string",
+                deploymentToml: Sample.deploymentToml(
+                    "[admin_console.authenticator.mutual_ssl_authenticator.config]\nUsernameHeader = \"User\tName\""),
                 facts: Sample.identityServer73),
-            .triggering("a leading zero in an exponent", deploymentToml: Sample.deploymentToml("""
-                [custom_settings]
-                ratio = 1.5e06
-                """), facts: Sample.identityServer73),
-            .triggering("two quotes before the closing delimiter", deploymentToml: Sample.deploymentToml(
-                "[custom_settings]\nmotd = \"\"\"say \"hi\"\"\"\"\""), facts: Sample.identityServer73),
-            .passing("one type per array; arrays of arrays of different types were fine in 0.5", deploymentToml: Sample.deploymentToml("""
-                [custom_settings]
-                ports = [9443, 9763]
-                pairs = [[1, 2], ["a", "b"]]
-                """), facts: Sample.identityServer73),
-            .passing("a tab in a literal string, an exponent without a leading zero", deploymentToml: Sample.deploymentToml(
-                "[custom_settings]\nmotd = 'a\tb'\nratio = 1.5e6\nescaped = \"a\\tb\""), facts: Sample.identityServer73),
+            .triggering(
+                "a leading zero in an exponent",
+                deploymentToml: Sample.deploymentToml(
+                    """
+                    [custom_settings]
+                    ratio = 1.5e06
+                    """), facts: Sample.identityServer73),
+            .triggering(
+                "two quotes before the closing delimiter",
+                deploymentToml: Sample.deploymentToml(
+                    "[custom_settings]\nmotd = \"\"\"say \"hi\"\"\"\"\""), facts: Sample.identityServer73),
+            .passing(
+                "one type per array; arrays of arrays of different types were fine in 0.5",
+                deploymentToml: Sample.deploymentToml(
+                    """
+                    [custom_settings]
+                    ports = [9443, 9763]
+                    pairs = [[1, 2], ["a", "b"]]
+                    """), facts: Sample.identityServer73),
+            .passing(
+                "a tab in a literal string, an exponent without a leading zero",
+                deploymentToml: Sample.deploymentToml(
+                    "[custom_settings]\nmotd = 'a\tb'\nratio = 1.5e6\nescaped = \"a\\tb\""), facts: Sample.identityServer73),
         ],
         check: { context in
             guard let deployment = context.deployment else { return [] }
@@ -100,12 +118,18 @@ enum TOML05 {
                 let multiLine = index + 2 < raw.endIndex && raw[index + 1] == byte && raw[index + 2] == byte
                 index += multiLine ? 3 : 1
                 while index < raw.endIndex {
-                    if byte == quote, raw[index] == backslash { index += 2; continue }
+                    if byte == quote, raw[index] == backslash {
+                        index += 2
+                        continue
+                    }
                     if byte == quote, raw[index] == tab { note("a raw tab character in a basic string") }
                     if raw[index] == byte {
                         var run = 0
                         while index + run < raw.endIndex, raw[index + run] == byte { run += 1 }
-                        if !multiLine { index += 1; break }
+                        if !multiLine {
+                            index += 1
+                            break
+                        }
                         if run >= 3 {
                             if run > 3 { note("quotes right before a multi-line string's closing delimiter") }
                             index += run

@@ -12,21 +12,30 @@ extension Rule {
             """,
         fix: "Rename it to white_list in [admin_console.authenticator.mutual_ssl_authenticator] (WhiteList in its .config table).",
         examples: [
-            .triggering("allowlist from the docs page", deploymentToml: Sample.deploymentToml("""
-                [admin_console.authenticator.mutual_ssl_authenticator]
-                enable = true
-                allowlist = ""
-                """), facts: Sample.identityServer73),
-            .triggering("allow_list in the config table", deploymentToml: Sample.deploymentToml("""
-                [admin_console.authenticator.mutual_ssl_authenticator.config]
-                allow_list = "\(Sample.thumbprint)"
-                """), facts: Sample.identityServer73),
-            .passing("white_list", deploymentToml: Sample.deploymentToml("""
-                [admin_console.authenticator.mutual_ssl_authenticator]
-                enable = true
-                white_list_enabled = true
-                white_list = "\(Sample.thumbprint)"
-                """), facts: Sample.identityServer73),
+            .triggering(
+                "allowlist from the docs page",
+                deploymentToml: Sample.deploymentToml(
+                    """
+                    [admin_console.authenticator.mutual_ssl_authenticator]
+                    enable = true
+                    allowlist = ""
+                    """), facts: Sample.identityServer73),
+            .triggering(
+                "allow_list in the config table",
+                deploymentToml: Sample.deploymentToml(
+                    """
+                    [admin_console.authenticator.mutual_ssl_authenticator.config]
+                    allow_list = "\(Sample.thumbprint)"
+                    """), facts: Sample.identityServer73),
+            .passing(
+                "white_list",
+                deploymentToml: Sample.deploymentToml(
+                    """
+                    [admin_console.authenticator.mutual_ssl_authenticator]
+                    enable = true
+                    white_list_enabled = true
+                    white_list = "\(Sample.thumbprint)"
+                    """), facts: Sample.identityServer73),
         ],
         check: { context in
             guard let deployment = context.deployment else { return [] }

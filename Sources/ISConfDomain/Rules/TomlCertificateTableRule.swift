@@ -14,12 +14,16 @@ extension Rule {
             """,
         fix: "Move the key to [transport.https.sslHostConfig.properties].",
         examples: [
-            .triggering("in the certificate table", deploymentToml: Sample.deploymentToml("""
-                [transport.https.sslHostConfig.certificate.properties]
-                certificateVerification = "want"
-                """), facts: Sample.identityServer73),
-            .passing("in the SSLHostConfig's table", deploymentToml: Sample.deploymentToml(Sample.compliantToml),
-                     facts: Sample.identityServer73),
+            .triggering(
+                "in the certificate table",
+                deploymentToml: Sample.deploymentToml(
+                    """
+                    [transport.https.sslHostConfig.certificate.properties]
+                    certificateVerification = "want"
+                    """), facts: Sample.identityServer73),
+            .passing(
+                "in the SSLHostConfig's table", deploymentToml: Sample.deploymentToml(Sample.compliantToml),
+                facts: Sample.identityServer73),
         ],
         check: { context in
             guard let deployment = context.deployment, deployment.rendersHTTPSConnector else { return [] }

@@ -18,26 +18,39 @@ extension Rule {
             """,
         fix: "Set [transport.https.sslHostConfig.properties] certificateVerification = \"want\" (or the shorthand the file already uses).",
         examples: [
-            .triggering("set to \"false\"", deploymentToml: Sample.deploymentToml("""
-                [transport.https.sslHostConfig.properties]
-                certificateVerification = "false"
-                """), facts: Sample.identityServer73),
-            .triggering("\"required\" through the shorthand", deploymentToml: Sample.deploymentToml("""
-                [transport.https.properties]
-                certificate_verification = "required"
-                """), facts: Sample.identityServer73),
-            .triggering("a value Tomcat 9 refuses, as a dotted key", deploymentToml: Sample.deploymentToml("""
-                [transport]
-                https.sslHostConfig.properties.certificateVerification = "need"
-                """), facts: Sample.identityServer73),
-            .triggering("unset in a kernel-only product, whose default is \"false\"",
-                        deploymentToml: Sample.deploymentToml(""), facts: Sample.kernelProduct),
+            .triggering(
+                "set to \"false\"",
+                deploymentToml: Sample.deploymentToml(
+                    """
+                    [transport.https.sslHostConfig.properties]
+                    certificateVerification = "false"
+                    """), facts: Sample.identityServer73),
+            .triggering(
+                "\"required\" through the shorthand",
+                deploymentToml: Sample.deploymentToml(
+                    """
+                    [transport.https.properties]
+                    certificate_verification = "required"
+                    """), facts: Sample.identityServer73),
+            .triggering(
+                "a value Tomcat 9 refuses, as a dotted key",
+                deploymentToml: Sample.deploymentToml(
+                    """
+                    [transport]
+                    https.sslHostConfig.properties.certificateVerification = "need"
+                    """), facts: Sample.identityServer73),
+            .triggering(
+                "unset in a kernel-only product, whose default is \"false\"",
+                deploymentToml: Sample.deploymentToml(""), facts: Sample.kernelProduct),
             .passing("unset in IS, whose default is \"want\"", deploymentToml: Sample.deploymentToml(""), facts: Sample.identityServer73),
             .passing("\"want\" set explicitly", deploymentToml: Sample.deploymentToml(Sample.compliantToml), facts: Sample.kernelProduct),
-            .passing("\"OPTIONAL\" (Tomcat 9 ignores case) in an inline table", deploymentToml: Sample.deploymentToml("""
-                [transport.https]
-                sslHostConfig.properties = { certificateVerification = "OPTIONAL" }
-                """), facts: Sample.kernelProduct),
+            .passing(
+                "\"OPTIONAL\" (Tomcat 9 ignores case) in an inline table",
+                deploymentToml: Sample.deploymentToml(
+                    """
+                    [transport.https]
+                    sslHostConfig.properties = { certificateVerification = "OPTIONAL" }
+                    """), facts: Sample.kernelProduct),
         ],
         check: { context in
             // Without an HTTPS connector there is no certificateVerification to speak of: toml-https-enabled.
@@ -51,17 +64,22 @@ extension Rule {
             case .optional?:
                 return []
             case nil:
-                message = "no certificateVerification is rendered (\(setting.originDescription)), so Tomcat requests no client certificate and mutual SSL cannot work"
+                message =
+                    "no certificateVerification is rendered (\(setting.originDescription)), so Tomcat requests no client certificate and mutual SSL cannot work"
             case .none?:
                 message = "\(shown!): Tomcat requests no client certificate, so mutual SSL cannot work"
             case .required?:
-                message = "\(shown!): every client must present a certificate, so browsers and mobile apps without one are locked out; mutual SSL here needs \"want\""
+                message =
+                    "\(shown!): every client must present a certificate, so browsers and mobile apps without one are locked out; mutual SSL here needs \"want\""
             case .optionalNoCA?:
                 message = "\(shown!): client certificates are accepted without being checked against the trust store, so any self-made certificate could log in"
             case .invalid?:
                 message = "\(shown!), which Tomcat 9 rejects: the HTTPS connector does not start (valid: want/optional, required, none, optionalNoCA)"
             }
-            return [context.finding(.tomlCertificateVerification, message, at: setting.entry, in: deployment, hint: hint,
-                                    fixable: true, subject: "deployment.toml:" + DeploymentKey.certificateVerification.rawValue)]
+            return [
+                context.finding(
+                    .tomlCertificateVerification, message, at: setting.entry, in: deployment, hint: hint,
+                    fixable: true, subject: "deployment.toml:" + DeploymentKey.certificateVerification.rawValue)
+            ]
         })
 }

@@ -15,22 +15,29 @@ extension Rule {
             """,
         fix: "Remove clientAuth and set [transport.https.sslHostConfig.properties] certificateVerification = \"want\".",
         examples: [
-            .triggering("clientAuth beside the SSLHostConfig", deploymentToml: Sample.deploymentToml("""
-                [transport.https.properties]
-                clientAuth = "want"
-                """), facts: Sample.identityServer73),
-            .passing("certificateVerification in the SSLHostConfig's table", deploymentToml: Sample.deploymentToml(Sample.compliantToml),
-                     facts: Sample.identityServer73),
+            .triggering(
+                "clientAuth beside the SSLHostConfig",
+                deploymentToml: Sample.deploymentToml(
+                    """
+                    [transport.https.properties]
+                    clientAuth = "want"
+                    """), facts: Sample.identityServer73),
+            .passing(
+                "certificateVerification in the SSLHostConfig's table", deploymentToml: Sample.deploymentToml(Sample.compliantToml),
+                facts: Sample.identityServer73),
         ],
         check: { context in
             guard let deployment = context.deployment, deployment.rendersHTTPSConnector else { return [] }
             let setting = deployment[.connectorClientAuth]
             guard let value = setting.value else { return [] }
-            return [context.finding(
-                .tomlClientAuth,
-                "\(setting.originDescription) = \(value) renders clientAuth on the HTTPS <Connector>, beside the <SSLHostConfig> the template always writes: Tomcat 9 takes client authentication from the SSLHostConfig's certificateVerification, and the two conflict",
-                at: setting.entry, in: deployment,
-                hint: "remove it and set \(DeploymentConfig.displayName(deployment.keyPathToSet(.certificateVerification))) = \"want\" (run: isconf enable)",
-                fixable: true, subject: "deployment.toml:" + DeploymentKey.connectorClientAuth.rawValue)]
+            return [
+                context.finding(
+                    .tomlClientAuth,
+                    "\(setting.originDescription) = \(value) renders clientAuth on the HTTPS <Connector>, beside the <SSLHostConfig> the template always writes: Tomcat 9 takes client authentication from the SSLHostConfig's certificateVerification, and the two conflict",
+                    at: setting.entry, in: deployment,
+                    hint:
+                        "remove it and set \(DeploymentConfig.displayName(deployment.keyPathToSet(.certificateVerification))) = \"want\" (run: isconf enable)",
+                    fixable: true, subject: "deployment.toml:" + DeploymentKey.connectorClientAuth.rawValue)
+            ]
         })
 }

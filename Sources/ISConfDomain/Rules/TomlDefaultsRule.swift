@@ -18,40 +18,51 @@ extension Rule {
             """,
         fix: "Lint the whole IS_HOME, with its repository/resources/conf and repository/components/plugins, for exact defaults.",
         examples: [
-            .triggering("no mapper data and no kernel version", deploymentToml: Sample.deploymentToml(""),
-                        facts: HomeFacts(root: ".", deploymentToml: HomeFacts.deploymentTomlPath)),
-            .triggering("no mapper data: isconf's table for IS 7.3.0", deploymentToml: Sample.deploymentToml(""),
-                        facts: Sample.identityServer73),
-            .passing("every setting given in deployment.toml", deploymentToml: Sample.deploymentToml("""
-                [transport.https.sslHostConfig.properties]
-                certificateVerification = "want"
+            .triggering(
+                "no mapper data and no kernel version", deploymentToml: Sample.deploymentToml(""),
+                facts: HomeFacts(root: ".", deploymentToml: HomeFacts.deploymentTomlPath)),
+            .triggering(
+                "no mapper data: isconf's table for IS 7.3.0", deploymentToml: Sample.deploymentToml(""),
+                facts: Sample.identityServer73),
+            .passing(
+                "every setting given in deployment.toml",
+                deploymentToml: Sample.deploymentToml(
+                    """
+                    [transport.https.sslHostConfig.properties]
+                    certificateVerification = "want"
 
-                [admin_console.authenticator.mutual_ssl_authenticator]
-                enable = true
-                priority = "5"
-                username_header = "UserName"
-                white_list_enabled = true
-                white_list = "\(Sample.thumbprint)"
-                """), facts: Sample.identityServer73),
+                    [admin_console.authenticator.mutual_ssl_authenticator]
+                    enable = true
+                    priority = "5"
+                    username_header = "UserName"
+                    white_list_enabled = true
+                    white_list = "\(Sample.thumbprint)"
+                    """), facts: Sample.identityServer73),
         ],
         check: { context in
             guard let deployment = context.deployment, !deployment.mapper.notes.isEmpty else { return [] }
-            let defaulted = [DeploymentKey.certificateVerification, .authenticatorEnabled, .authenticatorPriority,
-                             .usernameHeader, .whiteListEnabled].filter {
+            let defaulted = [
+                DeploymentKey.certificateVerification, .authenticatorEnabled, .authenticatorPriority,
+                .usernameHeader, .whiteListEnabled,
+            ].filter {
                 if case .defaults = deployment[$0].origin { true } else { false }
             }
             guard !defaulted.isEmpty else { return [] }
             let names = defaulted.map { $0.path.last! }.joined(separator: ", ")
             // A file without its IS_HOME, read by the release --is-version names, has nothing more to give.
-            let hint: String? = if case .assumed = deployment.mapper.defaultsSource {
-                "pass --is-version (the IS release the file is for, e.g. --is-version 7.3.0) to be exact"
-            } else if context.facts.root == nil && context.facts.identityServerRelease != nil {
-                nil
-            } else {
-                "lint the whole IS_HOME (with repository/resources/conf and repository/components/plugins) for its exact defaults"
-            }
-            return [context.finding(.tomlDefaults,
-                                    "deployment.toml leaves \(names) to the config mapper's defaults: \(deployment.mapper.notes.joined(separator: "; "))",
-                                    at: nil, in: deployment, hint: hint, subject: "deployment.toml:defaults")]
+            let hint: String? =
+                if case .assumed = deployment.mapper.defaultsSource {
+                    "pass --is-version (the IS release the file is for, e.g. --is-version 7.3.0) to be exact"
+                } else if context.facts.root == nil && context.facts.identityServerRelease != nil {
+                    nil
+                } else {
+                    "lint the whole IS_HOME (with repository/resources/conf and repository/components/plugins) for its exact defaults"
+                }
+            return [
+                context.finding(
+                    .tomlDefaults,
+                    "deployment.toml leaves \(names) to the config mapper's defaults: \(deployment.mapper.notes.joined(separator: "; "))",
+                    at: nil, in: deployment, hint: hint, subject: "deployment.toml:defaults")
+            ]
         })
 }

@@ -14,17 +14,24 @@ extension Rule {
             """,
         fix: "Write enable = true, without quotes.",
         examples: [
-            .triggering("the string \"true\"", deploymentToml: Sample.deploymentToml("""
-                [admin_console.authenticator.mutual_ssl_authenticator]
-                enable = "true"
-                """), facts: Sample.identityServer73),
-            .triggering("an integer", deploymentToml: Sample.deploymentToml("""
-                [admin_console.authenticator.mutual_ssl_authenticator]
-                enable = 1
-                """), facts: Sample.identityServer73),
+            .triggering(
+                "the string \"true\"",
+                deploymentToml: Sample.deploymentToml(
+                    """
+                    [admin_console.authenticator.mutual_ssl_authenticator]
+                    enable = "true"
+                    """), facts: Sample.identityServer73),
+            .triggering(
+                "an integer",
+                deploymentToml: Sample.deploymentToml(
+                    """
+                    [admin_console.authenticator.mutual_ssl_authenticator]
+                    enable = 1
+                    """), facts: Sample.identityServer73),
             .passing("the boolean true", deploymentToml: Sample.deploymentToml(Sample.compliantToml), facts: Sample.identityServer73),
-            .passing("not set (toml-mutual-ssl-authenticator reports it)", deploymentToml: Sample.deploymentToml(""),
-                     facts: Sample.identityServer73),
+            .passing(
+                "not set (toml-mutual-ssl-authenticator reports it)", deploymentToml: Sample.deploymentToml(""),
+                facts: Sample.identityServer73),
         ],
         check: { context in
             guard let deployment = context.deployment else { return [] }
@@ -37,9 +44,12 @@ extension Rule {
             } else {
                 written = "is \(value), \(value.typePhrase), not a boolean"
             }
-            return [context.finding(.tomlEnableBoolean,
-                                    "\(setting.originDescription) \(written): the template's `is sameas true` fails, so the MutualSSLAuthenticator is rendered disabled=\"true\"",
-                                    at: setting.entry, in: deployment, hint: "write enable = true, without quotes (run: isconf enable)",
-                                    fixable: true, subject: "deployment.toml:" + DeploymentKey.authenticatorEnabled.rawValue)]
+            return [
+                context.finding(
+                    .tomlEnableBoolean,
+                    "\(setting.originDescription) \(written): the template's `is sameas true` fails, so the MutualSSLAuthenticator is rendered disabled=\"true\"",
+                    at: setting.entry, in: deployment, hint: "write enable = true, without quotes (run: isconf enable)",
+                    fixable: true, subject: "deployment.toml:" + DeploymentKey.authenticatorEnabled.rawValue)
+            ]
         })
 }

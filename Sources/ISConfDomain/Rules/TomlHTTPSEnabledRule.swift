@@ -15,33 +15,46 @@ extension Rule {
             """,
         fix: "Set [transport.https] enabled = true (a TOML boolean, no quotes), or remove it: the default is true.",
         examples: [
-            .triggering("enabled = false in IS 7.3", deploymentToml: Sample.deploymentToml("""
-                [transport.https]
-                enabled = false
-                """ + "\n\n" + Sample.compliantToml), facts: Sample.identityServer73),
-            .triggering("the string \"true\"", deploymentToml: Sample.deploymentToml("""
-                [transport.https]
-                enabled = "true"
-                """ + "\n\n" + Sample.compliantToml), facts: Sample.identityServer73),
-            .passing("unset: IS 7.3's default is true", deploymentToml: Sample.deploymentToml(Sample.compliantToml),
-                     facts: Sample.identityServer73),
-            .passing("enabled = false in IS 5.9, whose template does not read it", deploymentToml: Sample.deploymentToml("""
-                [transport.https]
-                enabled = false
-                """ + "\n\n" + Sample.compliantToml), facts: Sample.identityServer59),
+            .triggering(
+                "enabled = false in IS 7.3",
+                deploymentToml: Sample.deploymentToml(
+                    """
+                    [transport.https]
+                    enabled = false
+                    """ + "\n\n" + Sample.compliantToml), facts: Sample.identityServer73),
+            .triggering(
+                "the string \"true\"",
+                deploymentToml: Sample.deploymentToml(
+                    """
+                    [transport.https]
+                    enabled = "true"
+                    """ + "\n\n" + Sample.compliantToml), facts: Sample.identityServer73),
+            .passing(
+                "unset: IS 7.3's default is true", deploymentToml: Sample.deploymentToml(Sample.compliantToml),
+                facts: Sample.identityServer73),
+            .passing(
+                "enabled = false in IS 5.9, whose template does not read it",
+                deploymentToml: Sample.deploymentToml(
+                    """
+                    [transport.https]
+                    enabled = false
+                    """ + "\n\n" + Sample.compliantToml), facts: Sample.identityServer59),
         ],
         check: { context in
             guard let deployment = context.deployment, !deployment.rendersHTTPSConnector else { return [] }
             let setting = deployment[.httpsEnabled]
-            let shown = setting.value.map { value -> String in
-                if case .string = value { return "\(setting.originDescription) is the string \(value), not the boolean true" }
-                return "\(setting.originDescription) = \(value)"
-            } ?? "nothing sets \(DeploymentConfig.displayName(DeploymentKey.httpsEnabled.path))"
-            return [context.finding(
-                .tomlHTTPSEnabled,
-                "\(shown): the template writes the HTTPS connector only when it `is sameas true`, so catalina-server.xml gets no HTTPS connector and mutual SSL cannot work",
-                at: setting.entry, in: deployment,
-                hint: "set \(DeploymentConfig.displayName(deployment.keyPathToSet(.httpsEnabled))) = true, without quotes (run: isconf enable)",
-                fixable: true, subject: "deployment.toml:" + DeploymentKey.httpsEnabled.rawValue)]
+            let shown =
+                setting.value.map { value -> String in
+                    if case .string = value { return "\(setting.originDescription) is the string \(value), not the boolean true" }
+                    return "\(setting.originDescription) = \(value)"
+                } ?? "nothing sets \(DeploymentConfig.displayName(DeploymentKey.httpsEnabled.path))"
+            return [
+                context.finding(
+                    .tomlHTTPSEnabled,
+                    "\(shown): the template writes the HTTPS connector only when it `is sameas true`, so catalina-server.xml gets no HTTPS connector and mutual SSL cannot work",
+                    at: setting.entry, in: deployment,
+                    hint: "set \(DeploymentConfig.displayName(deployment.keyPathToSet(.httpsEnabled))) = true, without quotes (run: isconf enable)",
+                    fixable: true, subject: "deployment.toml:" + DeploymentKey.httpsEnabled.rawValue)
+            ]
         })
 }

@@ -12,20 +12,29 @@ extension Rule {
         fix: "Correct the TOML at the reported line and column.",
         traits: .inputFailure,
         examples: [
-            .triggering("an unterminated string", deploymentToml: Sample.deploymentToml("""
-                [transport.https.sslHostConfig.properties]
-                certificateVerification = "want
-                """), facts: Sample.identityServer73),
-            .triggering("a key given twice", deploymentToml: Sample.deploymentToml("""
-                [admin_console.authenticator.mutual_ssl_authenticator]
-                enable = true
-                enable = false
-                """), facts: Sample.identityServer73),
+            .triggering(
+                "an unterminated string",
+                deploymentToml: Sample.deploymentToml(
+                    """
+                    [transport.https.sslHostConfig.properties]
+                    certificateVerification = "want
+                    """), facts: Sample.identityServer73),
+            .triggering(
+                "a key given twice",
+                deploymentToml: Sample.deploymentToml(
+                    """
+                    [admin_console.authenticator.mutual_ssl_authenticator]
+                    enable = true
+                    enable = false
+                    """), facts: Sample.identityServer73),
             .passing("valid TOML", deploymentToml: Sample.deploymentToml(Sample.compliantToml), facts: Sample.identityServer73),
         ],
         check: { context in
             guard let error = context.deploymentMalformed else { return [] }
-            return [Finding(rule: Rule.tomlMalformed.id, severity: .error, message: error.message, file: error.path,
-                            position: error.position, subject: "document")]
+            return [
+                Finding(
+                    rule: Rule.tomlMalformed.id, severity: .error, message: error.message, file: error.path,
+                    position: error.position, subject: "document")
+            ]
         })
 }

@@ -13,16 +13,19 @@ extension Rule {
         traits: .opensKeyStores,
         examples: [
             .triggering("an empty trust store", catalina: Sample.storeCatalina(), facts: Sample.home([.keys(), .trust([])])),
-            .passing("a trusted client certificate", catalina: Sample.storeCatalina(),
-                     facts: Sample.home([.keys(), .trust([("partner", Sample.partnerCertificate)])])),
+            .passing(
+                "a trusted client certificate", catalina: Sample.storeCatalina(),
+                facts: Sample.home([.keys(), .trust([("partner", Sample.partnerCertificate)])])),
         ],
         check: { context in
             context.storeChecks.compactMap { check in
                 guard check.reference.purpose == .trustStore, let store = check.store,
-                      store.entries.allSatisfy(\.certificates.isEmpty) else { return nil }
-                return context.finding(.trustStoreEmpty,
-                                       "the trust store \(check.shownPath) holds no certificates: no client certificate can be verified, so mutual SSL accepts no client",
-                                       about: check, hint: "import the client certificates or their CA (isconf enable --trust-client-cert CERT)")
+                    store.entries.allSatisfy(\.certificates.isEmpty)
+                else { return nil }
+                return context.finding(
+                    .trustStoreEmpty,
+                    "the trust store \(check.shownPath) holds no certificates: no client certificate can be verified, so mutual SSL accepts no client",
+                    about: check, hint: "import the client certificates or their CA (isconf enable --trust-client-cert CERT)")
             }
         })
 }

@@ -14,28 +14,39 @@ extension Rule {
             """,
         fix: "Remove the rule from the comment, or the comment.",
         examples: [
-            .triggering("attribute-typo suppressed before a connector without a typo", catalina: Sample.commentBeforeHTTPSConnector(
-                "isconf-ignore attribute-typo: our Tomcat fork reads clientauth",
-                in: Sample.catalina(Sample.legacy("clientAuth=\"want\"")))),
-            .triggering("toml-client-auth suppressed above a table without clientAuth", deploymentToml: Sample.deploymentToml("""
-                # isconf-ignore toml-client-auth: kept until the 7.3 upgrade
-                [transport.https.sslHostConfig.properties]
-                certificateVerification = "want"
-                """), facts: Sample.identityServer73),
-            .passing("client-auth-want suppressed before the connector it fires on", catalina: Sample.commentBeforeHTTPSConnector(
-                "isconf-ignore client-auth-want: the load balancer verifies client certificates",
-                in: Sample.catalina(Sample.legacy("clientAuth=\"false\"")))),
-            .passing("toml-client-auth suppressed on the line before its key", deploymentToml: Sample.deploymentToml("""
-                [transport.https.properties]
-                # isconf-ignore toml-client-auth: kept until the 7.3 upgrade
-                clientAuth = "want"
-                """), facts: Sample.identityServer73),
+            .triggering(
+                "attribute-typo suppressed before a connector without a typo",
+                catalina: Sample.commentBeforeHTTPSConnector(
+                    "isconf-ignore attribute-typo: our Tomcat fork reads clientauth",
+                    in: Sample.catalina(Sample.legacy("clientAuth=\"want\"")))),
+            .triggering(
+                "toml-client-auth suppressed above a table without clientAuth",
+                deploymentToml: Sample.deploymentToml(
+                    """
+                    # isconf-ignore toml-client-auth: kept until the 7.3 upgrade
+                    [transport.https.sslHostConfig.properties]
+                    certificateVerification = "want"
+                    """), facts: Sample.identityServer73),
+            .passing(
+                "client-auth-want suppressed before the connector it fires on",
+                catalina: Sample.commentBeforeHTTPSConnector(
+                    "isconf-ignore client-auth-want: the load balancer verifies client certificates",
+                    in: Sample.catalina(Sample.legacy("clientAuth=\"false\"")))),
+            .passing(
+                "toml-client-auth suppressed on the line before its key",
+                deploymentToml: Sample.deploymentToml(
+                    """
+                    [transport.https.properties]
+                    # isconf-ignore toml-client-auth: kept until the 7.3 upgrade
+                    clientAuth = "want"
+                    """), facts: Sample.identityServer73),
         ],
         review: { context, findings in
             context.suppressions.filter { $0.problem == nil }.flatMap { suppression in
                 suppression.ruleIDs.compactMap { id -> Finding? in
                     guard let rule = Linter.rule(id: id), !rule.reviewsFindings, Linter.runs(rule, in: context),
-                          !findings.contains(where: { $0.rule == id && suppression.covers($0) }) else { return nil }
+                        !findings.contains(where: { $0.rule == id && suppression.covers($0) })
+                    else { return nil }
                     return Finding(
                         rule: Rule.unusedSuppression.id, severity: Rule.unusedSuppression.severity,
                         message: "isconf-ignore \(id) suppresses nothing: \(id) finds nothing in what it covers",

@@ -19,9 +19,12 @@ extension Rule {
 func whitelistEntryProblems(_ entries: [String]) -> [(index: Int, message: String)] {
     entries.enumerated().filter { !isThumbprint($0.element) }.map { index, entry in
         let shown = entry.count > 80 ? String(entry.prefix(77)) + "..." : entry
-        let problem = entry.isEmpty ? "an empty entry"
-            : entry == "*" ? "\"*\", which is not a wildcard"
-            : "\"\(shown)\", which is not a thumbprint (40 or 64 lowercase hex digits without colons)"
+        let problem =
+            entry.isEmpty
+            ? "an empty entry"
+            : entry == "*"
+                ? "\"*\", which is not a wildcard"
+                : "\"\(shown)\", which is not a thumbprint (40 or 64 lowercase hex digits without colons)"
         return (index, "WhiteList entry \(index + 1) is \(problem)")
     }
 }

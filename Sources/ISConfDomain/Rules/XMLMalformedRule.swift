@@ -7,7 +7,8 @@ extension Rule {
             Not well-formed, a DOCTYPE, UTF-16/32, an unsupported encoding, or the wrong root element; with \
             libxml2's message, line and column.
             """,
-        rationale: "A file Tomcat or Carbon cannot parse stops the server. isconf also refuses, for safety, any DOCTYPE (entity definitions: XXE and entity expansion), UTF-16/32 and encodings other than UTF-8 and ISO-8859-1.",
+        rationale:
+            "A file Tomcat or Carbon cannot parse stops the server. isconf also refuses, for safety, any DOCTYPE (entity definitions: XXE and entity expansion), UTF-16/32 and encodings other than UTF-8 and ISO-8859-1.",
         fix: "Correct the XML at the reported line and column.",
         traits: .inputFailure,
         examples: [
@@ -18,8 +19,9 @@ extension Rule {
         ],
         check: { context in
             context.malformed.map { error in
-                Finding(rule: "xml-malformed", severity: .error, message: error.message, file: error.path,
-                        position: error.position, hint: nil, fixable: false, subject: "document")
+                Finding(
+                    rule: "xml-malformed", severity: .error, message: error.message, file: error.path,
+                    position: error.position, hint: nil, fixable: false, subject: "document")
             }
         })
 }

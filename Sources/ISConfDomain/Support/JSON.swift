@@ -65,7 +65,10 @@ public indirect enum JSON: Sendable {
         case .string, .int, .number, .bool, .null:
             writeScalar(into: &out)
         case .array(let items):
-            if items.isEmpty { out += "[]"; return }
+            if items.isEmpty {
+                out += "[]"
+                return
+            }
             out += "[\n"
             for (index, item) in items.enumerated() {
                 out += String(repeating: "  ", count: indent + 1)
@@ -74,7 +77,10 @@ public indirect enum JSON: Sendable {
             }
             out += String(repeating: "  ", count: indent) + "]"
         case .object(let members):
-            if members.isEmpty { out += "{}"; return }
+            if members.isEmpty {
+                out += "{}"
+                return
+            }
             out += "{\n"
             for (index, (key, value)) in members.enumerated() {
                 out += String(repeating: "  ", count: indent + 1)

@@ -1,5 +1,5 @@
-import ISConfTrustStore
 import ISConfCore
+import ISConfTrustStore
 import Synchronization
 
 /// The key stores of one run, each opened once: recognised by their bytes and the password they are

@@ -1,12 +1,13 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-import ISConfTrustStore
 import ISConfCore
+import ISConfTrustStore
 import ISConfXML
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// The key store files of a home as the store rules see them, and the moment certificates are
 /// judged at: the disk and the clock in a lint, memory and a fixed date in the rules' examples.
@@ -153,11 +154,14 @@ extension LintContext {
     }
 
     /// A finding about a store, at `attribute`, else at the attribute that names the store (or its element).
-    func finding(_ rule: Rule, _ message: String, about check: StoreCheck, at attribute: XMLAttribute? = nil,
-                 severity: Severity? = nil, hint: String?, subject: String? = nil) -> Finding {
+    func finding(
+        _ rule: Rule, _ message: String, about check: StoreCheck, at attribute: XMLAttribute? = nil,
+        severity: Severity? = nil, hint: String?, subject: String? = nil
+    ) -> Finding {
         let position = attribute.map { check.document.position(of: $0.nameSpan.start) } ?? check.reference.position(in: check.document)
-        return Finding(rule: rule.id, severity: severity ?? rule.severity, message: message, file: check.document.path,
-                       position: position, hint: hint, subject: subject ?? check.subject)
+        return Finding(
+            rule: rule.id, severity: severity ?? rule.severity, message: message, file: check.document.path,
+            position: position, hint: hint, subject: subject ?? check.subject)
     }
 }
 
@@ -171,8 +175,9 @@ extension StoreReference {
 
     /// The same store, opened at `realPath` (where the configuration says it really is).
     func relocated(to realPath: String) -> StoreReference {
-        StoreReference(purpose: purpose, path: path, resolvedPath: realPath, type: type, password: password,
-                       fileAttribute: fileAttribute, passwordAttribute: passwordAttribute, passwordOrigin: passwordOrigin,
-                       defaultOrigin: defaultOrigin, element: element, keyAlias: keyAlias)
+        StoreReference(
+            purpose: purpose, path: path, resolvedPath: realPath, type: type, password: password,
+            fileAttribute: fileAttribute, passwordAttribute: passwordAttribute, passwordOrigin: passwordOrigin,
+            defaultOrigin: defaultOrigin, element: element, keyAlias: keyAlias)
     }
 }

@@ -27,8 +27,10 @@ public struct StoreObservation: Sendable {
     /// Trust store: every entry that holds a certificate, in store order; empty for a key store.
     public let trustedCertificates: [TrustedCertificate]
 
-    public init(purpose: StoreReference.Purpose, path: String, readable: Bool, serverChainNotAfterSeconds: Int64?,
-                trustedCertificates: [TrustedCertificate]) {
+    public init(
+        purpose: StoreReference.Purpose, path: String, readable: Bool, serverChainNotAfterSeconds: Int64?,
+        trustedCertificates: [TrustedCertificate]
+    ) {
         self.purpose = purpose
         self.path = path
         self.readable = readable
@@ -68,15 +70,17 @@ extension LintContext {
             }
             switch check.reference.purpose {
             case .keyStore:
-                return StoreObservation(purpose: .keyStore, path: path, readable: readable,
-                                        serverChainNotAfterSeconds: check.servedKeyEntry.flatMap(earliest),
-                                        trustedCertificates: [])
+                return StoreObservation(
+                    purpose: .keyStore, path: path, readable: readable,
+                    serverChainNotAfterSeconds: check.servedKeyEntry.flatMap(earliest),
+                    trustedCertificates: [])
             case .trustStore:
                 let trusted = (check.store?.entries ?? []).compactMap { entry in
                     earliest(entry).map { StoreObservation.TrustedCertificate(alias: entry.alias, notAfterSeconds: $0) }
                 }
-                return StoreObservation(purpose: .trustStore, path: path, readable: readable,
-                                        serverChainNotAfterSeconds: nil, trustedCertificates: trusted)
+                return StoreObservation(
+                    purpose: .trustStore, path: path, readable: readable,
+                    serverChainNotAfterSeconds: nil, trustedCertificates: trusted)
             }
         }
     }

@@ -23,9 +23,11 @@ public struct StoreSummary: Sendable {
 
     public init(_ store: KeyStore) {
         entries = store.entries.map { entry in
-            Entry(alias: entry.alias, kind: entry.kind, certificates: entry.certificates.map {
-                Certificate(subject: $0.subject, notAfter: $0.notAfter, thumbprints: $0.thumbprints)
-            })
+            Entry(
+                alias: entry.alias, kind: entry.kind,
+                certificates: entry.certificates.map {
+                    Certificate(subject: $0.subject, notAfter: $0.notAfter, thumbprints: $0.thumbprints)
+                })
         }
     }
 

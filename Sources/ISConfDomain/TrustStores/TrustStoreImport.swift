@@ -1,10 +1,11 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-import ISConfTrustStore
 import ISConfCore
+import ISConfTrustStore
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// What to import where: the one description `isconf truststore import` and
 /// `isconf enable --trust-client-cert` both fill in.
@@ -23,8 +24,10 @@ public struct TrustStoreImportRequest: Sendable {
     public var uniqueAlias: Bool
     public var backup: BackupPolicy
 
-    public init(store: String, certificate: StoredCertificate, alias: String, password: Secret, storeType: KeyStoreFormat? = nil,
-                replace: Bool = false, uniqueAlias: Bool = false, backup: BackupPolicy = .isHome) {
+    public init(
+        store: String, certificate: StoredCertificate, alias: String, password: Secret, storeType: KeyStoreFormat? = nil,
+        replace: Bool = false, uniqueAlias: Bool = false, backup: BackupPolicy = .isHome
+    ) {
         self.store = store
         self.certificate = certificate
         self.alias = alias
@@ -75,8 +78,10 @@ public struct TrustStoreImportOutcome: Sendable, Equatable {
 public enum TrustStoreImporter {
     static let attempts = 3
 
-    public static func importCertificate(_ request: TrustStoreImportRequest,
-                                         stamp: String = Backups.utcStamp()) throws(InputError) -> TrustStoreImportOutcome {
+    public static func importCertificate(
+        _ request: TrustStoreImportRequest,
+        stamp: String = Backups.utcStamp()
+    ) throws(InputError) -> TrustStoreImportOutcome {
         try write(try plan(request), stamp: stamp)
     }
 
@@ -91,8 +96,9 @@ public enum TrustStoreImporter {
         if let storeType = request.storeType, storeType != store.format {
             throw InputError(path: request.store, .wrongFileType, "is a \(store.format) store, not \(storeType)")
         }
-        var outcome = TrustStoreImportOutcome(action: .added, store: request.store, alias: alias,
-                                              thumbprints: request.certificate.thumbprints)
+        var outcome = TrustStoreImportOutcome(
+            action: .added, store: request.store, alias: alias,
+            thumbprints: request.certificate.thumbprints)
         if let holder = store.entries.first(where: { $0.certificates.first?.der == request.certificate.der }) {
             outcome.action = .alreadyPresent(alias: holder.alias)
             outcome.alias = holder.alias
@@ -112,13 +118,16 @@ public enum TrustStoreImporter {
             }
             let previous = taken.certificates[0].thumbprints
             guard request.replace else {
-                throw InputError(path: request.store, .alreadyExists, "alias \"\(alias)\" already holds a different certificate "
-                    + "(SHA-256 \(previous.sha256)); choose another alias, or replace it")
+                throw InputError(
+                    path: request.store, .alreadyExists,
+                    "alias \"\(alias)\" already holds a different certificate "
+                        + "(SHA-256 \(previous.sha256)); choose another alias, or replace it")
             }
             outcome.action = .replaced(previous: previous)
         }
-        let updated = try store.settingTrustedCertificate(request.certificate, alias: alias, password: request.password.revealed,
-                                                          path: request.store)
+        let updated = try store.settingTrustedCertificate(
+            request.certificate, alias: alias, password: request.password.revealed,
+            path: request.store)
         try verify(updated, against: store, request: request, alias: alias)
         return TrustStoreImportPlan(request: request, outcome: outcome, original: source, result: updated)
     }
@@ -159,19 +168,25 @@ public enum TrustStoreImporter {
     /// extension, its password at least 6 characters.
     private static func planCreation(_ request: TrustStoreImportRequest, alias: String) throws(InputError) -> TrustStoreImportPlan {
         guard let format = request.storeType ?? KeyStoreFormat.fromExtension(of: request.store) else {
-            throw InputError(path: request.store, .invalidArgument, "does not exist, and its type cannot be told from its name "
-                + "(.jks, .p12 or .pfx); give the store type")
+            throw InputError(
+                path: request.store, .invalidArgument,
+                "does not exist, and its type cannot be told from its name "
+                    + "(.jks, .p12 or .pfx); give the store type")
         }
         guard request.password.revealed.count >= KeyStore.minimumPasswordLength else {
             throw InputError(path: request.store, .invalidArgument, "a new store's password must be at least \(KeyStore.minimumPasswordLength) characters")
         }
         let empty = KeyStore.empty(format)
-        let bytes = try empty.settingTrustedCertificate(request.certificate, alias: alias, password: request.password.revealed,
-                                                        path: request.store)
+        let bytes = try empty.settingTrustedCertificate(
+            request.certificate, alias: alias, password: request.password.revealed,
+            path: request.store)
         try verify(bytes, against: empty, request: request, alias: alias)
-        return TrustStoreImportPlan(request: request, outcome: TrustStoreImportOutcome(action: .created(format), store: request.store, alias: alias,
-                                                                                     thumbprints: request.certificate.thumbprints),
-                                    original: nil, result: bytes)
+        return TrustStoreImportPlan(
+            request: request,
+            outcome: TrustStoreImportOutcome(
+                action: .created(format), store: request.store, alias: alias,
+                thumbprints: request.certificate.thumbprints),
+            original: nil, result: bytes)
     }
 
     private static func create(_ plan: TrustStoreImportPlan) throws(InputError) -> TrustStoreImportOutcome {
@@ -188,8 +203,10 @@ public enum TrustStoreImporter {
     }
 
     /// Reads the new bytes back with the password: every other entry as before, the new one there.
-    private static func verify(_ bytes: [UInt8], against old: KeyStore, request: TrustStoreImportRequest,
-                               alias: String) throws(InputError) {
+    private static func verify(
+        _ bytes: [UInt8], against old: KeyStore, request: TrustStoreImportRequest,
+        alias: String
+    ) throws(InputError) {
         func failure(_ what: String) -> InputError {
             InputError(path: request.store, .cannotEdit, "the new store failed its check (\(what)); not changed")
         }
@@ -210,8 +227,10 @@ public enum TrustStoreImporter {
         guard reread.entries.count == expected else { throw failure("\(reread.entries.count) entries, expected \(expected)") }
     }
 
-    private static func saveBackup(_ source: SourceFile, path: String, mode: mode_t, policy: BackupPolicy,
-                                   stamp: String) throws(InputError) -> String? {
+    private static func saveBackup(
+        _ source: SourceFile, path: String, mode: mode_t, policy: BackupPolicy,
+        stamp: String
+    ) throws(InputError) -> String? {
         let name = path.split(separator: "/").last.map(String.init) ?? path
         // Below an IS_HOME, the path from it: as `enable` lays out the XML files' backups.
         let home = home(containing: path)

@@ -22,7 +22,9 @@ public enum EditVerifier {
             let index = (0..<min(want.count, got.count)).first { want[$0] != got[$0] } ?? min(want.count, got.count)
             let expectedLine = index < want.count ? want[index] : "(end)"
             let actualLine = index < got.count ? got[index] : "(end)"
-            throw InputError(path: path, .verificationFailed, "the patched bytes differ from the intended tree at \"\(actualLine)\" (expected \"\(expectedLine)\"); nothing was written")
+            throw InputError(
+                path: path, .verificationFailed,
+                "the patched bytes differ from the intended tree at \"\(actualLine)\" (expected \"\(expectedLine)\"); nothing was written")
         }
     }
 
@@ -87,8 +89,10 @@ public enum EditVerifier {
     }
 
     /// Parses markup as libxml2 would inside `parent` (so prefixes and the default namespace resolve).
-    private static func parseFragment(_ text: String, in parent: xmlNodePtr, document: xmlDocPtr,
-                                      fail: (String) -> InputError) throws(InputError) -> [xmlNodePtr] {
+    private static func parseFragment(
+        _ text: String, in parent: xmlNodePtr, document: xmlDocPtr,
+        fail: (String) -> InputError
+    ) throws(InputError) -> [xmlNodePtr] {
         // The fragment is UTF-8; without this libxml2 would decode it with the document's declared encoding.
         let declared = document.pointee.encoding
         document.pointee.encoding = nil
@@ -152,8 +156,9 @@ public enum EditVerifier {
                         ns = declaration.pointee.next
                     }
                     let name = "{\(text(current.pointee.ns?.pointee.href))}\(text(current.pointee.name))"
-                    lines.append(String(repeating: " ", count: depth) + "E " + name + " "
-                                 + (declarations.sorted() + attributes.sorted()).joined(separator: " "))
+                    lines.append(
+                        String(repeating: " ", count: depth) + "E " + name + " "
+                            + (declarations.sorted() + attributes.sorted()).joined(separator: " "))
                     visit(current.pointee.children, depth: depth + 1)
                 case XML_COMMENT_NODE:
                     flush()

@@ -69,8 +69,9 @@ public enum Patcher {
 
     private static func setAttribute(_ element: XMLElement, name: String, value: String, in document: XMLDocument) -> ByteReplacement {
         if let existing = element.attribute(name) {
-            return ByteReplacement(span: existing.valueSpan,
-                                   bytes: escapeAttribute(value, quote: existing.quote, encoding: document.encoding))
+            return ByteReplacement(
+                span: existing.valueSpan,
+                bytes: escapeAttribute(value, quote: existing.quote, encoding: document.encoding))
         }
         let bytes = document.bytes
         let last = element.attributes.last
@@ -81,7 +82,8 @@ public enum Patcher {
             separator = Array(bytes[last.leadingWhitespace.range])
         }
         let insertAt = last.map { $0.valueSpan.end + 1 } ?? (element.startTag.start + 1 + element.qualifiedName.utf8.count)
-        let attribute = Array(name.utf8) + [UInt8(ascii: "="), quote]
+        let attribute =
+            Array(name.utf8) + [UInt8(ascii: "="), quote]
             + escapeAttribute(value, quote: quote, encoding: document.encoding) + [quote]
         return ByteReplacement(span: ByteSpan(insertAt, insertAt), bytes: separator + attribute)
     }
@@ -105,11 +107,14 @@ public enum Patcher {
         let newline: [UInt8] = usesCRLF(bytes) ? [0x0D, 0x0A] : [0x0A]
         let parentIndent = indentation(before: parent.startTag.start, in: bytes)
         let siblings = parent.childElements
-        let childIndent = siblings.last.map { indentation(before: $0.startTag.start, in: bytes) }
+        let childIndent =
+            siblings.last.map { indentation(before: $0.startTag.start, in: bytes) }
             ?? parentIndent + indentUnit(parentIndent)
-        let unit = indentUnit(childIndent, sample: siblings.lazy.compactMap { sibling in
-            sibling.childElements.first.map { indentation(before: $0.startTag.start, in: bytes) }
-        }.first, parent: childIndent)
+        let unit = indentUnit(
+            childIndent,
+            sample: siblings.lazy.compactMap { sibling in
+                sibling.childElements.first.map { indentation(before: $0.startTag.start, in: bytes) }
+            }.first, parent: childIndent)
 
         var text: [UInt8] = []
         for line in markup.lines {
@@ -131,9 +136,13 @@ public enum Patcher {
     private static func escapeMarkup(_ text: String, encoding: SourceEncoding) -> [UInt8] {
         var out: [UInt8] = []
         for scalar in text.unicodeScalars {
-            if scalar.isASCII { out.append(UInt8(scalar.value)) }
-            else if encoding == .iso88591 { out += Array("&#\(scalar.value);".utf8) }
-            else { out += Array(String(scalar).utf8) }
+            if scalar.isASCII {
+                out.append(UInt8(scalar.value))
+            } else if encoding == .iso88591 {
+                out += Array("&#\(scalar.value);".utf8)
+            } else {
+                out += Array(String(scalar).utf8)
+            }
         }
         return out
     }

@@ -1,8 +1,8 @@
-import ISConfCommandLine
 import ArgumentParser
+import ISConfCommandLine
+import ISConfCore
 import ISConfDomain
 import ISConfTrustStore
-import ISConfCore
 
 struct Enable: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -52,8 +52,9 @@ struct Enable: ParsableCommand {
         }
         var options = try fix.enableOptions()
         if trust.whitelistThisCert { options.whitelistCertificate = trustClientCertificate?.certificate.thumbprints }
-        let request = EnableRequest(options: options, tomcat: fix.tomcat, forceXML: forceXML, backup: fix.backup, write: !check,
-                                    diff: diff, trustClientCertificate: trustClientCertificate)
+        let request = EnableRequest(
+            options: options, tomcat: fix.tomcat, forceXML: forceXML, backup: fix.backup, write: !check,
+            diff: diff, trustClientCertificate: trustClientCertificate)
         let discovery = Discovery.discover(paths)
         let stamp = Backups.utcStamp()
         let outcomes = discovery.targets.map { Enabler.run($0, request, stamp: stamp) }
@@ -78,31 +79,37 @@ struct Enable: ParsableCommand {
 /// The third step of the procedure, done with the first two: the client's certificate into the
 /// trust store the HTTPS connector uses.
 struct TrustOptions: ParsableArguments {
-    @Option(name: .customLong("trust-client-cert"),
-            help: "Import this client certificate (PEM or DER, exactly one) into the trust store the HTTPS connector uses.")
+    @Option(
+        name: .customLong("trust-client-cert"),
+        help: "Import this client certificate (PEM or DER, exactly one) into the trust store the HTTPS connector uses.")
     var certificate: String?
 
     @Option(name: .customLong("trust-client-cert-alias"), help: "Its alias (default: its CN, lowercased, made unique in the store).")
     var alias: String?
 
-    @Flag(name: .customLong("whitelist-this-cert"),
-          help: "Add its thumbprint to WhiteList (SHA-256 or SHA-1, as the authenticator compares) and set WhiteListEnabled=true, keeping the thumbprints listed.")
+    @Flag(
+        name: .customLong("whitelist-this-cert"),
+        help: "Add its thumbprint to WhiteList (SHA-256 or SHA-1, as the authenticator compares) and set WhiteListEnabled=true, keeping the thumbprints listed."
+    )
     var whitelistThisCert = false
 
-    @Option(name: .customLong("truststore-pass-file"),
-            help: "The trust store password, from the first line of this file, when the connector does not write it (secure vault, the JVM's trust store).")
+    @Option(
+        name: .customLong("truststore-pass-file"),
+        help: "The trust store password, from the first line of this file, when the connector does not write it (secure vault, the JVM's trust store).")
     var passwordFile: String?
 
     @Option(name: .customLong("truststore-pass-env"), help: "The same, from this environment variable.")
     var passwordEnvironment: String?
 
-    @Flag(name: .customLong("allow-store-outside-home"),
-          help: "Write the trust store even when the connector's truststoreFile points outside the IS_HOME.")
+    @Flag(
+        name: .customLong("allow-store-outside-home"),
+        help: "Write the trust store even when the connector's truststoreFile points outside the IS_HOME.")
     var allowStoreOutsideHome = false
 
     func validate() throws {
         if certificate == nil, alias != nil || whitelistThisCert || passwordFile != nil || passwordEnvironment != nil || allowStoreOutsideHome {
-            throw ValidationError("--trust-client-cert-alias, --whitelist-this-cert, --truststore-pass-* and --allow-store-outside-home go with --trust-client-cert")
+            throw ValidationError(
+                "--trust-client-cert-alias, --whitelist-this-cert, --truststore-pass-* and --allow-store-outside-home go with --trust-client-cert")
         }
         if passwordFile != nil, passwordEnvironment != nil {
             throw ValidationError("give the trust store password one way only: --truststore-pass-file or --truststore-pass-env")
@@ -112,15 +119,17 @@ struct TrustOptions: ParsableArguments {
     /// The certificate read and the password resolved once, before any IS_HOME is planned.
     func request() throws(InputError) -> ClientCertificateTrust? {
         guard let certificate else { return nil }
-        let password: Secret? = if let passwordFile {
-            try StorePassword.fromFile(passwordFile)
-        } else if let passwordEnvironment {
-            try StorePassword.fromEnvironment(passwordEnvironment, option: "--truststore-pass-env")
-        } else {
-            nil
-        }
-        return ClientCertificateTrust(certificate: try CertificateFile.single(in: try SourceFile.read(path: certificate)),
-                                      alias: alias, password: password, allowStoreOutsideHome: allowStoreOutsideHome)
+        let password: Secret? =
+            if let passwordFile {
+                try StorePassword.fromFile(passwordFile)
+            } else if let passwordEnvironment {
+                try StorePassword.fromEnvironment(passwordEnvironment, option: "--truststore-pass-env")
+            } else {
+                nil
+            }
+        return ClientCertificateTrust(
+            certificate: try CertificateFile.single(in: try SourceFile.read(path: certificate)),
+            alias: alias, password: password, allowStoreOutsideHome: allowStoreOutsideHome)
     }
 }
 

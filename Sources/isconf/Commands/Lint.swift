@@ -1,7 +1,7 @@
-import ISConfCommandLine
 import ArgumentParser
-import ISConfDomain
+import ISConfCommandLine
 import ISConfCore
+import ISConfDomain
 
 struct Lint: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -34,8 +34,11 @@ struct Lint: ParsableCommand {
     @Option(help: "Read client-auth values as Tomcat 7 (IS 5.8 and older) or 9 (IS 5.9+) does, instead of deciding from the IS_HOME.")
     var tomcat: TomcatGeneration?
 
-    @Option(name: .customLong("is-version"),
-            help: "The Identity Server release the files are for (e.g. 7.3.0): its defaults and Tomcat where the files do not tell, as for a deployment.toml without its IS pack.")
+    @Option(
+        name: .customLong("is-version"),
+        help:
+            "The Identity Server release the files are for (e.g. 7.3.0): its defaults and Tomcat where the files do not tell, as for a deployment.toml without its IS pack."
+    )
     var isVersion: String?
 
     @Option(help: ArgumentHelp("Read this configuration file instead of the nearest .isconf.toml.", valueName: "file"))
@@ -86,8 +89,10 @@ struct Lint: ParsableCommand {
         report.errors.insert(contentsOf: discovery.errors, at: 0)
         // Every file linted (deployment.toml too) and any other a finding names, so the summary's count
         // is never below the number of files the findings are in.
-        let fileCount = Set(discovery.targets.flatMap { target in target.files.map(\.path) + [target.facts.deploymentToml].compactMap { $0 } }
-                            + report.findings.map(\.file)).count
+        let fileCount = Set(
+            discovery.targets.flatMap { target in target.files.map(\.path) + [target.facts.deploymentToml].compactMap { $0 } }
+                + report.findings.map(\.file)
+        ).count
 
         switch format {
         case .text:
@@ -104,7 +109,8 @@ struct Lint: ParsableCommand {
 
         if report.hasInputFailures { throw ExitCode(2) }
         if let threshold = failOn.severity,
-           report.findings.contains(where: { $0.suppression == nil && $0.severity >= threshold }) {
+            report.findings.contains(where: { $0.suppression == nil && $0.severity >= threshold })
+        {
             throw ExitCode(1)
         }
     }

@@ -1,5 +1,5 @@
-import ISConfCommandLine
 import ArgumentParser
+import ISConfCommandLine
 import ISConfDomain
 
 struct Rules: ParsableCommand {
@@ -39,7 +39,8 @@ struct Rules: ParsableCommand {
         for example in rule.examples {
             text += "\n\(example.triggers ? "Triggers" : "Passes"): \(example.title)\n"
             for condition in conditions(of: example) { text += "  (\(condition))\n" }
-            let files = (example.deploymentToml.map { [("deployment.toml", $0)] } ?? [])
+            let files =
+                (example.deploymentToml.map { [("deployment.toml", $0)] } ?? [])
                 + example.sources.map { ($0.0.rawValue, String(decoding: $0.1.bytes, as: UTF8.self)) }
             for (name, content) in files {
                 text += "  \(name):\n"

@@ -1,20 +1,22 @@
-#if canImport(Glibc)
-import ISConfCommandLine
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import ArgumentParser
-import ISConfDomain
 import ISConfCore
+import ISConfDomain
+
+#if canImport(Glibc)
+    import ISConfCommandLine
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Where the store password comes from: at most one of the three options, else a prompt without
 /// echo when standard input is a terminal. The value is never printed, nor put in an error.
 struct StorePassword: ParsableArguments {
     // Unconditional: a password starting with "-" is still the password, not an unknown option
     // echoed back in the usage error.
-    @Option(name: .customLong("storepass"), parsing: .unconditional,
-            help: "The store password. Other users can see it in the process list: prefer --storepass-file or --storepass-env.")
+    @Option(
+        name: .customLong("storepass"), parsing: .unconditional,
+        help: "The store password. Other users can see it in the process list: prefer --storepass-file or --storepass-env.")
     var password: String?
 
     @Option(name: .customLong("storepass-file"), help: "Read the store password from the first line of this file.")

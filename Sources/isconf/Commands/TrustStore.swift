@@ -1,11 +1,12 @@
-import ISConfCommandLine
-#if canImport(Glibc)
-import Glibc
-#endif
 import ArgumentParser
+import ISConfCommandLine
+import ISConfCore
 import ISConfDomain
 import ISConfTrustStore
-import ISConfCore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 struct TrustStore: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -138,9 +139,10 @@ struct TrustStoreImport: ParsableCommand {
             guard let password = try store.password.resolve() else {
                 throw StorePassword.required(store.keystore, because: "to verify and rewrite the store")
             }
-            let request = TrustStoreImportRequest(store: store.keystore, certificate: certificate, alias: alias, password: password,
-                                                  storeType: store.storetype?.format, replace: replace,
-                                                  backup: noBackup ? .none : backupDir.map { .directory($0) } ?? .isHome)
+            let request = TrustStoreImportRequest(
+                store: store.keystore, certificate: certificate, alias: alias, password: password,
+                storeType: store.storetype?.format, replace: replace,
+                backup: noBackup ? .none : backupDir.map { .directory($0) } ?? .isHome)
             let outcome = try TrustStoreImporter.importCertificate(request)
             var text = "\(DisplayText.escaped(outcome.store)): "
             let alias = DisplayText.message(outcome.alias)
@@ -184,11 +186,15 @@ struct TrustStoreExport: ParsableCommand {
                 throw InputError(path: store.keystore, .noCertificateEntry, "has no entry \"\(KeyStore.normalizedAlias(alias))\"")
             }
             guard let certificate = entry.certificates.first else {
-                throw InputError(path: store.keystore, .noCertificateEntry, "entry \"\(entry.alias)\" is a \(entry.kind.keytoolName), which holds no certificate")
+                throw InputError(
+                    path: store.keystore, .noCertificateEntry, "entry \"\(entry.alias)\" is a \(entry.kind.keytoolName), which holds no certificate")
             }
-            try SafeWriter.writeOutput(file, pem ? Array(certificate.pem.utf8) : certificate.der, mode: 0o644,
-                                       replaceExisting: force, protected: try storeIdentity())
-            Terminal.write("\(DisplayText.escaped(file)): the certificate of \"\(DisplayText.message(entry.alias))\" (\(pem ? "PEM" : "DER"), SHA-256 \(certificate.thumbprints.sha256))\n", to: 1)
+            try SafeWriter.writeOutput(
+                file, pem ? Array(certificate.pem.utf8) : certificate.der, mode: 0o644,
+                replaceExisting: force, protected: try storeIdentity())
+            Terminal.write(
+                "\(DisplayText.escaped(file)): the certificate of \"\(DisplayText.message(entry.alias))\" (\(pem ? "PEM" : "DER"), SHA-256 \(certificate.thumbprints.sha256))\n",
+                to: 1)
         }
     }
 }
@@ -206,7 +212,8 @@ extension TrustStoreExport {
 enum TrustStoreListing {
     static func text(_ store: KeyStore, path: String) -> String {
         let count = store.entries.count
-        var out = "\(DisplayText.escaped(path)): \(store.format), \(count) entr\(count == 1 ? "y" : "ies"), "
+        var out =
+            "\(DisplayText.escaped(path)): \(store.format), \(count) entr\(count == 1 ? "y" : "ies"), "
             + (store.integrityVerified ? "integrity verified" : "integrity NOT verified (no password)") + "\n"
         for entry in store.entries {
             out += "\n\(DisplayText.message(entry.alias)): \(entry.kind.keytoolName)"
@@ -215,7 +222,8 @@ enum TrustStoreListing {
             out += "\n"
             for (index, certificate) in entry.certificates.enumerated() {
                 if entry.certificates.count > 1 { out += "  [\(index + 1)]\n" }
-                out += "  subject  \(DisplayText.message(certificate.subject))\n  issuer   \(DisplayText.message(certificate.issuer))\n  serial   \(certificate.serialNumber)\n"
+                out +=
+                    "  subject  \(DisplayText.message(certificate.subject))\n  issuer   \(DisplayText.message(certificate.issuer))\n  serial   \(certificate.serialNumber)\n"
                     + "  valid    \(certificate.notBefore) to \(certificate.notAfter)\n"
                     + "  sha1     \(certificate.thumbprints.sha1)\n  sha256   \(certificate.thumbprints.sha256)\n"
             }
@@ -228,24 +236,32 @@ enum TrustStoreListing {
             ("keystore", .string(path)),
             ("type", .string(store.format.description)),
             ("integrity_verified", .bool(store.integrityVerified)),
-            ("entries", .array(store.entries.map { entry in
-                .object([
-                    ("alias", .string(entry.alias)),
-                    ("type", .string(entry.kind.keytoolName)),
-                    ("created", .optional(entry.creationDate?.description)),
-                    ("certificates", .array(entry.certificates.map { certificate in
+            (
+                "entries",
+                .array(
+                    store.entries.map { entry in
                         .object([
-                            ("subject", .string(certificate.subject)),
-                            ("issuer", .string(certificate.issuer)),
-                            ("serial", .string(certificate.serialNumber)),
-                            ("not_before", .string(certificate.notBefore.description)),
-                            ("not_after", .string(certificate.notAfter.description)),
-                            ("sha1", .string(certificate.thumbprints.sha1)),
-                            ("sha256", .string(certificate.thumbprints.sha256)),
+                            ("alias", .string(entry.alias)),
+                            ("type", .string(entry.kind.keytoolName)),
+                            ("created", .optional(entry.creationDate?.description)),
+                            (
+                                "certificates",
+                                .array(
+                                    entry.certificates.map { certificate in
+                                        .object([
+                                            ("subject", .string(certificate.subject)),
+                                            ("issuer", .string(certificate.issuer)),
+                                            ("serial", .string(certificate.serialNumber)),
+                                            ("not_before", .string(certificate.notBefore.description)),
+                                            ("not_after", .string(certificate.notAfter.description)),
+                                            ("sha1", .string(certificate.thumbprints.sha1)),
+                                            ("sha256", .string(certificate.thumbprints.sha256)),
+                                        ])
+                                    })
+                            ),
                         ])
-                    })),
-                ])
-            })),
+                    })
+            ),
         ])
     }
 }

@@ -3,9 +3,9 @@ import ISConfCommandLine
 import ISConfCore
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// `isconf watch ARGS…` runs the daemon, which is the executable `isconf-watch`: keeping it out of
@@ -40,8 +40,8 @@ enum WatchLauncher {
     static func execute(_ arguments: [String]) -> Never {
         let beside = besideThisExecutable()
         guard let path = beside.flatMap(executable) ?? onPath() else {
-            let where_ = beside.map { "beside \(SafeWriter.parent(of: $0)) nor on PATH" } ?? "on PATH"
-            fail("`isconf watch` runs \(executableName), which is not \(where_); install it with isconf (make install puts both in PREFIX/bin)")
+            let whereLooked = beside.map { "beside \(SafeWriter.parent(of: $0)) nor on PATH" } ?? "on PATH"
+            fail("`isconf watch` runs \(executableName), which is not \(whereLooked); install it with isconf (make install puts both in PREFIX/bin)")
         }
         let argv = ([path] + arguments).map { strdup($0) } + [nil]
         execv(path, argv)

@@ -1,5 +1,5 @@
-import ISConfDomain
 import ISConfCore
+import ISConfDomain
 
 extension InputError {
     /// The error's line for text output: its path escaped, its message escaped and cut (DisplayText).

@@ -45,7 +45,8 @@ func enableSummary(_ files: [FileOutcome], check: Bool) -> String? {
     if changed == 0 { return "already compliant: nothing to change" }
     if check { return "\(changed) file\(changed == 1 ? "" : "s") would change (run without --check to apply)" }
     if written < changed { return "mutual SSL not enabled: \(written) of \(changed) files changed (see the error)" }
-    let effect = files.contains { $0.written && $0.isDeploymentToml }
+    let effect =
+        files.contains { $0.written && $0.isDeploymentToml }
         ? "it takes effect at the next start of the server, which renders catalina-server.xml and authenticators.xml from deployment.toml"
         : "restart the server for it to take effect"
     return "mutual SSL enabled: \(written) file\(written == 1 ? "" : "s") changed; \(effect)"
@@ -63,25 +64,33 @@ struct EnableJSONFormatter {
             // Written files take effect when the server next starts (IS 5.9+ renders the XML from deployment.toml then).
             ("restart_required", .bool(files.contains(where: \.written))),
             ("message", .optional(enableSummary(files, check: check))),
-            ("files", .array(files.map { file in
-                var members: [(String, JSON)] = [
-                    ("path", .string(file.path)),
-                    ("changed", .bool(file.changed)),
-                    ("written", .bool(file.written)),
-                    ("rules_fixed", .array(file.rulesFixed.map(JSON.string))),
-                    ("changes", .array(file.changes.map(JSON.string))),
-                ]
-                if let diff = file.diff { members.append(("diff", .string(diff))) }
-                if let backup = file.backup { members.append(("backup", .string(backup))) }
-                if let trusted = file.trustedCertificate {
-                    members.append(("trusted_certificate", .object([
-                        ("alias", .string(trusted.alias)),
-                        ("sha1", .string(trusted.thumbprints.sha1)),
-                        ("sha256", .string(trusted.thumbprints.sha256)),
-                    ])))
-                }
-                return .object(members)
-            })),
+            (
+                "files",
+                .array(
+                    files.map { file in
+                        var members: [(String, JSON)] = [
+                            ("path", .string(file.path)),
+                            ("changed", .bool(file.changed)),
+                            ("written", .bool(file.written)),
+                            ("rules_fixed", .array(file.rulesFixed.map(JSON.string))),
+                            ("changes", .array(file.changes.map(JSON.string))),
+                        ]
+                        if let diff = file.diff { members.append(("diff", .string(diff))) }
+                        if let backup = file.backup { members.append(("backup", .string(backup))) }
+                        if let trusted = file.trustedCertificate {
+                            members.append(
+                                (
+                                    "trusted_certificate",
+                                    .object([
+                                        ("alias", .string(trusted.alias)),
+                                        ("sha1", .string(trusted.thumbprints.sha1)),
+                                        ("sha256", .string(trusted.thumbprints.sha256)),
+                                    ])
+                                ))
+                        }
+                        return .object(members)
+                    })
+            ),
             ("errors", .array(errors.map(JSON.string))),
         ])
         return document.rendered() + "\n"

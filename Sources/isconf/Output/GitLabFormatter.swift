@@ -1,10 +1,11 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-import ISConfDomain
 import ISConfCore
+import ISConfDomain
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// GitLab Code Quality (`artifacts: reports: codequality:`): an array of issues, each with
 /// `description`, `check_name`, `fingerprint`, `severity` and `location` (`path` relative to the
@@ -27,16 +28,18 @@ struct GitLabFormatter {
             let path = repositoryPath(finding.file)
             var description = finding.message
             if let hint = finding.hint { description += " (hint: \(hint))" }
-            return issue(description: description, checkName: finding.rule,
-                         fingerprint: fingerprint(finding.rule, path, finding.subject),
-                         severity: severity(finding.severity), path: path, line: finding.position?.line)
+            return issue(
+                description: description, checkName: finding.rule,
+                fingerprint: fingerprint(finding.rule, path, finding.subject),
+                severity: severity(finding.severity), path: path, line: finding.position?.line)
         }
         // An input isconf could not read was not checked at all: GitLab should show it too.
         issues += report.errors.map { error in
             let path = repositoryPath(error.path)
-            return issue(description: error.message, checkName: Self.inputErrorCheck,
-                         fingerprint: fingerprint(Self.inputErrorCheck, path, error.message),
-                         severity: "critical", path: path, line: error.position?.line)
+            return issue(
+                description: error.message, checkName: Self.inputErrorCheck,
+                fingerprint: fingerprint(Self.inputErrorCheck, path, error.message),
+                severity: "critical", path: path, line: error.position?.line)
         }
         return JSON.array(issues).rendered() + "\n"
     }
@@ -45,8 +48,10 @@ struct GitLabFormatter {
     /// an unreadable folder).
     static let inputErrorCheck = "input-error"
 
-    private func issue(description: String, checkName: String, fingerprint: String, severity: String,
-                       path: String, line: Int?) -> JSON {
+    private func issue(
+        description: String, checkName: String, fingerprint: String, severity: String,
+        path: String, line: Int?
+    ) -> JSON {
         .object([
             ("description", .string(description)),
             ("check_name", .string(checkName)),
@@ -71,7 +76,8 @@ struct GitLabFormatter {
     /// a path outside it keeps the `../` that leads there.
     private func repositoryPath(_ path: String) -> String {
         let absolute = path.hasPrefix("/") ? path : currentDirectory + "/" + path
-        let target = Self.components(absolute), base = Self.components(currentDirectory)
+        let target = Self.components(absolute)
+        let base = Self.components(currentDirectory)
         var common = 0
         while common < min(target.count, base.count), target[common] == base[common] { common += 1 }
         let relative = Array(repeating: "..", count: base.count - common) + target[common...]

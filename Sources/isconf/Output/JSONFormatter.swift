@@ -1,5 +1,5 @@
-import ISConfDomain
 import ISConfCore
+import ISConfDomain
 
 /// `{"findings": [...], "errors": [...], "skipped": [...], "summary": {...}}` for scripts and dashboards.
 /// Suppressed findings stay, with `suppressed: {kind, justification}` (null for the others).
@@ -15,9 +15,12 @@ struct JSONFormatter {
                 ("message", .string(finding.message)),
                 ("hint", .optional(finding.hint)),
                 ("fixable", .bool(finding.fixable)),
-                ("suppressed", finding.suppression.map { suppression in
-                    .object([("kind", .string(suppression.kind.rawValue)), ("justification", .string(suppression.justification))])
-                } ?? .null),
+                (
+                    "suppressed",
+                    finding.suppression.map { suppression in
+                        .object([("kind", .string(suppression.kind.rawValue)), ("justification", .string(suppression.justification))])
+                    } ?? .null
+                ),
             ])
         }
         let errors = report.errors.map { error -> JSON in
@@ -34,14 +37,17 @@ struct JSONFormatter {
             ("findings", .array(findings)),
             ("errors", .array(errors)),
             ("skipped", .array(skippedFiles)),
-            ("summary", .object([
-                ("files", .int(fileCount)),
-                ("errors", .int(count(.error))),
-                ("warnings", .int(count(.warning))),
-                ("notes", .int(count(.note))),
-                ("fixable", .int(reported.filter(\.fixable).count)),
-                ("suppressed", .int(report.findings.count - reported.count)),
-            ])),
+            (
+                "summary",
+                .object([
+                    ("files", .int(fileCount)),
+                    ("errors", .int(count(.error))),
+                    ("warnings", .int(count(.warning))),
+                    ("notes", .int(count(.note))),
+                    ("fixable", .int(reported.filter(\.fixable).count)),
+                    ("suppressed", .int(report.findings.count - reported.count)),
+                ])
+            ),
         ])
         return document.rendered() + "\n"
     }

@@ -1,11 +1,12 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import ISConfCommandLine
 import ISConfDomain
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// What `isconf lint` shows while it runs, so that 1,000 homes do not print nothing for seconds and then
 /// everything at once: in text, each target's findings (and the inputs it could not read) as soon as it
@@ -40,8 +41,9 @@ final class LintStream: Sendable {
     /// What the linter tells; nil when there is nothing to show as it goes.
     var observer: LintObserver? {
         guard text != nil || showsProgress else { return nil }
-        return LintObserver(reportsReady: { [self] _, reports in show(reports) },
-                            progressed: { [self] done, total in progress(done, of: total) })
+        return LintObserver(
+            reportsReady: { [self] _, reports in show(reports) },
+            progressed: { [self] done, total in progress(done, of: total) })
     }
 
     /// Clears the progress line, if one is shown, before the rest of the output.

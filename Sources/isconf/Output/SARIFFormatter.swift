@@ -1,6 +1,6 @@
 import ISConfCommandLine
-import ISConfDomain
 import ISConfCore
+import ISConfDomain
 
 /// SARIF 2.1.0, for code-scanning dashboards in CI.
 struct SARIFFormatter {
@@ -36,31 +36,54 @@ struct SARIFFormatter {
                 ("locations", .array([.object([("physicalLocation", .object(physical))])])),
                 ("partialFingerprints", .object([("isconf/v1", .string(fingerprint(finding)))])),
                 // §3.27.23: present and empty means not suppressed; isconf always knows.
-                ("suppressions", .array(finding.suppression.map { suppression in
-                    [.object([("kind", .string(suppression.kind.rawValue)), ("justification", .string(suppression.justification))])]
-                } ?? [])),
+                (
+                    "suppressions",
+                    .array(
+                        finding.suppression.map { suppression in
+                            [.object([("kind", .string(suppression.kind.rawValue)), ("justification", .string(suppression.justification))])]
+                        } ?? [])
+                ),
                 ("properties", .object([("fixable", .bool(finding.fixable))])),
             ])
         }
-        let notifications = report.errors.map { notification($0, level: "error") }
+        let notifications =
+            report.errors.map { notification($0, level: "error") }
             + skipped.map { notification($0, level: "note") }
         let log = JSON.object([
             ("$schema", .string(Self.schema)),
             ("version", .string("2.1.0")),
-            ("runs", .array([.object([
-                ("tool", .object([("driver", .object([
-                    ("name", .string("isconf")),
-                    ("version", .string(ISConf.version)),
-                    ("semanticVersion", .string(ISConf.version)),
-                    ("rules", .array(descriptors)),
-                ]))])),
-                ("invocations", .array([.object([
-                    ("executionSuccessful", .bool(!report.hasInputFailures)),
-                    ("toolExecutionNotifications", .array(notifications)),
-                ])])),
-                ("columnKind", .string("unicodeCodePoints")),
-                ("results", .array(results)),
-            ])])),
+            (
+                "runs",
+                .array([
+                    .object([
+                        (
+                            "tool",
+                            .object([
+                                (
+                                    "driver",
+                                    .object([
+                                        ("name", .string("isconf")),
+                                        ("version", .string(ISConf.version)),
+                                        ("semanticVersion", .string(ISConf.version)),
+                                        ("rules", .array(descriptors)),
+                                    ])
+                                )
+                            ])
+                        ),
+                        (
+                            "invocations",
+                            .array([
+                                .object([
+                                    ("executionSuccessful", .bool(!report.hasInputFailures)),
+                                    ("toolExecutionNotifications", .array(notifications)),
+                                ])
+                            ])
+                        ),
+                        ("columnKind", .string("unicodeCodePoints")),
+                        ("results", .array(results)),
+                    ])
+                ])
+            ),
         ])
         return log.rendered() + "\n"
     }
@@ -74,9 +97,19 @@ struct SARIFFormatter {
         .object([
             ("level", .string(level)),
             ("message", .object([("text", .string(error.message))])),
-            ("locations", .array([.object([("physicalLocation", .object([
-                ("artifactLocation", .object([("uri", .string(uri(error.path)))])),
-            ]))])])),
+            (
+                "locations",
+                .array([
+                    .object([
+                        (
+                            "physicalLocation",
+                            .object([
+                                ("artifactLocation", .object([("uri", .string(uri(error.path)))]))
+                            ])
+                        )
+                    ])
+                ])
+            ),
         ])
     }
 
@@ -92,7 +125,8 @@ struct SARIFFormatter {
     private func uri(_ path: String) -> String {
         var encoded = ""
         for byte in path.utf8 {
-            let unreserved = (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) || (0x30...0x39).contains(byte)
+            let unreserved =
+                (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) || (0x30...0x39).contains(byte)
                 || "-._~/@:+$,;=!".utf8.contains(byte)
             if unreserved {
                 encoded.unicodeScalars.append(Unicode.Scalar(byte))
