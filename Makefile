@@ -38,8 +38,11 @@ test: setup
 # record in the binary, once per type (a lint of one IS_HOME: 16.7 → 13.7 million instructions).
 RELEASE_FLAGS = -c release --static-swift-stdlib --disable-local-rpath \
 	-Xswiftc -Xfrontend -Xswiftc -disable-concrete-type-metadata-mangled-name-accessors
+# The two products only: ISConfTestSupport, a plain target of the tests, needs the Testing module a
+# release build does not have.
 release: build-setup
-	$(SWIFT) build $(RELEASE_FLAGS)
+	$(SWIFT) build $(RELEASE_FLAGS) --product isconf
+	$(SWIFT) build $(RELEASE_FLAGS) --product isconf-watch
 
 # The binaries, man pages, bash/zsh/fish completions and the systemd unit (not enabled) under PREFIX.
 install: release
@@ -82,7 +85,7 @@ FUZZ_SANITIZE ?= fuzzer
 .PHONY: stress fuzz
 
 stress: setup
-	$(SWIFT) build -c release --static-swift-stdlib --scratch-path $(STRESS_SCRATCH)
+	$(SWIFT) build -c release --static-swift-stdlib --scratch-path $(STRESS_SCRATCH) --product isconf
 	python3 stress/kill_test.py --binary $(STRESS_SCRATCH)/release/isconf --rounds $(STRESS_ROUNDS) --temp-files next-run
 
 fuzz: setup
