@@ -36,8 +36,11 @@ test: setup
 # generic type metadata through its accessors instead of by mangled name: a mangled name is
 # demangled at run time and its requirements are checked by scanning every protocol conformance
 # record in the binary, once per type (a lint of one IS_HOME: 16.7 → 13.7 million instructions).
+# Each function in a section of its own, so that lld can lay out side by side the ones a run uses
+# (Sources/isconf/isconf.order; a lint's peak RSS 14.1 → 13.4 MiB against whole modules moved).
 RELEASE_FLAGS = -c release --static-swift-stdlib --disable-local-rpath \
-	-Xswiftc -Xfrontend -Xswiftc -disable-concrete-type-metadata-mangled-name-accessors
+	-Xswiftc -Xfrontend -Xswiftc -disable-concrete-type-metadata-mangled-name-accessors \
+	-Xswiftc -Xfrontend -Xswiftc -function-sections -Xcc -ffunction-sections
 # The two products only: ISConfTestSupport, a plain target of the tests, needs the Testing module a
 # release build does not have.
 release: build-setup
